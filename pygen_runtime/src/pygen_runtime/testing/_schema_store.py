@@ -8,13 +8,14 @@ here and cached until the schema next changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any, TypeVar
 
 from pygen_runtime.testing._schema_shapes import property_kind
 
 __all__ = ["ContainerKey", "DataModelKey", "SchemaStore", "ViewKey"]
 
+T = TypeVar("T")
 ContainerKey = tuple[str, str]
 ViewKey = tuple[str, str, str]
 DataModelKey = tuple[str, str, str]
@@ -29,13 +30,27 @@ class SchemaStore:
         self.views: dict[ViewKey, dict[str, Any]] = {}
         self.data_models: dict[DataModelKey, dict[str, Any]] = {}
         self._read_views: dict[ViewKey, dict[str, Any]] = {}
+        self._derived: dict[Hashable, Any] = {}
         self._generation = 0
 
     # -- changes ---------------------------------------------------------------------------
     def changed(self) -> None:
         """Forget every computed read shape; call after any change to the stored definitions."""
         self._read_views.clear()
+        self._derived.clear()
         self._generation += 1
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, remembered under ``key`` until the schema next changes.
+
+        Request handlers use it for plans derived from the schema (which container property a
+        view property reads, and so on) so that a list of 1,000 items resolves them once.
+        """
+        if key in self._derived:
+            return self._derived[key]  # type: ignore[no-any-return]
+        value = build()
+        self._derived[key] = value
+        return value
 
     @property
     def generation(self) -> int:
