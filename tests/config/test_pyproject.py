@@ -36,7 +36,7 @@ def test_no_pyproject_anywhere_is_a_clear_error(tmp_path: Path) -> None:
     # The filesystem root may hold a pyproject.toml on some machines; a missing one is what we test.
     if any((folder / "pyproject.toml").exists() for folder in tmp_path.parents):
         pytest.fail("a parent of the temporary folder holds a pyproject.toml; this test needs a clean tree")
-    with pytest.raises(ConfigError, match="no pyproject.toml here or in a parent folder"):
+    with pytest.raises(ConfigError, match=r"no pyproject\.toml here or in a parent folder"):
         find_pyproject(tmp_path)
 
 
