@@ -150,15 +150,19 @@ def _closest(error: ValidationError) -> ValidationError:
     """Descend into union failures, following the branch that came closest to matching.
 
     The closest branch is the one with the fewest errors (an instance that is a node fails the
-    node branch once and the edge branch many times); within it, the deepest error is the most
-    specific one.
+    node branch once and the edge branch many times), and among equals the one whose error lies
+    deepest in the instance (it matched the most before failing); within it, the deepest error
+    is the most specific one.
     """
     while error.context:
         by_branch: dict[Any, list[ValidationError]] = {}
         for sub in error.context:
             branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
             by_branch.setdefault(branch, []).append(sub)
-        closest = min(by_branch.values(), key=len)
+        closest = min(
+            by_branch.values(),
+            key=lambda errors: (len(errors), -max(len(sub.absolute_path) for sub in errors)),
+        )
         error = max(closest, key=lambda sub: len(sub.absolute_path))
     return error
 

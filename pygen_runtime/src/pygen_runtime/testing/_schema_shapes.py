@@ -39,6 +39,12 @@ def drop_nulls(obj: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in obj.items() if value is not None}
 
 
+def _drop_nulls_deep(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _drop_nulls_deep(item) for key, item in value.items() if item is not None}
+    return value
+
+
 def _require_mapping(obj: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(obj, Mapping):
         raise EmulatorRequestError(f"{what} must be a JSON object, got {type(obj).__name__}.")
@@ -102,7 +108,8 @@ def normalize_space(obj: Any, now_ms: int) -> dict[str, Any]:
 
 
 def _property_type(obj: Any, what: str) -> dict[str, Any]:
-    raw = drop_nulls(_require_mapping(obj, what))
+    # Dumps write absent enum value names and descriptions as null; the API leaves them out.
+    raw = _drop_nulls_deep(_require_mapping(obj, what))
     if not isinstance(raw.get("type"), str):
         raise EmulatorRequestError(f"{what} needs a string 'type' (text, int64, direct, ...).")
     kind = raw["type"]
@@ -268,7 +275,7 @@ def infer_containers(views: list[Mapping[str, Any]], now_ms: int) -> list[dict[s
 
     Model files hold views only; each mapped property in the read shape carries its container
     property's type, nullability and defaults, which is all a container needs. A container used
-    by node views and edge views is marked ``usedFor: all``.
+    by node views and edge views is marked ``usedFor: all``; one used by a global view is global.
     """
     found: dict[tuple[str, str], dict[str, Any]] = {}
     used_for: dict[tuple[str, str], set[str]] = {}
@@ -284,6 +291,9 @@ def infer_containers(views: list[Mapping[str, Any]], now_ms: int) -> list[dict[s
                 {"space": key[0], "externalId": key[1], "properties": {}, "createdTime": now_ms},
             )
             used_for.setdefault(key, set()).add(str(view.get("usedFor", "node")))
+            if view.get("isGlobal"):
+                # CDF's global views (CogniteCore) map CDF's global containers.
+                container["isGlobal"] = True
             identifier = str(prop["containerPropertyIdentifier"])
             if identifier in container["properties"]:
                 continue

@@ -76,21 +76,32 @@ class SchemaStore:
         ]
         return max(candidates)[2] if candidates else None
 
-    def view(self, space: str, external_id: str, version: str | None = None) -> dict[str, Any] | None:
-        """The view in CDF's read shape, inherited properties included; the latest if no version."""
+    def view(
+        self,
+        space: str,
+        external_id: str,
+        version: str | None = None,
+        *,
+        include_inherited: bool = True,
+    ) -> dict[str, Any] | None:
+        """The view in CDF's read shape, inherited properties included; the latest if no version.
+
+        With ``include_inherited=False`` only the view's own properties are listed, as
+        ``includeInheritedProperties=false`` asks.
+        """
         if version is None:
             version = self.latest_view_version(space, external_id)
             if version is None:
                 return None
         key = (space, external_id, str(version))
-        cached = self._read_views.get(key)
-        if cached is not None:
-            return cached
         if key not in self.views:
             return None
-        read = self._read_view(key)
-        self._read_views[key] = read
-        return read
+        if not include_inherited:
+            return self._read_view(key, inherited=False)
+        cached = self._read_views.get(key)
+        if cached is None:
+            cached = self._read_views[key] = self._read_view(key, inherited=True)
+        return cached
 
     def view_properties(
         self, space: str, external_id: str, version: str | None = None
@@ -167,7 +178,7 @@ class SchemaStore:
         props = self.container_properties(container["space"], container["externalId"]) or {}
         return bool(props.get(identifier, {}).get("type", {}).get("list", False))
 
-    def _read_view(self, key: ViewKey) -> dict[str, Any]:
+    def _read_view(self, key: ViewKey, *, inherited: bool) -> dict[str, Any]:
         stored = self.views[key]
         properties = {
             name: self._read_property(own) for name, own in self._inherited(key, frozenset()).items()
@@ -190,7 +201,11 @@ class SchemaStore:
         read["queryable"] = bool(mapped_containers) or "filter" in stored
         read["usedFor"] = stored["usedFor"]
         read["isGlobal"] = stored["isGlobal"]
-        read["properties"] = properties
+        read["properties"] = (
+            properties
+            if inherited
+            else {name: prop for name, prop in properties.items() if name in stored["properties"]}
+        )
         read["mappedContainers"] = list(mapped_containers.values())
         read["createdTime"] = stored["createdTime"]
         read["lastUpdatedTime"] = stored["lastUpdatedTime"]

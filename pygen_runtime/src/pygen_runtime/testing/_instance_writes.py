@@ -1,0 +1,536 @@
+"""Writing instances: ``POST /models/instances`` (upsert) and ``POST /models/instances/delete``.
+
+An apply is a transaction, as in CDF: every item is checked (identities, spaces, sources, value
+types, required and immutable properties, versions, edge end nodes, direct relation targets)
+before anything is stored, and one bad item fails the whole request with a message naming it.
+
+Semantics taken from the API documentation:
+
+- ``sources`` patch by default: only the named properties change. With ``replace: true`` every
+  property of each container the source maps is rewritten; omitted ones fall back to the
+  container's default or null.
+- ``existingVersion`` fails the request (409) when the stored version is greater; ``0`` means
+  "insert only". ``skipOnVersionConflict`` leaves such items out instead (they are not returned).
+- An item equal to the stored instance changes nothing: same version, same ``lastUpdatedTime``,
+  ``wasModified: false``.
+- Missing edge end nodes are created only with ``autoCreateStartNodes``/``autoCreateEndNodes``;
+  missing direct relation targets (and node types) are created unless
+  ``autoCreateDirectRelations`` is false, and never when the direct relation requires a container.
+- Deleting a node deletes the edges at it. Deleting something that does not exist is not an
+  error (the end state is what was asked for), but a space that does not exist is.
+- The optional ``delete`` list of an apply runs after its writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pygen_runtime.testing._api_request import ApiRequest
+from pygen_runtime.testing._errors import ConflictError, EmulatorRequestError
+from pygen_runtime.testing._identifiers import check_instance_external_id, check_space
+from pygen_runtime.testing._limits import INSTANCE_ITEMS_MAX
+from pygen_runtime.testing._project import Project
+from pygen_runtime.testing._store import InstanceKey, StoredInstance
+from pygen_runtime.testing._value_types import check_value
+
+__all__ = ["apply_instances", "delete_instances", "write_instances"]
+
+ContainerKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where one writable source property lands."""
+
+    container: ContainerKey
+    identifier: str
+    prop: Mapping[str, Any]  # the container property definition
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    label: str
+    targets: dict[str, _Target]
+    containers: frozenset[ContainerKey]
+    used_for: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Item:
+    index: int
+    instance_type: str
+    space: str
+    external_id: str
+    existing_version: int | None
+    type: tuple[str, str] | None
+    start_node: tuple[str, str] | None
+    end_node: tuple[str, str] | None
+    writes: dict[ContainerKey, dict[str, Any]] = field(default_factory=dict)
+    replaced: set[ContainerKey] = field(default_factory=set)
+
+    @property
+    def key(self) -> InstanceKey:
+        return (self.space, self.external_id)
+
+    @property
+    def where(self) -> str:
+        return f"items[{self.index}] ({self.instance_type} {self.space}:{self.external_id})"
+
+
+def _node_ref(value: Any, where: str) -> tuple[str, str]:
+    if not isinstance(value, Mapping) or not isinstance(value.get("space"), str):
+        raise EmulatorRequestError(
+            f'{where} must be {{"space": ..., "externalId": ...}}, got {json.dumps(value)}.'
+        )
+    return (
+        check_space(value["space"], f"{where}.space"),
+        check_instance_external_id(value.get("externalId"), f"{where}.externalId"),
+    )
+
+
+class _Writer:
+    def __init__(self, project: Project, options: Mapping[str, Any], *, check_required: bool) -> None:
+        self.project = project
+        self.check_required = check_required
+        self.schema = project.schema
+        self.store = project.store
+        self.replace = bool(options.get("replace", False))
+        self.skip_conflicts = bool(options.get("skipOnVersionConflict", False))
+        self.auto_direct = bool(options.get("autoCreateDirectRelations", True))
+        self.auto_start = bool(options.get("autoCreateStartNodes", False))
+        self.auto_end = bool(options.get("autoCreateEndNodes", False))
+        self._sources: dict[tuple[str, ...], _Source | None] = {}
+
+    # -- sources -------------------------------------------------------------------------
+    def _source(self, ref: Any, where: str, missing: list[dict[str, Any]]) -> _Source | None:
+        if not isinstance(ref, Mapping):
+            raise EmulatorRequestError(f"{where}.source must be a view or container reference.")
+        kind = ref.get("type", "view" if "version" in ref else "container")
+        if kind == "view":
+            key: tuple[str, ...] = (
+                "view",
+                str(ref.get("space")),
+                str(ref.get("externalId")),
+                str(ref.get("version")),
+            )
+        elif kind == "container":
+            key = ("container", str(ref.get("space")), str(ref.get("externalId")))
+        else:
+            raise EmulatorRequestError(f"{where}.source.type must be 'view' or 'container', not {kind!r}.")
+        if key not in self._sources:
+            self._sources[key] = self._resolve_source(key)
+        source = self._sources[key]
+        if source is None:
+            reference = {"type": key[0], "space": key[1], "externalId": key[2]}
+            if key[0] == "view":
+                reference["version"] = key[3]
+            if reference not in missing:
+                missing.append(reference)
+        return source
+
+    def _resolve_source(self, key: tuple[str, ...]) -> _Source | None:
+        if key[0] == "container":
+            container = self.schema.container(key[1], key[2])
+            if container is None:
+                return None
+            ckey = (key[1], key[2])
+            targets = {name: _Target(ckey, name, prop) for name, prop in container["properties"].items()}
+            used_for = container["usedFor"]
+            return _Source(
+                label=f"container {key[1]}:{key[2]}",
+                targets=targets,
+                containers=frozenset({ckey}),
+                used_for=frozenset({"node", "edge"} if used_for == "all" else {used_for}),
+            )
+        view = self.schema.view(key[1], key[2], key[3])
+        if view is None:
+            return None
+        targets = {}
+        for name, prop in view["properties"].items():
+            if "container" not in prop:
+                continue
+            ckey = (prop["container"]["space"], prop["container"]["externalId"])
+            container_prop = (self.schema.container_properties(*ckey) or {}).get(
+                prop["containerPropertyIdentifier"]
+            )
+            if container_prop is not None:
+                targets[name] = _Target(ckey, prop["containerPropertyIdentifier"], container_prop)
+        used_for = view["usedFor"]
+        return _Source(
+            label=f"view {key[1]}:{key[2]}/{key[3]}",
+            targets=targets,
+            containers=frozenset(target.container for target in targets.values()),
+            used_for=frozenset({"node", "edge"} if used_for == "all" else {used_for}),
+        )
+
+    # -- parsing -------------------------------------------------------------------------
+    def parse(self, index: int, raw: Mapping[str, Any], missing: list[dict[str, Any]]) -> _Item:
+        where = f"items[{index}]"
+        instance_type = raw.get("instanceType")
+        if instance_type not in ("node", "edge"):
+            raise EmulatorRequestError(
+                f"{where}.instanceType must be 'node' or 'edge', got {json.dumps(instance_type)}."
+            )
+        space = check_space(raw.get("space"), f"{where}.space")
+        external_id = check_instance_external_id(raw.get("externalId"), f"{where}.externalId")
+        existing_version = raw.get("existingVersion")
+        if existing_version is not None and (
+            isinstance(existing_version, bool) or not isinstance(existing_version, int)
+        ):
+            raise EmulatorRequestError(f"{where}.existingVersion must be an integer.")
+        type_ref = raw.get("type")
+        item = _Item(
+            index=index,
+            instance_type=instance_type,
+            space=space,
+            external_id=external_id,
+            existing_version=existing_version,
+            type=None if type_ref is None else _node_ref(type_ref, f"{where}.type"),
+            start_node=None,
+            end_node=None,
+        )
+        if instance_type == "edge":
+            if type_ref is None:
+                raise EmulatorRequestError(f"{where}: an edge needs a 'type' (a node reference).")
+            item.start_node = _node_ref(raw.get("startNode"), f"{where}.startNode")
+            item.end_node = _node_ref(raw.get("endNode"), f"{where}.endNode")
+        sources = raw.get("sources") or []
+        if not isinstance(sources, list):
+            raise EmulatorRequestError(f"{where}.sources must be a list of {{source, properties}} objects.")
+        for number, entry in enumerate(sources):
+            entry_where = f"{where}.sources[{number}]"
+            if not isinstance(entry, Mapping):
+                raise EmulatorRequestError(f"{entry_where} must be an object with 'source' and 'properties'.")
+            source = self._source(entry.get("source"), entry_where, missing)
+            if source is None:
+                continue
+            self._collect(item, source, entry.get("properties") or {}, entry_where)
+        return item
+
+    def _collect(self, item: _Item, source: _Source, values: Any, where: str) -> None:
+        if item.instance_type not in source.used_for:
+            raise EmulatorRequestError(
+                f"{item.where}: {source.label} is for {'/'.join(sorted(source.used_for))}s; "
+                f"it cannot hold data for a {item.instance_type}."
+            )
+        if not isinstance(values, Mapping):
+            raise EmulatorRequestError(f"{where}.properties must be an object of property values.")
+        for name, value in values.items():
+            target = source.targets.get(name)
+            if target is None:
+                raise EmulatorRequestError(
+                    f"{item.where}: {source.label} has no writable property {name!r} "
+                    f"(writable: {', '.join(sorted(source.targets)) or 'none'})."
+                )
+            checked = check_value(target.prop["type"], value, f"{item.where} property {name!r}")
+            item.writes.setdefault(target.container, {})[target.identifier] = checked
+        if self.replace:
+            item.replaced.update(source.containers)
+        for container in source.containers:
+            item.writes.setdefault(container, {})
+
+    # -- building ------------------------------------------------------------------------
+    def build(self, item: _Item, existing: StoredInstance | None, now: int) -> StoredInstance:
+        data: dict[ContainerKey, dict[str, Any]] = {}
+        if existing is not None:
+            data = {key: dict(values) for key, values in existing.data.items()}
+        for container, values in item.writes.items():
+            properties = self.schema.container_properties(*container) or {}
+            fresh = container not in data or container in item.replaced
+            row = {} if fresh else data[container]
+            if fresh:
+                for identifier, prop in properties.items():
+                    if prop.get("defaultValue") is not None and identifier not in values:
+                        row[identifier] = check_value(
+                            prop["type"], prop["defaultValue"], f"default of {identifier}"
+                        )
+                    elif prop.get("autoIncrement") and identifier not in values:
+                        row[identifier] = self._next_increment(container, identifier)
+            for identifier, value in values.items():
+                old = row.get(identifier)
+                prop = properties.get(identifier, {})
+                if prop.get("immutable") and existing is not None and old is not None and old != value:
+                    raise EmulatorRequestError(
+                        f"{item.where}: property {identifier!r} of container {container[0]}:{container[1]} "
+                        "is immutable and already set; it cannot be changed."
+                    )
+                if value is None:
+                    row.pop(identifier, None)
+                else:
+                    row[identifier] = value
+            for identifier, prop in properties.items():
+                if self.check_required and not prop.get("nullable", True) and row.get(identifier) is None:
+                    raise EmulatorRequestError(
+                        f"{item.where}: required property {identifier!r} of container "
+                        f"{container[0]}:{container[1]} has no value; set it in the sources."
+                    )
+            data[container] = row
+        return StoredInstance(
+            instance_type=item.instance_type,
+            space=item.space,
+            external_id=item.external_id,
+            version=1,
+            created_time=now,
+            last_updated_time=now,
+            deleted_time=None,
+            type=item.type,
+            start_node=item.start_node,
+            end_node=item.end_node,
+            data=data,
+        )
+
+    def _next_increment(self, container: ContainerKey, identifier: str) -> int:
+        highest = 0
+        for inst in self.store.live():
+            value = inst.data.get(container, {}).get(identifier)
+            if isinstance(value, int) and value > highest:
+                highest = value
+        return highest + 1
+
+    def direct_targets(self, inst: StoredInstance) -> list[tuple[tuple[str, str], ContainerKey | None]]:
+        """Nodes the instance's direct relations point to, with the container each one requires."""
+        targets: list[tuple[tuple[str, str], ContainerKey | None]] = []
+        for container, row in inst.data.items():
+            properties = self.schema.container_properties(*container) or {}
+            for identifier, value in row.items():
+                prop_type = properties.get(identifier, {}).get("type", {})
+                if prop_type.get("type") != "direct":
+                    continue
+                required = prop_type.get("container")
+                required_key = None if required is None else (required["space"], required["externalId"])
+                for ref in value if isinstance(value, list) else [value]:
+                    targets.append(((ref["space"], ref["externalId"]), required_key))
+        return targets
+
+
+def _slim(inst: StoredInstance, modified: bool) -> dict[str, Any]:
+    return {
+        "instanceType": inst.instance_type,
+        "space": inst.space,
+        "externalId": inst.external_id,
+        "version": inst.version,
+        "wasModified": modified,
+        "createdTime": inst.created_time,
+        "lastUpdatedTime": inst.last_updated_time,
+    }
+
+
+def _require_spaces(project: Project, spaces: set[str]) -> None:
+    missing = sorted(space for space in spaces if space not in project.schema.spaces)
+    if missing:
+        raise EmulatorRequestError(
+            "One or more spaces do not exist: "
+            + ", ".join(missing)
+            + ". Create them first (POST /models/spaces).",
+            missing=[{"space": space} for space in missing],
+        )
+
+
+def _auto_node(space: str, external_id: str, now: int) -> StoredInstance:
+    return StoredInstance(
+        instance_type="node",
+        space=space,
+        external_id=external_id,
+        version=1,
+        created_time=now,
+        last_updated_time=now,
+        deleted_time=None,
+        type=None,
+        start_node=None,
+        end_node=None,
+        data={},
+    )
+
+
+def write_instances(
+    project: Project, raw_items: list[Any], options: Mapping[str, Any], *, check_required: bool = True
+) -> list[dict[str, Any]]:
+    """Validate and upsert instances; returns the slim items CDF answers with.
+
+    ``check_required=False`` skips the check that required container properties have values; it
+    is for loading read-format snapshots, which show only the properties of the views read.
+    """
+    writer = _Writer(project, options, check_required=check_required)
+    store = project.store
+    missing: list[dict[str, Any]] = []
+    items = [writer.parse(index, raw, missing) for index, raw in enumerate(raw_items)]
+    if missing:
+        raise EmulatorRequestError("The sources name views or containers that do not exist.", missing=missing)
+    seen: set[InstanceKey] = set()
+    duplicated = []
+    for item in items:
+        if item.key in seen:
+            duplicated.append(
+                {"instanceType": item.instance_type, "space": item.space, "externalId": item.external_id}
+            )
+        seen.add(item.key)
+    if duplicated:
+        raise EmulatorRequestError(
+            "The request names the same instance more than once.", duplicated=duplicated
+        )
+    _require_spaces(project, {item.space for item in items})
+
+    now = project.now()
+    planned: list[tuple[_Item, StoredInstance | None, StoredInstance]] = []
+    for item in items:
+        existing = store.get_any(item.space, item.external_id)
+        if existing is not None and existing.deleted_time is not None:
+            existing = None
+        if existing is not None and existing.instance_type != item.instance_type:
+            raise EmulatorRequestError(
+                f"{item.where}: {item.space}:{item.external_id} already exists as a "
+                f"{existing.instance_type}; "
+                "nodes and edges share one set of identifiers per space."
+            )
+        if item.existing_version is not None:
+            current = 0 if existing is None else existing.version
+            conflict = (
+                item.existing_version == 0 and existing is not None
+            ) or current > item.existing_version
+            if conflict:
+                if writer.skip_conflicts:
+                    continue
+                raise ConflictError(
+                    f"{item.where}: version conflict: the stored version is {current}, "
+                    f"existingVersion was {item.existing_version}."
+                )
+        planned.append((item, existing, writer.build(item, existing, now)))
+
+    # Nodes created by this request (items, auto-created end nodes and targets) count as existing.
+    incoming_nodes = {item.key for item, _, _ in planned if item.instance_type == "node"}
+
+    planned_nodes = {item.key: inst for item, _, inst in planned if item.instance_type == "node"}
+
+    def node_exists(key: tuple[str, str]) -> bool:
+        return key in incoming_nodes or store.get("node", *key) is not None
+
+    auto_nodes: dict[tuple[str, str], StoredInstance] = {}
+    missing_nodes: list[dict[str, Any]] = []
+    for item, _, inst in planned:
+        ends = []
+        if item.start_node is not None:
+            ends.append((item.start_node, writer.auto_start))
+        if item.end_node is not None:
+            ends.append((item.end_node, writer.auto_end))
+        for node, may_create in ends:
+            if node_exists(node) or node in auto_nodes:
+                continue
+            if may_create:
+                auto_nodes[node] = _auto_node(*node, now)
+            else:
+                missing_nodes.append({"space": node[0], "externalId": node[1]})
+        targets = writer.direct_targets(inst)
+        if item.type is not None and item.instance_type == "node":
+            targets.append((item.type, None))
+        for node, required in targets:
+            if required is not None:
+                holder = planned_nodes.get(node) or store.get("node", *node)
+                if holder is None or required not in holder.data:
+                    raise EmulatorRequestError(
+                        f"{item.where}: the direct relation to {node[0]}:{node[1]} requires that node "
+                        "to have "
+                        f"data in container {required[0]}:{required[1]}; write that node first."
+                    )
+                continue
+            if node_exists(node) or node in auto_nodes:
+                continue
+            if writer.auto_direct:
+                auto_nodes[node] = _auto_node(*node, now)
+            else:
+                missing_nodes.append({"space": node[0], "externalId": node[1]})
+    if missing_nodes:
+        unique = [dict(pair) for pair in dict.fromkeys(tuple(ref.items()) for ref in missing_nodes)]
+        raise EmulatorRequestError(
+            "Nodes referenced by the request do not exist; create them first or set the autoCreate "
+            "flags (autoCreateStartNodes, autoCreateEndNodes, autoCreateDirectRelations).",
+            missing=unique,
+        )
+    _require_spaces(project, {node[0] for node in auto_nodes})
+
+    for auto in auto_nodes.values():
+        store.put(auto)
+    results = []
+    for _item, existing, inst in planned:
+        if existing is not None:
+            unchanged = (
+                inst.data == existing.data
+                and inst.type == existing.type
+                and inst.start_node == existing.start_node
+                and inst.end_node == existing.end_node
+            )
+            if unchanged:
+                results.append(_slim(existing, False))
+                continue
+            inst.version = existing.version + 1
+            inst.created_time = existing.created_time
+        store.put(inst)
+        results.append(_slim(inst, True))
+    return results
+
+
+def _delete(project: Project, raw_items: list[Any], skip_conflicts: bool) -> list[dict[str, Any]]:
+    store = project.store
+    targets = []
+    for index, raw in enumerate(raw_items):
+        where = f"items[{index}]"
+        instance_type = raw.get("instanceType", "node")
+        if instance_type not in ("node", "edge"):
+            raise EmulatorRequestError(f"{where}.instanceType must be 'node' or 'edge'.")
+        space = check_space(raw.get("space"), f"{where}.space")
+        external_id = check_instance_external_id(raw.get("externalId"), f"{where}.externalId")
+        targets.append((instance_type, space, external_id, raw.get("existingVersion")))
+    _require_spaces(project, {space for _, space, _, _ in targets})
+    now = project.now()
+    doomed: list[StoredInstance] = []
+    deleted = []
+    for instance_type, space, external_id, existing_version in targets:
+        inst = store.get(instance_type, space, external_id)
+        if inst is not None and isinstance(existing_version, int) and inst.version > existing_version:
+            if skip_conflicts:
+                continue
+            raise ConflictError(
+                f"Version conflict deleting {instance_type} {space}:{external_id}: the stored version is "
+                f"{inst.version}, existingVersion was {existing_version}."
+            )
+        deleted.append({"instanceType": instance_type, "space": space, "externalId": external_id})
+        if inst is not None:
+            doomed.append(inst)
+    for inst in doomed:
+        if inst.instance_type == "node":
+            for edge in store.edges_at(inst.space, inst.external_id):
+                store.mark_deleted(edge, now)
+        store.mark_deleted(inst, now)
+    return deleted
+
+
+def apply_instances(project: Project, request: ApiRequest) -> dict[str, Any]:
+    """``POST /models/instances``."""
+    items = request.items(INSTANCE_ITEMS_MAX, allow_empty=True)
+    deletes = request.items(INSTANCE_ITEMS_MAX, key="delete", allow_empty=True)
+    if len(items) + len(deletes) > INSTANCE_ITEMS_MAX:
+        raise EmulatorRequestError(
+            f"items and delete together hold {len(items) + len(deletes)} instances; "
+            f"CDF accepts at most {INSTANCE_ITEMS_MAX} per request."
+        )
+    options = {
+        name: request.flag(name, default)
+        for name, default in (
+            ("replace", False),
+            ("skipOnVersionConflict", False),
+            ("autoCreateDirectRelations", True),
+            ("autoCreateStartNodes", False),
+            ("autoCreateEndNodes", False),
+        )
+    }
+    response: dict[str, Any] = {"items": write_instances(project, items, options)}
+    if deletes:
+        response["deleted"] = _delete(project, deletes, options["skipOnVersionConflict"])
+    return response
+
+
+def delete_instances(project: Project, request: ApiRequest) -> dict[str, Any]:
+    """``POST /models/instances/delete``."""
+    return {"items": _delete(project, request.items(INSTANCE_ITEMS_MAX), False)}
