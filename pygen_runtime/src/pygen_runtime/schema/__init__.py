@@ -8,6 +8,24 @@ fields it does not know, and dumps to the API's shape (``dump()`` as CDF returns
 from pygen_runtime.schema._containers import Container, ContainerProperty
 from pygen_runtime.schema._data_models import DataModel, Space, load_data_models
 from pygen_runtime.schema._ids import ContainerId, DataModelId, EdgeId, NodeId, ViewId
+from pygen_runtime.schema._instances import (
+    AggregatedHistogram,
+    AggregatedNumber,
+    AggregatedValue,
+    AggregateResult,
+    AppliedInstance,
+    Edge,
+    EdgeApply,
+    HistogramBucket,
+    Instance,
+    InstanceApply,
+    InstanceId,
+    InstanceType,
+    Node,
+    NodeApply,
+    NodeOrEdgeData,
+    QueryResult,
+)
 from pygen_runtime.schema._types import (
     BooleanType,
     DateType,
@@ -38,6 +56,11 @@ from pygen_runtime.schema._views import (
 )
 
 __all__ = [
+    "AggregateResult",
+    "AggregatedHistogram",
+    "AggregatedNumber",
+    "AggregatedValue",
+    "AppliedInstance",
     "BooleanType",
     "Container",
     "ContainerId",
@@ -46,6 +69,8 @@ __all__ = [
     "DataModelId",
     "DateType",
     "DirectRelationType",
+    "Edge",
+    "EdgeApply",
     "EdgeConnection",
     "EdgeId",
     "EnumType",
@@ -53,13 +78,22 @@ __all__ = [
     "FileReferenceType",
     "Float32Type",
     "Float64Type",
+    "HistogramBucket",
+    "Instance",
+    "InstanceApply",
+    "InstanceId",
+    "InstanceType",
     "Int32Type",
     "Int64Type",
     "JsonType",
     "MappedProperty",
+    "Node",
+    "NodeApply",
     "NodeId",
+    "NodeOrEdgeData",
     "PropertyReference",
     "PropertyType",
+    "QueryResult",
     "ReverseDirectRelation",
     "SequenceReferenceType",
     "Space",

@@ -1,0 +1,157 @@
+"""The asyncio shell: the same decisions as the sync shell, awaited instead of blocking.
+
+Chunks of a split call run as tasks; a semaphore per kind of request (created on first use, in
+the running event loop) keeps the client within the configured concurrency limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from pygen_runtime._api._calls import Call, CallKind, Chunk, Page, Pager, combine_chunk_results
+from pygen_runtime._http._requests import TryBuilder, prepare_call, retry_counting, url_for_messages
+from pygen_runtime._http._responses import read_result
+from pygen_runtime._http._retry import RetryLoop, RetryPolicy
+from pygen_runtime._http._sync import http2_missing, make_limits, make_timeout
+
+if TYPE_CHECKING:
+    from pygen_runtime.config import ClientConfig
+
+__all__ = ["AsyncHTTPClient"]
+
+T = TypeVar("T")
+
+logger = logging.getLogger("pygen_runtime.http")
+
+
+class AsyncHTTPClient:
+    """Runs ``Call``s, chunked calls and paged listings against CDF, with retries and auth."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.config = config
+        self.policy = policy or RetryPolicy.from_config(config)
+        try:
+            self._client = httpx.AsyncClient(
+                transport=transport,
+                http2=config.http2 and transport is None,
+                timeout=make_timeout(config),
+                limits=make_limits(config),
+                follow_redirects=False,
+            )
+        except ImportError:
+            raise http2_missing() from None
+        self._limits: dict[CallKind, int] = {
+            "read": config.max_concurrent_reads,
+            "apply": config.max_concurrent_applies,
+            "delete": config.max_concurrent_deletes,
+        }
+        self._slots: dict[CallKind, asyncio.Semaphore] = {}
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    def _slot(self, kind: CallKind) -> asyncio.Semaphore:
+        slot = self._slots.get(kind)
+        if slot is None:
+            slot = self._slots[kind] = asyncio.Semaphore(self._limits[kind])
+        return slot
+
+    async def _send(
+        self, method: str, path: str, build: TryBuilder, *, authenticated: bool
+    ) -> tuple[httpx.Response, list[str]]:
+        loop = RetryLoop(self.policy, method, path)
+        credentials = self.config.auth
+        while True:
+            authorization = (
+                await credentials.authorization_async(self.send_unauthenticated) if authenticated else None
+            )
+            request = build(authorization, loop.tries)
+            try:
+                response = await self._client.send(request)
+            except httpx.TransportError as error:
+                step = loop.after_transport_error(error)
+            else:
+                may_reauthenticate = (
+                    authorization is not None
+                    and response.status_code == 401
+                    and not loop.reauthenticated
+                    and credentials.invalidate(authorization)
+                )
+                step = loop.after_response(response, may_reauthenticate=may_reauthenticate)
+                if step.action == "done":
+                    return response, loop.attempts
+                if step.action == "reauthenticate":
+                    logger.info("%s %s: %s; retrying with fresh credentials", method, path, step.reason)
+                    continue
+            logger.info(loop.describe(step))
+            await asyncio.sleep(step.wait)
+
+    async def send_unauthenticated(self, request: httpx.Request) -> httpx.Response:
+        """Send a credential's own request (a token request) with the retry policy but without
+        CDF's headers or credentials. Returns the final answer, whatever its status."""
+        response, _ = await self._send(
+            request.method, url_for_messages(request), retry_counting(request), authenticated=False
+        )
+        return response
+
+    async def run(self, call: Call[T]) -> T:
+        """Send ``call`` (retrying as the policy says) and return its typed result."""
+        prepared = prepare_call(call, self.config)
+        async with self._slot(call.kind):
+            response, attempts = await self._send(
+                prepared.method, prepared.path, prepared.builder(self._client), authenticated=True
+            )
+        return read_result(
+            call, response, path=prepared.path, project_url=self.config.project_url, attempts=attempts
+        )
+
+    async def run_chunks(self, chunks: Sequence[Chunk[T]]) -> list[T]:
+        """Run the chunks of a split call, at most the kind's limit at once, results in order.
+
+        After a chunk fails no further chunk is started; the error says which items went through,
+        which failed and which were not sent.
+        """
+        if not chunks:
+            return []
+        results: list[list[T] | None] = [None] * len(chunks)
+        errors: dict[int, BaseException] = {}
+        stop = asyncio.Event()
+        # Tasks wait for a place here before they start, so that no more chunks are waiting
+        # for a connection than the limit allows and a failure stops the ones not yet started.
+        places = asyncio.Semaphore(self._limits[chunks[0].call.kind])
+
+        async def run_one(index: int) -> None:
+            async with places:
+                if stop.is_set():
+                    return
+                try:
+                    result: list[T] = await self.run(chunks[index].call)
+                    results[index] = result
+                except Exception as error:
+                    errors[index] = error
+                    stop.set()
+
+        await asyncio.gather(*(run_one(index) for index in range(len(chunks))))
+        return combine_chunk_results(chunks, results, errors)
+
+    async def pages(self, pager: Pager[T]) -> AsyncIterator[Page[T]]:
+        """The pages of a listing, fetched one at a time as the caller asks for them."""
+        while (call := pager.next_call()) is not None:
+            yield pager.accept(await self.run(call))
+
+    async def __aenter__(self) -> AsyncHTTPClient:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()

@@ -1,0 +1,172 @@
+"""The synchronous shell: sends what the sans-IO core builds, sleeps when it says wait.
+
+One ``httpx.Client`` (so one connection pool) per CDF client. Chunks of a split call run on a
+small thread pool, and a semaphore per kind of request (reads, applies, deletes) keeps the whole
+client, across threads, within the configured concurrency limits.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from pygen_runtime._api._calls import Call, Chunk, Page, Pager, combine_chunk_results
+from pygen_runtime._http._requests import TryBuilder, prepare_call, retry_counting, url_for_messages
+from pygen_runtime._http._responses import read_result
+from pygen_runtime._http._retry import RetryLoop, RetryPolicy
+from pygen_runtime.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from pygen_runtime.config import ClientConfig
+
+__all__ = ["SyncHTTPClient", "make_limits", "make_timeout"]
+
+T = TypeVar("T")
+
+logger = logging.getLogger("pygen_runtime.http")
+
+
+def make_timeout(config: ClientConfig) -> httpx.Timeout:
+    return httpx.Timeout(config.timeout)
+
+
+def make_limits(config: ClientConfig) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=config.max_connections, max_keepalive_connections=config.max_connections
+    )
+
+
+def http2_missing() -> ConfigurationError:
+    return ConfigurationError(["http2=True needs the h2 package: pip install 'pygen-runtime[http2]'."])
+
+
+class SyncHTTPClient:
+    """Runs ``Call``s, chunked calls and paged listings against CDF, with retries and auth."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.config = config
+        self.policy = policy or RetryPolicy.from_config(config)
+        try:
+            self._client = httpx.Client(
+                transport=transport,
+                http2=config.http2 and transport is None,
+                timeout=make_timeout(config),
+                limits=make_limits(config),
+                follow_redirects=False,
+            )
+        except ImportError:
+            raise http2_missing() from None
+        self._slots = {
+            "read": threading.BoundedSemaphore(config.max_concurrent_reads),
+            "apply": threading.BoundedSemaphore(config.max_concurrent_applies),
+            "delete": threading.BoundedSemaphore(config.max_concurrent_deletes),
+        }
+        self._limits = {
+            "read": config.max_concurrent_reads,
+            "apply": config.max_concurrent_applies,
+            "delete": config.max_concurrent_deletes,
+        }
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _send(
+        self, method: str, path: str, build: TryBuilder, *, authenticated: bool
+    ) -> tuple[httpx.Response, list[str]]:
+        loop = RetryLoop(self.policy, method, path)
+        credentials = self.config.auth
+        while True:
+            authorization = credentials.authorization(self.send_unauthenticated) if authenticated else None
+            request = build(authorization, loop.tries)
+            try:
+                response = self._client.send(request)
+            except httpx.TransportError as error:
+                step = loop.after_transport_error(error)
+            else:
+                may_reauthenticate = (
+                    authorization is not None
+                    and response.status_code == 401
+                    and not loop.reauthenticated
+                    and credentials.invalidate(authorization)
+                )
+                step = loop.after_response(response, may_reauthenticate=may_reauthenticate)
+                if step.action == "done":
+                    return response, loop.attempts
+                if step.action == "reauthenticate":
+                    logger.info("%s %s: %s; retrying with fresh credentials", method, path, step.reason)
+                    continue
+            logger.info(loop.describe(step))
+            time.sleep(step.wait)
+
+    def send_unauthenticated(self, request: httpx.Request) -> httpx.Response:
+        """Send a credential's own request (a token request) with the retry policy but without
+        CDF's headers or credentials. Returns the final answer, whatever its status."""
+        response, _ = self._send(
+            request.method, url_for_messages(request), retry_counting(request), authenticated=False
+        )
+        return response
+
+    def run(self, call: Call[T]) -> T:
+        """Send ``call`` (retrying as the policy says) and return its typed result."""
+        prepared = prepare_call(call, self.config)
+        with self._slots[call.kind]:
+            response, attempts = self._send(
+                prepared.method, prepared.path, prepared.builder(self._client), authenticated=True
+            )
+        return read_result(
+            call, response, path=prepared.path, project_url=self.config.project_url, attempts=attempts
+        )
+
+    def run_chunks(self, chunks: Sequence[Chunk[T]]) -> list[T]:
+        """Run the chunks of a split call, at most the kind's limit at once, results in order.
+
+        After a chunk fails no further chunk is started; the error says which items went through,
+        which failed and which were not sent.
+        """
+        if not chunks:
+            return []
+        results: list[list[T] | None] = [None] * len(chunks)
+        errors: dict[int, BaseException] = {}
+        stop = threading.Event()
+
+        def run_one(index: int) -> None:
+            if stop.is_set():
+                return
+            try:
+                result: list[T] = self.run(chunks[index].call)
+                results[index] = result
+            except Exception as error:
+                errors[index] = error
+                stop.set()
+
+        workers = min(self._limits[chunks[0].call.kind], len(chunks))
+        if workers == 1:
+            for index in range(len(chunks)):
+                run_one(index)
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pygen-chunk") as pool:
+                list(pool.map(run_one, range(len(chunks))))
+        return combine_chunk_results(chunks, results, errors)
+
+    def pages(self, pager: Pager[T]) -> Iterator[Page[T]]:
+        """The pages of a listing, fetched one at a time as the caller asks for them."""
+        while (call := pager.next_call()) is not None:
+            yield pager.accept(self.run(call))
+
+    def __enter__(self) -> SyncHTTPClient:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
