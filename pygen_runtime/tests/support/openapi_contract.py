@@ -79,6 +79,11 @@ def _patch(spec: dict[str, Any]) -> dict[str, Any]:
     # Real CDF reads return `{}` for a view the instance has no values in (see
     # instances/Omni.nodes.yaml), which the property group's minProperties forbids.
     schemas["PropertyValueGroupV3"].pop("minProperties", None)
+    # The apply response lists `deleted` only when the request carried a `delete` list; the spec
+    # requires it always, yet forbids the empty list that would satisfy that.
+    apply_response = spec["components"]["responses"]["SlimNodeAndEdgeCollectionResponse"]
+    apply_schema = apply_response["content"]["application/json"]["schema"]
+    apply_schema["required"] = [name for name in apply_schema["required"] if name != "deleted"]
     for part in schemas["ViewDefinition"]["allOf"]:
         if "required" in part:
             part["required"] = [name for name in part["required"] if name not in _OPTIONAL_VIEW_READ_FIELDS]

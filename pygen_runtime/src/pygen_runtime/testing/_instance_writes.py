@@ -24,6 +24,7 @@ Semantics taken from the API documentation:
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,7 +87,7 @@ def _node_ref(value: Any, where: str) -> tuple[str, str]:
             f'{where} must be {{"space": ..., "externalId": ...}}, got {json.dumps(value)}.'
         )
     return (
-        check_space(value["space"], f"{where}.space"),
+        sys.intern(check_space(value["space"], f"{where}.space")),
         check_instance_external_id(value.get("externalId"), f"{where}.externalId"),
     )
 
@@ -174,7 +175,8 @@ class _Writer:
             raise EmulatorRequestError(
                 f"{where}.instanceType must be 'node' or 'edge', got {json.dumps(instance_type)}."
             )
-        space = check_space(raw.get("space"), f"{where}.space")
+        # Interned: a space name repeats in every instance of the space.
+        space = sys.intern(check_space(raw.get("space"), f"{where}.space"))
         external_id = check_instance_external_id(raw.get("externalId"), f"{where}.externalId")
         existing_version = raw.get("existingVersion")
         if existing_version is not None and (

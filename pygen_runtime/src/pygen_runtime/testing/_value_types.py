@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -93,7 +94,7 @@ def _check_scalar(kind: str, prop_type: Mapping[str, Any], value: Any, where: st
     if kind in ("float32", "float64"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _refuse(where, value, f"a number ({kind})")
-        return float(value)
+        return value if isinstance(value, float) else float(value)
     if kind == "timestamp":
         normalized = normalize_timestamp(value) if isinstance(value, str) else None
         if normalized is None:
@@ -123,7 +124,8 @@ def _check_scalar(kind: str, prop_type: Mapping[str, Any], value: Any, where: st
             or not isinstance(value["externalId"], str)
         ):
             raise _refuse(where, value, 'a node reference {"space": ..., "externalId": ...}')
-        return {"space": value["space"], "externalId": value["externalId"]}
+        # Spaces repeat across millions of values; one shared string each keeps memory modest.
+        return {"space": sys.intern(value["space"]), "externalId": value["externalId"]}
     if kind == "enum":
         values = prop_type.get("values") or {}
         if not isinstance(value, str) or value not in values:
