@@ -75,7 +75,8 @@ def refuse_unknown_fields(body: Any, allowed: frozenset[str], endpoint: str) -> 
 
 def parse_parameters(body: Mapping[str, Any]) -> Mapping[str, Any]:
     """The request's ``parameters`` object (empty when absent)."""
-    parameters = body.get("parameters") or {}
+    parameters = body.get("parameters")
+    parameters = {} if parameters is None else parameters
     if not isinstance(parameters, Mapping):
         raise QueryError(f"parameters: expected an object of name: value, got {describe_json(parameters)}")
     return parameters
@@ -83,7 +84,8 @@ def parse_parameters(body: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def parse_cursors(body: Mapping[str, Any], names: Sequence[str]) -> dict[str, str]:
     """The non-null cursors of the request, each naming a result set of ``with``."""
-    cursors = body.get("cursors") or {}
+    cursors = body.get("cursors")
+    cursors = {} if cursors is None else cursors
     if not isinstance(cursors, Mapping):
         raise QueryError(
             f"cursors: expected an object of result set name: cursor, got {describe_json(cursors)}"

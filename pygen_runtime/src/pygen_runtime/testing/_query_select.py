@@ -124,7 +124,8 @@ def parse_select(
             raise QueryError(
                 f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
             )
-        sources = entry.get("sources") or []
+        sources = entry.get("sources")
+        sources = [] if sources is None else sources
         if not isinstance(sources, list):
             raise QueryError(f"{where}.sources: expected a list, got {describe_json(sources)}")
         if len(sources) > SOURCES_MAX:
