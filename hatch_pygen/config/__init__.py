@@ -14,7 +14,6 @@ from hatch_pygen.config._model import (
     FileModel,
     ModelSource,
     PygenConfig,
-    ResolvedCdfSettings,
     ViewSelector,
 )
 from hatch_pygen.config._parse import parse_config
@@ -30,7 +29,6 @@ __all__ = [
     "FileModel",
     "ModelSource",
     "PygenConfig",
-    "ResolvedCdfSettings",
     "ViewSelector",
     "find_pyproject",
     "load_config",

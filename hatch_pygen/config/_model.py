@@ -78,48 +78,29 @@ class ViewSelector:
         return text if self.version is None else f"{text}/{self.version}"
 
 
-# The runtime's variables, used when the table leaves a setting out.
+# The runtime's variable for each [tool.pygen.cdf] setting.
 ENV_URL = "CDF_URL"
+ENV_CLUSTER = "CDF_CLUSTER"
 ENV_PROJECT = "CDF_PROJECT"
-ENV_TOKEN = "CDF_TOKEN"
-ENV_CLIENT_ID = "CDF_CLIENT_ID"
-ENV_CLIENT_SECRET = "CDF_CLIENT_SECRET"
-ENV_TOKEN_URL = "CDF_TOKEN_URL"
-ENV_SCOPES = "CDF_SCOPES"
-ENV_AUDIENCE = "CDF_AUDIENCE"
-
-
-@dataclass(frozen=True)
-class ResolvedCdfSettings:
-    """CDF connection settings with every reference read; holds secrets, so it is never printed."""
-
-    url: str
-    project: str
-    token: str | None = field(default=None, repr=False)
-    client_id: str | None = None
-    client_secret: str | None = field(default=None, repr=False)
-    token_url: str | None = None
-    scopes: tuple[str, ...] = ()
-    audience: str | None = None
-
-    def as_environment(self) -> dict[str, str]:
-        """The runtime's ``CDF_*`` variables that describe these settings."""
-        pairs = {
-            ENV_URL: self.url,
-            ENV_PROJECT: self.project,
-            ENV_TOKEN: self.token,
-            ENV_CLIENT_ID: self.client_id,
-            ENV_CLIENT_SECRET: self.client_secret,
-            ENV_TOKEN_URL: self.token_url,
-            ENV_SCOPES: " ".join(self.scopes) or None,
-            ENV_AUDIENCE: self.audience,
-        }
-        return {key: value for key, value in pairs.items() if value}
+_VARIABLES = {
+    "url": ENV_URL,
+    "project": ENV_PROJECT,
+    "client_id": "CDF_CLIENT_ID",
+    "client_secret": "CDF_CLIENT_SECRET",
+    "token": "CDF_TOKEN",
+    "token_url": "CDF_TOKEN_URL",
+    "audience": "CDF_AUDIENCE",
+}
+_TABLE_KEYS = {"client_id": "client-id", "client_secret": "client-secret", "token_url": "token-url"}
 
 
 @dataclass(frozen=True)
 class CdfSettings:
-    """``[tool.pygen.cdf]``: literal values or ``$VAR`` references; secrets are references only."""
+    """``[tool.pygen.cdf]``: literal values or ``$VAR`` references; secrets are references only.
+
+    The runtime's client reads its settings from ``CDF_*`` variables; a value here takes the
+    place of its variable, so the table and the environment combine in one obvious way.
+    """
 
     url: Setting | None = None
     project: Setting | None = None
@@ -130,42 +111,51 @@ class CdfSettings:
     scopes: tuple[Setting, ...] | None = None
     audience: Setting | None = None
 
-    def resolve(self, environ: Mapping[str, str] | None = None) -> ResolvedCdfSettings:
-        """Read the references from ``environ`` (default ``os.environ``), filling gaps from ``CDF_*``.
+    def environment(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+        """``environ`` (default ``os.environ``) with the table's settings in place of their variables.
 
-        A value in the table wins over the environment. Raises :class:`ConfigError` naming each
-        missing variable (never its value).
+        Raises :class:`ConfigError` naming each ``$VAR`` reference that is not set (never a value).
         """
-        env = os.environ if environ is None else environ
+        env = dict(os.environ if environ is None else environ)
         issues: list[ConfigIssue] = []
 
-        def read(key: str, value: Setting | None, fallback: str) -> str | None:
+        def read(key: str, value: Setting) -> str | None:
             if isinstance(value, EnvReference):
                 found = env.get(value.name)
                 if not found:
                     issues.append(
                         ConfigIssue(
-                            f"tool.pygen.cdf.{key}",
+                            f"tool.pygen.cdf.{_TABLE_KEYS.get(key, key)}",
                             f"refers to ${value.name}, which is not set; export {value.name} "
                             "or change the reference",
                         )
                     )
                 return found
-            if value is not None:
-                return value
-            return env.get(fallback) or None
+            return value
 
-        url = read("url", self.url, ENV_URL)
-        project = read("project", self.project, ENV_PROJECT)
-        token = read("token", self.token, ENV_TOKEN)
-        client_id = read("client-id", self.client_id, ENV_CLIENT_ID)
-        client_secret = read("client-secret", self.client_secret, ENV_CLIENT_SECRET)
-        token_url = read("token-url", self.token_url, ENV_TOKEN_URL)
-        audience = read("audience", self.audience, ENV_AUDIENCE)
-        if self.scopes is None:
-            scopes = tuple((env.get(ENV_SCOPES) or "").split())
-        else:
-            scopes = tuple(s for s in (read("scopes", scope, ENV_SCOPES) for scope in self.scopes) if s)
+        overlay: dict[str, str] = {}
+        for key, variable in _VARIABLES.items():
+            value = getattr(self, key)
+            if value is not None and (resolved := read(key, value)):
+                overlay[variable] = resolved
+        if self.scopes is not None:
+            overlay["CDF_SCOPES"] = " ".join(s for s in (read("scopes", scope) for scope in self.scopes) if s)
+        if issues:
+            raise ConfigError(issues, source="CDF settings")
+        return {**env, **overlay}
+
+    def target(self, environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+        """The CDF URL and project these settings point at (what the model cache is keyed by).
+
+        Needs no credentials, so a cached model can be found without them. Raises
+        :class:`ConfigError` when either is unknown.
+        """
+        env = self.environment(environ)
+        url = env.get(ENV_URL) or (
+            f"https://{env[ENV_CLUSTER]}.cognitedata.com" if env.get(ENV_CLUSTER) else ""
+        )
+        project = env.get(ENV_PROJECT, "")
+        issues = []
         if not url:
             issues.append(
                 ConfigIssue("tool.pygen.cdf.url", f"no CDF URL; set url in the table or export {ENV_URL}")
@@ -179,22 +169,7 @@ class CdfSettings:
             )
         if issues:
             raise ConfigError(issues, source="CDF settings")
-        # The checks above raised when either is missing.
-        assert url is not None
-        assert project is not None
-        if not scopes and not token:
-            # The default scope of a CDF cluster, as every CDF login uses it.
-            scopes = (f"{url.rstrip('/')}/.default",)
-        return ResolvedCdfSettings(
-            url=url.rstrip("/"),
-            project=project,
-            token=token,
-            client_id=client_id,
-            client_secret=client_secret,
-            token_url=token_url,
-            scopes=scopes,
-            audience=audience,
-        )
+        return url.strip().rstrip("/"), project.strip()
 
 
 @dataclass(frozen=True)

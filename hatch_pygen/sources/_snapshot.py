@@ -71,8 +71,10 @@ class ModelSnapshot:
         return "sha256:" + hashlib.sha256(self.to_json_text().encode("utf-8")).hexdigest()
 
     @classmethod
-    def from_json_dict(cls, data: Mapping[str, Any], *, origin: str) -> ModelSnapshot:
+    def from_json_dict(cls, data: object, *, origin: str) -> ModelSnapshot:
         """Load the form :meth:`to_json_dict` writes; ``origin`` names the source in errors."""
+        if not isinstance(data, Mapping):
+            raise SourceError(f"{origin}: not a pygen model snapshot (expected a JSON object)")
         if data.get("snapshotFormat") != SNAPSHOT_FORMAT:
             raise SourceError(
                 f"{origin}: unsupported snapshot format {data.get('snapshotFormat')!r} "
