@@ -25,7 +25,7 @@ from pygen_runtime.testing._instance_writes import write_instances
 from pygen_runtime.testing._limits import INSTANCE_ITEMS_MAX
 from pygen_runtime.testing._project import Project
 from pygen_runtime.testing._schema_api import put_containers, put_data_models, put_spaces, put_views
-from pygen_runtime.testing._schema_shapes import infer_containers
+from pygen_runtime.testing._schema_shapes import infer_containers, normalize_view
 
 __all__ = ["ModelFileError", "load_instances", "load_schema", "read_document"]
 
@@ -169,10 +169,55 @@ def _load(
         put_spaces(project, [*spaces, *(space for space in new_spaces if space["space"] not in given)])
     if containers or inferred:
         put_containers(project, [*containers, *inferred])
+    own = _own_properties([normalize_view(view, now) for view in all_views if isinstance(view, Mapping)])
     if views:
-        put_views(project, views)
+        put_views(project, [own.get(_view_key(view), view) for view in views])
     if models:
-        put_data_models(project, models)
+        put_data_models(
+            project,
+            [
+                {
+                    **model,
+                    "views": [
+                        own.get(_view_key(view), view) if isinstance(view, Mapping) else view
+                        for view in model.get("views") or []
+                    ],
+                }
+                for model in models
+            ],
+        )
+
+
+def _view_key(view: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (str(view.get("space")), str(view.get("externalId")), str(view.get("version")))
+
+
+def _own_properties(views: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The views with the properties they inherit unchanged left out.
+
+    A dump lists inherited properties among a view's own (it is what CDF returns by default);
+    keeping them would make ``includeInheritedProperties=false`` answer with everything.
+    """
+    by_key = {_view_key(view): view for view in views}
+
+    def inherited(key: tuple[str, str, str], seen: frozenset[tuple[str, str, str]]) -> dict[str, Any]:
+        view = by_key.get(key)
+        if view is None or key in seen:
+            return {}
+        merged: dict[str, Any] = {}
+        for parent in view["implements"]:
+            parent_key = _view_key(parent)
+            merged.update(inherited(parent_key, seen | {key}))
+            if parent_key in by_key:
+                merged.update(by_key[parent_key]["properties"])
+        return merged
+
+    result = {}
+    for key, view in by_key.items():
+        from_parents = inherited(key, frozenset())
+        own = {name: prop for name, prop in view["properties"].items() if from_parents.get(name) != prop}
+        result[key] = {**view, "properties": own}
+    return result
 
 
 def _read_to_write(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -185,9 +185,11 @@ def delete_spaces(project: Project, request: ApiRequest) -> dict[str, Any]:
                 f"Space {space!r} is not empty: "
                 "delete its data models, views, containers and instances first."
             )
-    deleted = [space for space in spaces if schema.spaces.pop(space, None) is not None]
+    for space in spaces:
+        schema.spaces.pop(space, None)
     schema.changed()
-    return {"items": [{"space": space} for space in deleted]}
+    # Like CDF, answer with what was asked for: the end state is the same whether it existed or not.
+    return {"items": [{"space": space} for space in spaces]}
 
 
 # -- containers -------------------------------------------------------------------------------
@@ -273,15 +275,14 @@ def containers_by_ids(project: Project, request: ApiRequest) -> dict[str, Any]:
 
 def delete_containers(project: Project, request: ApiRequest) -> dict[str, Any]:
     """``POST /models/containers/delete``: the container and every value stored in it go."""
-    deleted = []
-    for key in _container_ids(request):
+    keys = _container_ids(request)
+    for key in keys:
         if project.schema.containers.pop(key, None) is None:
             continue
-        deleted.append({"space": key[0], "externalId": key[1]})
         for inst in project.store.including_deleted():
             inst.data.pop(key, None)
     project.schema.changed()
-    return {"items": deleted}
+    return {"items": [{"space": space, "externalId": external_id} for space, external_id in keys]}
 
 
 # -- views ------------------------------------------------------------------------------------
@@ -312,7 +313,8 @@ def _check_view(
         ref = prop["container"]
         container = project.schema.containers.get((ref["space"], ref["externalId"]))
         if container is None:
-            missing_containers.append(ref)
+            if ref not in missing_containers:
+                missing_containers.append(ref)
             continue
         identifier = prop["containerPropertyIdentifier"]
         if identifier not in container["properties"]:
@@ -403,19 +405,23 @@ def views_by_ids(project: Project, request: ApiRequest) -> dict[str, Any]:
 
 
 def delete_views(project: Project, request: ApiRequest) -> dict[str, Any]:
-    """``POST /models/views/delete``."""
-    deleted = []
-    for space, external_id, version in _view_ids(request):
-        versions = (
-            [version]
-            if version is not None
-            else [key[2] for key in project.schema.views if key[:2] == (space, external_id)]
-        )
-        for each in versions:
-            if project.schema.views.pop((space, external_id, each), None) is not None:
-                deleted.append({"space": space, "externalId": external_id, "version": each})
+    """``POST /models/views/delete`` (every item names a version)."""
+    keys = _versioned_ids(request, "view")
+    for key in keys:
+        project.schema.views.pop(key, None)
     project.schema.changed()
-    return {"items": deleted}
+    return {
+        "items": [{"space": space, "externalId": xid, "version": version} for space, xid, version in keys]
+    }
+
+
+def _versioned_ids(request: ApiRequest, what: str) -> list[tuple[str, str, str]]:
+    keys = []
+    for index, (space, external_id, version) in enumerate(_view_ids(request)):
+        if version is None:
+            raise EmulatorRequestError(f"items[{index}]: deleting a {what} needs its version.")
+        keys.append((space, external_id, version))
+    return keys
 
 
 # -- data models ------------------------------------------------------------------------------
@@ -498,11 +504,10 @@ def data_models_by_ids(project: Project, request: ApiRequest) -> dict[str, Any]:
 
 def delete_data_models(project: Project, request: ApiRequest) -> dict[str, Any]:
     """``POST /models/datamodels/delete`` (the views stay, as in CDF)."""
-    deleted = []
-    for space, external_id, version in _view_ids(request):
-        if version is None:
-            raise EmulatorRequestError("Deleting a data model needs its version.")
-        if project.schema.data_models.pop((space, external_id, version), None) is not None:
-            deleted.append({"space": space, "externalId": external_id, "version": version})
+    keys = _versioned_ids(request, "data model")
+    for key in keys:
+        project.schema.data_models.pop(key, None)
     project.schema.changed()
-    return {"items": deleted}
+    return {
+        "items": [{"space": space, "externalId": xid, "version": version} for space, xid, version in keys]
+    }
