@@ -250,7 +250,11 @@ class _Writer:
                             prop["type"], prop["defaultValue"], f"default of {identifier}"
                         )
                     elif prop.get("autoIncrement") and identifier not in values:
-                        row[identifier] = self._next_increment(container, identifier)
+                        # A replace keeps the number the instance already has: it is an identity.
+                        previous = data.get(container, {}).get(identifier)
+                        row[identifier] = (
+                            previous if previous is not None else self._next_increment(container, identifier)
+                        )
             for identifier, value in values.items():
                 old = row.get(identifier)
                 prop = properties.get(identifier, {})
