@@ -84,6 +84,10 @@ def _patch(spec: dict[str, Any]) -> dict[str, Any]:
     apply_response = spec["components"]["responses"]["SlimNodeAndEdgeCollectionResponse"]
     apply_schema = apply_response["content"]["application/json"]["schema"]
     apply_schema["required"] = [name for name in apply_schema["required"] if name != "deleted"]
+    # The aggregate response lists "properties" as required, the name of the schema keyword
+    # beside it: a slip in the spec; responses carry `items` (and `typing` on request) only.
+    aggregates = schemas["AggregatedResultItemCollection"]
+    aggregates["required"] = [name for name in aggregates["required"] if name != "properties"]
     for part in schemas["ViewDefinition"]["allOf"]:
         if "required" in part:
             part["required"] = [name for name in part["required"] if name not in _OPTIONAL_VIEW_READ_FIELDS]
