@@ -31,13 +31,22 @@ def _url_problem(value: object, label: str, allow_insecure_http: bool) -> str | 
     if not isinstance(value, str) or not value.strip():
         return f"{label} is empty: give the URL of your CDF cluster, {example}."
     parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError:
+        return f"{label} {value!r} has an invalid port: {example}."
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value.strip()):
         return f"{label} {value!r} is not an http(s) URL: {example}."
     if parts.query or parts.fragment:
         return f"{label} {value!r} has a query or fragment: give the cluster URL only, {example}."
     if "/api/v1/projects" in parts.path:
         return f"{label} {value!r} includes the API path: give the cluster URL only, {example}."
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS and not allow_insecure_http:
+    # Plain http is safe only where the token cannot leave the machine: the loopback interface,
+    # or a host under ".invalid", which never resolves (RFC 6761) and so is only reachable
+    # through an injected transport such as the in-process emulator.
+    host = parts.hostname or ""
+    private = host in _LOOPBACK_HOSTS or host == "invalid" or host.endswith(".invalid")
+    if parts.scheme == "http" and not private and not allow_insecure_http:
         return (
             f"{label} {value!r} uses plain http, which would send the token unencrypted: use https, "
             "or set allow_insecure_http=True for a trusted test server."

@@ -81,8 +81,9 @@ def _no_sync_send(request: httpx.Request) -> httpx.Response:  # pragma: no cover
 
 def _bearer(token: str, origin: str) -> str:
     token = token.strip()
-    if token.lower().startswith("bearer "):
-        token = token[len("bearer ") :].strip()
+    scheme, _, rest = token.partition(" ")
+    if scheme.lower() == "bearer":
+        token = rest.strip()
     if not token:
         raise ConfigurationError([f"{origin} is empty: supply the access token itself."])
     if any(char.isspace() or ord(char) < 0x20 for char in token):

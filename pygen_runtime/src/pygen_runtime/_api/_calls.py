@@ -37,7 +37,7 @@ R = TypeVar("R")
 
 # Which concurrency limit a request counts against.
 CallKind = Literal["read", "apply", "delete"]
-QueryValue = str | int | float | bool | Sequence[str]
+QueryValue = str | int | float | bool
 
 
 class UnexpectedResponseError(Exception):
@@ -61,18 +61,14 @@ class Call(Generic[T]):
     params: Mapping[str, QueryValue | None] | None = None
     kind: CallKind = "read"
 
-    def query(self) -> dict[str, str | list[str]]:
+    def query(self) -> dict[str, str]:
         """The query parameters as strings, booleans spelled as CDF expects and ``None`` left out."""
-        out: dict[str, str | list[str]] = {}
+        out: dict[str, str] = {}
         for key, value in (self.params or {}).items():
-            if value is None:
-                continue
             if isinstance(value, bool):
                 out[key] = "true" if value else "false"
-            elif isinstance(value, (str, int, float)):
+            elif value is not None:
                 out[key] = str(value)
-            else:
-                out[key] = [str(item) for item in value]
         return out
 
 
@@ -233,13 +229,10 @@ def _json_kind(value: Any) -> str:
     return "an object"
 
 
-def require_limit(value: int | None, name: str, maximum: int, *, allow_none: bool = False) -> None:
+def require_limit(value: int, name: str, maximum: int) -> None:
     """Refuse a limit CDF would refuse, naming the argument and the allowed range."""
-    if value is None and allow_none:
-        return
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
-        allowed = f"between 1 and {maximum}" + (" or None" if allow_none else "")
-        raise InvalidArgumentError(f"{name} must be {allowed}, got {value!r}.")
+        raise InvalidArgumentError(f"{name} must be between 1 and {maximum}, got {value!r}.")
 
 
 def items_of(value: Any, expected: type | tuple[type, ...], what: str) -> list[Any]:

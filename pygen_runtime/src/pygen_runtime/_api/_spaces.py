@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from pygen_runtime._api._calls import Chunk, Page, Pager, items_of
 from pygen_runtime._api._schema_calls import (
@@ -24,13 +24,10 @@ __all__ = ["AsyncSpacesAPI", "SpacesAPI"]
 _PATH = "/models/spaces"
 
 
-class _SpaceReference(TypedDict):
-    space: str
-
-
 _parse_spaces = items_parser(Space)
 _parse_space_page = page_parser(Space)
-_parse_names = items_parser(_SpaceReference, convert=lambda reference: reference["space"])
+# A deleted space comes back as {"space": name}, which loads as a Space without the rest.
+_parse_names = items_parser(Space, convert=lambda space: space.space)
 
 
 def _apply(spaces: Space | Sequence[Space]) -> list[Chunk[Space]]:

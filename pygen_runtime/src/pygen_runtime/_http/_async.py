@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -149,9 +149,3 @@ class AsyncHTTPClient:
         """The pages of a listing, fetched one at a time as the caller asks for them."""
         while (call := pager.next_call()) is not None:
             yield pager.accept(await self.run(call))
-
-    async def __aenter__(self) -> AsyncHTTPClient:
-        return self
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        await self.close()

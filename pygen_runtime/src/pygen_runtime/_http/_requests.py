@@ -48,7 +48,7 @@ class PreparedRequest:
     method: str
     url: str
     path: str  # the URL's path, for messages
-    params: Mapping[str, str | list[str]]
+    params: Mapping[str, str]
     content: bytes | None
     headers: Mapping[str, str]
 

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -164,9 +164,3 @@ class SyncHTTPClient:
         """The pages of a listing, fetched one at a time as the caller asks for them."""
         while (call := pager.next_call()) is not None:
             yield pager.accept(self.run(call))
-
-    def __enter__(self) -> SyncHTTPClient:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
