@@ -1,7 +1,7 @@
 """The official CDF data-modeling API contract, as a test oracle.
 
-Loads ``shared/cdf/openapi/dms-openapi.json`` (beside the repository clone), repairs the defects
-that ``shared/cdf/README.md`` documents, and checks request and response bodies against it::
+Loads ``shared/cdf/openapi/dms-openapi.json`` (beside the repository clone), repairs its defects,
+and checks request and response bodies against it::
 
     import openapi_contract
 
@@ -9,6 +9,14 @@ that ``shared/cdf/README.md`` documents, and checks request and response bodies 
     openapi_contract.validate_response("POST", "/models/instances/list", 200, response.json())
 
 Both raise ``AssertionError`` naming the operation and the JSON path of the first mismatch.
+
+The repairs: the four defects ``shared/cdf/README.md`` lists (the double-escaped instance
+``externalId`` pattern; overlapping ``oneOf`` unions read as ``anyOf`` without ``discriminator``;
+``minItems: 1`` on list property values; view and property read fields older dumps lack), and three
+more found against real material: a view's property group may be ``{}`` (real reads in
+``instances/Omni.nodes.yaml`` hold that), the apply response's ``deleted`` list is only present
+when the request deleted something, and the aggregate response does not carry a ``properties``
+field (the spec lists the schema keyword's name as a required field).
 Paths may be given relative to the project (``/models/...``), as full API paths
 (``/api/v1/projects/<project>/models/...``) or as URLs, with or without a query string.
 """

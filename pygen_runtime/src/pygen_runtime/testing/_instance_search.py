@@ -7,7 +7,8 @@ words; a query word matches when some word of the text starts with it. ``operato
 default) keeps instances matching any query word, ``AND`` those matching all of them. Search hits
 are ranked by the number of query words matched, ties in storage order, unless ``sort`` is given.
 
-Aggregates: ``count`` (of instances, or of instances with a value for ``property``), ``avg``,
+Aggregates: ``count`` (of instances, or of instances with a value for ``property``, which may
+also be the instance's ``externalId`` or ``space``), ``avg``,
 ``min``, ``max``, ``sum`` (numeric properties) and ``histogram`` (fixed-width buckets from the
 lowest value's bucket to the highest's, empty buckets included). ``groupBy`` splits the matches by
 the values of up to five properties; instances without a value for a group property are left out.
@@ -46,6 +47,12 @@ __all__ = ["aggregate_instances", "search_instances"]
 ViewKey = tuple[str, str, str]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMERIC = frozenset({"int32", "int64", "float32", "float64"})
+# Aggregates may name the instance's own text fields besides the view's properties (CDF's
+# documentation counts instances with ``{"count": {"property": "externalId"}}``).
+_INSTANCE_FIELDS: dict[str, Mapping[str, Any]] = {
+    "externalId": {"type": {"type": "text", "list": False}},
+    "space": {"type": {"type": "text", "list": False}},
+}
 _GROUPABLE = frozenset({"text", "direct", "int32", "int64", "float32", "float64", "boolean", "enum"})
 
 
@@ -58,6 +65,8 @@ class _ViewReader:
         self.mapped = {name: prop for name, prop in properties.items() if "container" in prop}
 
     def prop(self, name: Any, where: str) -> Mapping[str, Any]:
+        if name in _INSTANCE_FIELDS and name not in self.mapped:
+            return _INSTANCE_FIELDS[name]
         if not isinstance(name, str) or name not in self.mapped:
             raise EmulatorRequestError(
                 f"{where}: view {self.view[0]}:{self.view[1]}/{self.view[2]} "
@@ -67,7 +76,9 @@ class _ViewReader:
         return self.mapped[name]
 
     def value(self, inst: StoredInstance, name: str) -> Any:
-        prop = self.mapped[name]
+        prop = self.mapped.get(name)
+        if prop is None:  # an instance field, as prop() allowed
+            return inst.external_id if name == "externalId" else inst.space
         container = (prop["container"]["space"], prop["container"]["externalId"])
         return inst.data.get(container, {}).get(prop["containerPropertyIdentifier"])
 

@@ -94,12 +94,12 @@ def _items(document: Any, name: str, what: str) -> list[Any]:
     )
 
 
-def _bundle_key(document: Mapping[str, Any], *names: str) -> list[Any]:
-    for key in names:
+def _bundle_key(document: Mapping[str, Any], name: str, *keys: str) -> list[Any]:
+    for key in keys:
         if key in document:
             value = document[key]
             if not isinstance(value, list):
-                raise ModelFileError(f"'{key}' must be a list.")
+                raise ModelFileError(f"{name}: '{key}' must be a list.")
             return value
     return []
 
@@ -114,10 +114,10 @@ def load_schema(project: Project, source: str | Path | Mapping[str, Any] | list[
     )
     if is_bundle:
         assert isinstance(document, Mapping)
-        spaces = _bundle_key(document, "spaces")
-        containers = _bundle_key(document, "containers")
-        views = _bundle_key(document, "views")
-        models = _bundle_key(document, "dataModels", "datamodels", "data_models")
+        spaces = _bundle_key(document, name, "spaces")
+        containers = _bundle_key(document, name, "containers")
+        views = _bundle_key(document, name, "views")
+        models = _bundle_key(document, name, "dataModels", "datamodels", "data_models")
     else:
         spaces, containers, views = [], [], []
         models = _items(document, name, "a data model")
