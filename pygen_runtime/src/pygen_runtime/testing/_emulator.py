@@ -54,7 +54,10 @@ class EmulatorResponse:
 
 
 def _json_response(status: int, body: Any, extra_headers: Iterable[tuple[str, str]] = ()) -> EmulatorResponse:
-    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    # Bodies are trees of JSON values the emulator built, never cyclic: skip the cycle check.
+    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False, check_circular=False).encode(
+        "utf-8"
+    )
     headers = [("content-type", "application/json"), *extra_headers]
     return EmulatorResponse(status=status, headers=headers, body=payload)
 
