@@ -289,3 +289,47 @@ def test_the_real_omni_model_and_data_through_the_sdk(
         for edge in yaml.safe_load(path.read_text())
     }
     assert {(edge.space, edge.external_id) for edge in edges} == expected_edges
+
+
+def test_edges_apply_and_traverse(plant: CogniteClient) -> None:
+    feeds = dm.DirectRelationReference(SPACE, "feeds")
+    edges = [
+        dm.EdgeApply(SPACE, f"feed-{i}", feeds, (SPACE, f"pump-{i:02d}"), (SPACE, f"pump-{i + 1:02d}"))
+        for i in range(3)
+    ]
+    applied = plant.data_modeling.instances.apply(edges=edges)
+    assert [edge.external_id for edge in applied.edges] == ["feed-0", "feed-1", "feed-2"]
+
+    listed = plant.data_modeling.instances.list(instance_type="edge", limit=-1)
+    assert {edge.external_id for edge in listed} == {"feed-0", "feed-1", "feed-2"}
+    assert listed[0].start_node.space == SPACE
+
+    query = q.Query(
+        with_={
+            "start": q.NodeResultSetExpression(filter=Equals(["node", "externalId"], "pump-00")),
+            "chain": q.EdgeResultSetExpression(from_="start", direction="outwards", max_distance=3),
+        },
+        select={"start": q.Select(), "chain": q.Select()},
+    )
+    chain = plant.data_modeling.instances.query(query)["chain"]
+    assert sorted(edge.external_id for edge in chain) == ["feed-0", "feed-1", "feed-2"]
+
+    plant.data_modeling.instances.delete(dm.NodeId(SPACE, "pump-01"))  # takes feed-0 and feed-1 with it
+    left = plant.data_modeling.instances.list(instance_type="edge", limit=-1)
+    assert [edge.external_id for edge in left] == ["feed-2"]
+
+
+def test_schema_listing_retrieval_and_deletion(plant: CogniteClient) -> None:
+    containers = plant.data_modeling.containers.list(space=SPACE, limit=-1)
+    assert [container.external_id for container in containers] == ["Pump"]
+    assert plant.data_modeling.containers.retrieve((SPACE, "Pump")).properties["name"].nullable is False
+
+    models = plant.data_modeling.data_models.list(space=SPACE, limit=-1)
+    assert [model.external_id for model in models] == ["Plant"]
+
+    assert plant.data_modeling.data_models.delete((SPACE, "Plant", "1")) == [
+        dm.DataModelId(SPACE, "Plant", "1")
+    ]
+    assert plant.data_modeling.views.delete(PUMP) == [PUMP]
+    assert plant.data_modeling.views.list(space=SPACE, limit=-1) == []
+    assert plant.data_modeling.containers.delete((SPACE, "Pump")) == [dm.ContainerId(SPACE, "Pump")]
