@@ -240,6 +240,33 @@ class TestOverlaps:
         }
         assert matching(emulator, flt) == {"open-ended", "no-start"}
 
+    @pytest.mark.parametrize(
+        ("bounds", "expected"),
+        [
+            ({"gte": "2024-01-10T00:00:00Z"}, {"ends-on-10th", "starts-on-10th"}),
+            ({"gt": "2024-01-10T00:00:00Z"}, {"starts-on-10th"}),
+            ({"lte": "2024-01-10T00:00:00Z"}, {"ends-on-10th", "starts-on-10th"}),
+            ({"lt": "2024-01-10T00:00:00Z"}, {"ends-on-10th"}),
+        ],
+    )
+    def test_inclusive_and_exclusive_bounds(self, bounds: dict[str, str], expected: set[str]) -> None:
+        emulator = Emulator(clock=lambda: 0)
+        emulator.load_model({"space": "s", "externalId": "M", "version": "1", "views": [_span_view()]})
+        emulator.load_instances(
+            [
+                _span_node("ends-on-10th", "2024-01-01T00:00:00Z", "2024-01-10T00:00:00Z"),
+                _span_node("starts-on-10th", "2024-01-10T00:00:00Z", "2024-01-20T00:00:00Z"),
+            ]
+        )
+        flt = {
+            "overlaps": {
+                "startProperty": ["s", "Span/1", "start"],
+                "endProperty": ["s", "Span/1", "end"],
+                **bounds,
+            }
+        }
+        assert matching(emulator, flt) == expected
+
 
 def _span_view() -> dict[str, Any]:
     def prop(name: str) -> dict[str, Any]:
