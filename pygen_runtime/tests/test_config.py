@@ -214,6 +214,20 @@ def test_from_env_overrides_can_stand_in_for_missing_variables() -> None:
     assert config.project == "p"
 
 
+def test_from_env_without_a_url_reports_only_the_url_when_the_credentials_are_complete() -> None:
+    problems = env_problems(
+        {
+            "CDF_PROJECT": "p",
+            "CDF_CLIENT_ID": "app",
+            "CDF_CLIENT_SECRET": "hush",
+            "CDF_TOKEN_URL": "https://idp.example/token",
+        }
+    )
+
+    assert len(problems) == 1
+    assert problems[0].startswith("CDF_URL is not set")
+
+
 def test_from_env_names_every_missing_variable() -> None:
     problems = env_problems({"CDF_TOKEN": "  "})
 

@@ -79,6 +79,22 @@ def test_what_apply_items_dump_is_what_the_api_takes() -> None:
     )
 
 
+def test_models_and_ids_given_as_objects_are_taken_as_they_are() -> None:
+    container = ContainerId(space="m", external_id="PumpContainer")
+    node = NodeApply(
+        space="s", external_id="n", sources=[NodeOrEdgeData(source=container, properties={"rpm": 1})]
+    )
+
+    [again] = TypeAdapter(list[InstanceApply]).validate_python([node])
+
+    assert again is node
+    assert node.dump()["sources"][0]["source"] == {
+        "type": "container",
+        "space": "m",
+        "externalId": "PumpContainer",
+    }
+
+
 def test_null_values_are_kept_so_they_clear_properties() -> None:
     node = NodeApply(
         space="s",

@@ -181,6 +181,18 @@ async def test_asyncio_tasks_share_one_token_request(cdf: Any) -> None:
     assert bearer_tokens(cdf) == ["Bearer token-1"] * 16
 
 
+async def test_the_async_client_reuses_a_cached_token(cdf: Any) -> None:
+    cdf.issue_tokens()
+    no_spaces(cdf)
+
+    async with AsyncCDFClient(cdf.config(credentials=oauth(cdf))) as client:
+        await client.spaces.retrieve("s")
+        await client.spaces.retrieve("s")
+
+    assert len(cdf.sent(cdf.TOKEN_PATH)) == 1
+    assert bearer_tokens(cdf) == ["Bearer token-1", "Bearer token-1"]
+
+
 async def test_asyncio_tasks_keep_using_the_valid_token_during_a_refresh(cdf: Any) -> None:
     cdf.issue_tokens(expires_in=600, delay=0.3)
     no_spaces(cdf)

@@ -136,7 +136,7 @@ def _first_unencodable(value: Any, path: str) -> tuple[str, Any]:
         return path, value
     if isinstance(value, Mapping):
         for key, item in value.items():
-            if not isinstance(key, str):
+            if not (key is None or isinstance(key, (str, int, float, bool))):
                 return f"{path} key {key!r}", key
             found = _first_unencodable(item, f"{path}.{key}")
             if found[0]:

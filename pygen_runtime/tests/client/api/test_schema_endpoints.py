@@ -156,6 +156,20 @@ def test_iterate_fetches_a_page_only_when_it_is_needed(cdf: Any, client: Any) ->
     assert len(cdf.sent()) == 2
 
 
+def test_every_schema_group_iterates_page_by_page(cdf: Any, client: Any) -> None:
+    cdf.on("GET", "/models/spaces", cdf.answer({"items": [read_shape({"space": "s"})]}))
+    cdf.on("GET", "/models/containers", cdf.answer({"items": [read_shape(containers_of(OMNI)[0].dump())]}))
+    cdf.on("GET", "/models/datamodels", cdf.answer({"items": [OMNI.model_copy(update={"views": []}).dump()]}))
+
+    spaces = list(client.spaces.iterate(limit=5))
+    containers = list(client.containers.iterate(space="sp_pygen_models"))
+    models = list(client.data_models.iterate(inline_views=True))
+
+    assert [len(pages) for pages in (spaces, containers, models)] == [1, 1, 1]
+    assert models[0].items[0].as_id() == OMNI.as_id()
+    assert cdf.sent("/models/datamodels")[0].query["inlineViews"] == "true"
+
+
 async def test_async_iterate_fetches_pages_as_they_are_needed(cdf: Any) -> None:
     from pygen_runtime import AsyncCDFClient
 

@@ -108,6 +108,20 @@ def test_values_json_cannot_carry_are_refused_before_sending(
     assert cdf.sent() == []
 
 
+def test_a_key_json_cannot_carry_is_named(cdf: Any, client: CDFClient) -> None:
+    node = NodeApply(
+        space="plant",
+        external_id="pump-1",
+        sources=[NodeOrEdgeData(source=PUMP, properties={"limits": {("low", "high"): [1, 2]}})],
+    )
+
+    with pytest.raises(
+        InvalidArgumentError, match=r"body.items\[0\].sources\[0\].properties.limits key \('low', 'high'\)"
+    ):
+        client.instances.apply([node])
+    assert cdf.sent() == []
+
+
 def test_http2_can_be_asked_for(cdf: Any) -> None:
     # The loopback server speaks HTTP/1.1 only: httpx negotiates down, and the call works.
     cdf.on("POST", f"{SPACES}/byids", cdf.answer({"items": [space_read("pumps")]}))
@@ -125,6 +139,17 @@ def test_http2_without_the_h2_package_says_which_extra_to_install(
         CDFClient(cdf.config(http2=True))
 
     assert "pip install 'pygen-runtime[http2]'" in str(caught.value)
+
+
+async def test_http2_without_the_h2_package_is_explained_for_the_async_client_too(
+    cdf: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pygen_runtime import AsyncCDFClient
+
+    monkeypatch.setitem(sys.modules, "h2", None)
+
+    with pytest.raises(ConfigurationError, match="pygen-runtime\\[http2\\]"):
+        AsyncCDFClient(cdf.config(http2=True))
 
 
 def test_query_parameters_are_spelled_as_cdf_expects(cdf: Any, run: Any) -> None:

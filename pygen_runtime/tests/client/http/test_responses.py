@@ -193,6 +193,37 @@ def test_an_html_error_page_from_a_gateway_is_described_and_retried(cdf: Any, ru
     assert len(cdf.sent(BYIDS)) == 2
 
 
+def test_a_status_without_a_name_is_shown_by_number(cdf: Any, client: Any) -> None:
+    cdf.on("POST", BYIDS, cdf.raw(b"", 599, "text/plain"))
+
+    with pytest.raises(CDFServerError) as caught:
+        retrieve(client)
+
+    assert "CDF answered 599: 599, with an empty body" in str(caught.value)
+
+
+def test_a_response_error_carries_the_request_id(cdf: Any, client: Any) -> None:
+    from werkzeug import Response
+
+    cdf.on("POST", BYIDS, Response(b"<html/>", content_type="text/html", headers={"x-request-id": "rid-7"}))
+
+    with pytest.raises(CDFResponseError) as caught:
+        retrieve(client)
+
+    assert caught.value.request_id == "rid-7"
+    assert str(caught.value).endswith("(request id rid-7)")
+
+
+def test_a_query_answer_of_the_wrong_shape_is_a_response_error(cdf: Any, client: Any) -> None:
+    cdf.on("POST", "/models/instances/query", cdf.answer({"items": {"pumps": [{"instanceType": "node"}]}}))
+    query = {"with": {"pumps": {"nodes": {}}}, "select": {"pumps": {}}}
+
+    with pytest.raises(CDFResponseError) as caught:
+        client.instances.query(query)
+
+    assert "items.pumps[0].node.space: Field required" in str(caught.value)
+
+
 def test_an_error_with_an_empty_body_says_so(cdf: Any, client: Any) -> None:
     cdf.on("POST", BYIDS, cdf.raw(b"", 418, "text/plain"))
 

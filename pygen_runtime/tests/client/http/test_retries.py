@@ -199,25 +199,25 @@ def test_a_read_timeout_is_retried(cdf: Any, run: Any) -> None:
 
     def slow_first_time(_: Any) -> Any:
         if slow.pop("first", False):
-            time.sleep(0.5)
+            time.sleep(1.2)
         return cdf.answer(OK)
 
     cdf.on("POST", BYIDS, slow_first_time)
 
-    assert run(retrieve, timeout=0.2) == [Space.load(SPACE)]
+    assert run(retrieve, timeout=0.5) == [Space.load(SPACE)]
 
     assert len(cdf.sent(BYIDS)) == 2
 
 
 def test_read_timeouts_every_time_give_a_timeout_error(cdf: Any, run: Any) -> None:
     def always_slow(_: Any) -> Any:
-        time.sleep(0.3)
+        time.sleep(0.6)
         return cdf.answer(OK)
 
     cdf.on("POST", BYIDS, always_slow)
 
     with pytest.raises(CDFTimeoutError) as caught:
-        run(retrieve, timeout=0.1, max_retries=1)
+        run(retrieve, timeout=0.2, max_retries=1)
 
     assert caught.value.attempts[0].startswith("timed out waiting for the answer")
     assert len(caught.value.attempts) == 2
