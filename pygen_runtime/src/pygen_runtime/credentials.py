@@ -63,7 +63,11 @@ class Credentials(ABC):
         """The value of the ``Authorization`` header, e.g. ``"Bearer eyJ..."``."""
 
     async def authorization_async(self, send: AsyncSend) -> str:
-        """The header value, for the async client; by default the same as ``authorization``."""
+        """The header value, for the async client.
+
+        The default calls ``authorization``, which suits credentials that send no requests. A
+        credential that fetches tokens overrides this and uses the async ``send``.
+        """
         return self.authorization(_no_sync_send)
 
     def invalidate(self, authorization: str) -> bool:
@@ -75,8 +79,11 @@ class Credentials(ABC):
         return False
 
 
-def _no_sync_send(request: httpx.Request) -> httpx.Response:  # pragma: no cover - never called
-    raise RuntimeError("this credential fetches no tokens")
+def _no_sync_send(request: httpx.Request) -> httpx.Response:  # pragma: no cover - a subclass's mistake
+    raise RuntimeError(
+        "This credential sends requests from authorization(); override authorization_async() so that "
+        "AsyncCDFClient can send them."
+    )
 
 
 def _bearer(token: str, origin: str) -> str:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 
 from pygen_runtime._api._calls import Call, CallKind, Chunk, Page, Pager, combine_chunk_results
+from pygen_runtime._http._pool import client_settings, http2_missing
 from pygen_runtime._http._requests import TryBuilder, prepare_call, retry_counting, url_for_messages
 from pygen_runtime._http._responses import read_result
 from pygen_runtime._http._retry import RetryLoop, RetryPolicy
-from pygen_runtime._http._sync import http2_missing, make_limits, make_timeout
 
 if TYPE_CHECKING:
     from pygen_runtime.config import ClientConfig
@@ -36,18 +36,12 @@ class AsyncHTTPClient:
         self,
         config: ClientConfig,
         transport: httpx.AsyncBaseTransport | None = None,
-        *,
-        policy: RetryPolicy | None = None,
     ) -> None:
         self.config = config
-        self.policy = policy or RetryPolicy.from_config(config)
+        self.policy = RetryPolicy.from_config(config)
         try:
             self._client = httpx.AsyncClient(
-                transport=transport,
-                http2=config.http2 and transport is None,
-                timeout=make_timeout(config),
-                limits=make_limits(config),
-                follow_redirects=False,
+                transport=transport, **client_settings(config, injected_transport=transport is not None)
             )
         except ImportError:
             raise http2_missing() from None

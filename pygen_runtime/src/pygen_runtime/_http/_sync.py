@@ -17,33 +17,19 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 
 from pygen_runtime._api._calls import Call, Chunk, Page, Pager, combine_chunk_results
+from pygen_runtime._http._pool import client_settings, http2_missing
 from pygen_runtime._http._requests import TryBuilder, prepare_call, retry_counting, url_for_messages
 from pygen_runtime._http._responses import read_result
 from pygen_runtime._http._retry import RetryLoop, RetryPolicy
-from pygen_runtime.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from pygen_runtime.config import ClientConfig
 
-__all__ = ["SyncHTTPClient", "make_limits", "make_timeout"]
+__all__ = ["SyncHTTPClient"]
 
 T = TypeVar("T")
 
 logger = logging.getLogger("pygen_runtime.http")
-
-
-def make_timeout(config: ClientConfig) -> httpx.Timeout:
-    return httpx.Timeout(config.timeout)
-
-
-def make_limits(config: ClientConfig) -> httpx.Limits:
-    return httpx.Limits(
-        max_connections=config.max_connections, max_keepalive_connections=config.max_connections
-    )
-
-
-def http2_missing() -> ConfigurationError:
-    return ConfigurationError(["http2=True needs the h2 package: pip install 'pygen-runtime[http2]'."])
 
 
 class SyncHTTPClient:
@@ -53,18 +39,12 @@ class SyncHTTPClient:
         self,
         config: ClientConfig,
         transport: httpx.BaseTransport | None = None,
-        *,
-        policy: RetryPolicy | None = None,
     ) -> None:
         self.config = config
-        self.policy = policy or RetryPolicy.from_config(config)
+        self.policy = RetryPolicy.from_config(config)
         try:
             self._client = httpx.Client(
-                transport=transport,
-                http2=config.http2 and transport is None,
-                timeout=make_timeout(config),
-                limits=make_limits(config),
-                follow_redirects=False,
+                transport=transport, **client_settings(config, injected_transport=transport is not None)
             )
         except ImportError:
             raise http2_missing() from None
