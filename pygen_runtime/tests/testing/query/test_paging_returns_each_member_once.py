@@ -6,6 +6,7 @@ with plain Python from the generated values.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -181,7 +182,7 @@ def test_a_sorted_root_set_pages_each_node_once_in_order(
     paged = ids(page_through(body, "n", store, schema))
     assert sorted(paged) == sorted(spec.external_id for spec in nodes)
     by_id = {spec.external_id: spec for spec in nodes}
-    for before, after in zip(paged, paged[1:], strict=False):
+    for before, after in itertools.pairwise(paged):
         assert in_sort_order(by_id[before], by_id[after], sort)
 
 
