@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from pygen_runtime.testing import Emulator
 from pygen_runtime.testing._errors import FilterError, QueryError
@@ -20,6 +21,7 @@ from query_testbed import (
     Clock,
     checked_query,
     external_ids,
+    load_omni,
     view_property,
     view_ref,
 )
@@ -431,15 +433,17 @@ class TestSetOperations:
                     **sets,
                     "both": {"union": ["a", "b"]},
                     "twice": {"unionAll": ["a", "first_a"]},
+                    "twice_but": {"unionAll": ["a", "first_a", "b"], "except": ["first_a"]},
                     "common": {"intersection": ["a", "first_a"]},
                     "rest": {"union": ["a", {"intersection": ["b", "b"]}], "except": ["first_a"]},
                 },
-                "select": {"both": {}, "twice": {}, "common": {}, "rest": {}},
+                "select": {"both": {}, "twice": {}, "twice_but": {}, "common": {}, "rest": {}},
             }
         )
         assert items_of(response, "both") == a | b
         assert len(response["items"]["both"]) == len(a | b)
         assert sorted(external_ids(response["items"]["twice"])) == sorted([*a, *first_two])
+        assert sorted(external_ids(response["items"]["twice_but"])) == sorted((a | b) - first_two)
         assert items_of(response, "common") == first_two
         assert items_of(response, "rest") == (a | b) - first_two
 
@@ -456,6 +460,37 @@ class TestSetOperations:
             body["cursors"] = {"all": response["nextCursor"]["all"]}
         a, b = node_ids(written, "ConnectionItemA.node"), node_ids(written, "ConnectionItemB.node")
         assert sorted(seen) == sorted([*a, *b, *a])
+
+
+class TestDeletedInstances:
+    def test_a_direct_relation_to_a_deleted_node_leads_nowhere(self, written: Written) -> None:
+        emulator = load_omni(Emulator(clock=Clock()))
+        d_items = {
+            item["externalId"]: item["sources"][0]["properties"] for item in written["ConnectionItemD.node"]
+        }
+        start, props = next((xid, props) for xid, props in d_items.items() if props.get("directSingle"))
+        target = props["directSingle"]["externalId"]
+        body = {
+            "with": {
+                "start": {"nodes": {"filter": by_ids(start)}},
+                "target": {
+                    "nodes": {
+                        "from": "start",
+                        "through": {"source": view_ref("ConnectionItemD"), "identifier": "directSingle"},
+                        "direction": "outwards",
+                    }
+                },
+            },
+            "select": {"target": {}},
+        }
+        assert items_of(checked_query(emulator, body), "target") == {target}
+        with httpx.Client(transport=emulator.transport()) as client:
+            deleted = client.post(
+                emulator.api_url("/models/instances/delete"),
+                json={"items": [{"instanceType": "node", "space": INSTANCE_SPACE, "externalId": target}]},
+            )
+        assert deleted.status_code == 200
+        assert items_of(checked_query(emulator, body), "target") == set()
 
 
 class TestCursors:
