@@ -2,7 +2,7 @@
 properties, and the ``typing`` block that describes those properties.
 
 Only result sets named in ``select`` are returned. An item carries, per selected view it has data
-in, the listed properties (``"*"`` for all of them).
+in, the listed properties (``"*"``, or leaving ``properties`` out, for all of them).
 """
 
 from __future__ import annotations
@@ -90,6 +90,10 @@ def _source(entry: Any, schema: SchemaStore, where: str) -> tuple[ViewKey, froze
             missing=[{"type": "view", "space": space, "externalId": external_id, "version": version}],
         )
     names = entry.get("properties")
+    if names is None:
+        # The API marks `properties` required, but cognite-sdk leaves it out when not given;
+        # reading that as every property serves those clients.
+        return (space, external_id, version), None
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         raise QueryError(
             f"{where}.properties: expected a list of property names or ['*'], got {describe_json(names)}"

@@ -131,6 +131,20 @@ class TestNodeSets:
         )
         assert returned == set(typed)
 
+    def test_a_source_without_properties_selects_all_of_them(self, omni: Emulator) -> None:
+        body = {
+            "with": {"a": {"nodes": {"filter": of_type("ConnectionItemA")}}},
+            "select": {"a": {"sources": [{"source": view_ref("ConnectionItemA")}]}},
+        }
+        everything = {
+            **body,
+            "select": {"a": {"sources": [{"source": view_ref("ConnectionItemA"), "properties": ["*"]}]}},
+        }
+        store, schema = omni.state.store, omni.state.schema
+        items = run_query(body, store, schema)["items"]["a"]
+        assert items == run_query(everything, store, schema)["items"]["a"]
+        assert any(item["properties"][OMNI_SPACE]["ConnectionItemA/1"] for item in items)
+
     def test_typing_lists_only_the_selected_properties(self, query: Query) -> None:
         response = query(
             {
