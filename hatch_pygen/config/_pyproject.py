@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from hatch_pygen.config._legacy import V1_TOP_LEVEL_KEYS
 from hatch_pygen.config._model import PygenConfig
 from hatch_pygen.config._parse import parse_config
 from hatch_pygen.config._toml import read_toml
@@ -25,10 +28,12 @@ def find_pyproject(start: Path | None = None) -> Path:
     )
 
 
-def load_config(pyproject: Path | None = None) -> PygenConfig:
+def load_config(pyproject: Path | None = None, overrides: Mapping[str, Any] | None = None) -> PygenConfig:
     """Read and check ``[tool.pygen]`` from ``pyproject`` (default: the nearest ``pyproject.toml``).
 
-    Raises :class:`~hatch_pygen.errors.ConfigError` listing every problem in the table.
+    ``overrides`` (current key spelling, e.g. ``{"package": "x"}``) replace the table's values,
+    whichever spelling the table uses, before the table is checked. Raises
+    :class:`~hatch_pygen.errors.ConfigError` listing every problem in the table.
 
     Example::
 
@@ -49,4 +54,7 @@ def load_config(pyproject: Path | None = None) -> PygenConfig:
             ],
             source=path.name,
         )
+    if overrides:
+        replaced = {v1 for v1, new in V1_TOP_LEVEL_KEYS.items() if new in overrides}
+        table = {key: value for key, value in table.items() if key not in replaced} | dict(overrides)
     return parse_config(table, project_root=path.parent, source=str(path))

@@ -16,9 +16,11 @@ IN_PROCESS_URL = "https://emulator.invalid"
 PROJECT = "emulated-project"
 
 
-def emulator_with(*model_files: Path, require_auth: bool = True) -> Emulator:
+def emulator_with(
+    *model_files: Path, require_auth: bool = True, client_secret: str | None = None
+) -> Emulator:
     """An emulator holding the data models in ``model_files``."""
-    emulator = Emulator(project=PROJECT, require_auth=require_auth)
+    emulator = Emulator(project=PROJECT, require_auth=require_auth, client_secret=client_secret)
     for path in model_files:
         emulator.load_model(path)
     return emulator
