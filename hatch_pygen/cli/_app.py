@@ -26,11 +26,21 @@ app = typer.Typer(
     add_completion=False,
     # A rich traceback would print local variables, and a local may hold a credential.
     pretty_exceptions_enable=False,
+    # Plain text: help strings mention [tool.pygen], which rich markup would swallow.
+    rich_markup_mode=None,
 )
-emulator_app = typer.Typer(help="The in-memory CDF emulator of pygen-runtime.", no_args_is_help=True)
+emulator_app = typer.Typer(
+    help="The in-memory CDF emulator of pygen-runtime.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(emulator_app, name="emulator")
 
 T = TypeVar("T")
+
+
+def _examples(*commands: str) -> str:
+    """An epilog listing example commands, one per line (``\\b`` keeps click from rewrapping it)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {command}" for command in commands)
+
 
 ConfigOption = Annotated[
     Path | None,
@@ -124,9 +134,12 @@ def _generation(console: Console, config: PygenConfig) -> Generation:
 
 
 @app.command(
-    epilog="Examples: pygen generate  |  pygen generate --out build/sdk  |  "
-    "pygen generate --space power --external-id WindTurbine --version 1 --package wind_sdk  |  "
-    "pygen generate --model model.yaml --package wind_sdk --language ir-json"
+    epilog=_examples(
+        "pygen generate",
+        "pygen generate --out build/sdk",
+        "pygen generate --space power --external-id WindTurbine --version 1 --package wind_sdk",
+        "pygen generate --model model.yaml --package wind_sdk --language ir-json",
+    )
 )
 def generate(
     config_path: ConfigOption = None,
@@ -187,7 +200,11 @@ def generate(
 
 
 @app.command(
-    epilog="Examples: pygen lock  |  pygen lock --upgrade  |  pygen lock --config sdk/pyproject.toml"
+    epilog=_examples(
+        "pygen lock",
+        "pygen lock --upgrade",
+        "pygen lock --config sdk/pyproject.toml",
+    )
 )
 def lock(
     config_path: ConfigOption = None,
@@ -216,7 +233,13 @@ def lock(
     _run(console, action)
 
 
-@app.command(epilog="Examples: pygen check  |  pygen check --strict  |  pygen check --model model.yaml")
+@app.command(
+    epilog=_examples(
+        "pygen check",
+        "pygen check --strict",
+        "pygen check --model model.yaml",
+    )
+)
 def check(
     config_path: ConfigOption = None,
     models: ModelOption = None,
@@ -256,7 +279,11 @@ def check(
 
 
 @app.command(
-    epilog="Examples: pygen ir > ir.json  |  pygen ir --model model.yaml  |  pygen ir --output build/ir.json"
+    epilog=_examples(
+        "pygen ir > ir.json",
+        "pygen ir --model model.yaml",
+        "pygen ir --output build/ir.json",
+    )
 )
 def ir(
     config_path: ConfigOption = None,
@@ -301,8 +328,10 @@ def ir(
 
 
 @emulator_app.command(
-    epilog="Examples: pygen emulator serve --load models/WindTurbine.yaml  |  "
-    "pygen emulator serve --port 8080 --no-auth --load a.yaml b.yaml --instances nodes.yaml"
+    epilog=_examples(
+        "pygen emulator serve --load models/WindTurbine.yaml",
+        "pygen emulator serve --port 8080 --no-auth --load a.yaml --load b.yaml --instances nodes.yaml",
+    )
 )
 def serve(
     load: Annotated[
