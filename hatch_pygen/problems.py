@@ -24,7 +24,7 @@ class Severity(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Location:
     """Where a problem is: a data model, a view and a property, as far as each applies."""
 

@@ -315,9 +315,13 @@ def parse_config(
         else:
             listed = [(f"{path}[{index}]", entry) for index, entry in enumerate(raw_models)]
             models = _parse_models(issues, listed, project_root, v1=False)
-    elif translation.v1_models is not None:
+    elif translation.v1_models:
         models = _parse_models(issues, translation.v1_models, project_root, v1=True)
-    elif not any(issue.path == f"{PREFIX}.data_models" for issue in translation.issues):
+    elif any(issue.path.startswith(f"{PREFIX}.data_models") for issue in translation.issues):
+        pass  # already reported by the v1 translation
+    elif translation.v1_models is not None:
+        issues.add(f"{PREFIX}.data_models", "is empty; list at least one data model")
+    else:
         issues.add(
             f"{PREFIX}.models",
             'missing; add models = [{ space = "...", external-id = "...", version = "..." }] '

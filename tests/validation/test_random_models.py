@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_builder import direct, edge, mapped, reverse, snapshot, view
 
+from hatch_pygen.config import ViewSelector
+from hatch_pygen.errors import NothingToGenerateError
 from hatch_pygen.ir import IR, build_ir
 from hatch_pygen.validation import snake_key, validate
 
@@ -107,3 +109,31 @@ def test_random_models_validate_and_build_into_a_consistent_ir(
         consistent.append(list(unique.values()))
     shuffled = [rng.sample(vs, len(vs)) for vs in consistent]
     assert ir_of(shuffled).to_json() == ir_of(consistent).to_json()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    models(),
+    st.lists(st.builds(ViewSelector, view_names, st.none() | st.sampled_from(SPACES)), max_size=3),
+    st.lists(st.sampled_from(SPACES), max_size=1),
+)
+def test_random_exclusions_either_leave_a_consistent_ir_or_say_nothing_is_left(
+    model_views: list[list[dict[str, Any]]], exclude_views: list[ViewSelector], exclude_spaces: list[str]
+) -> None:
+    snapshots = [snapshot(vs, external_id=f"Model{index}") for index, vs in enumerate(model_views)]
+    try:
+        schema = validate(snapshots, exclude_views=exclude_views, exclude_spaces=exclude_spaces)
+    except NothingToGenerateError as error:
+        message = str(error)
+        schema = None
+    if schema is None:
+        assert message.startswith("nothing to generate: ")
+        return
+    ir = build_ir(schema)
+    kept = {(v.space, v.external_id) for v in ir.views}
+    for selector in exclude_views:
+        assert not any(
+            external_id == selector.external_id and selector.space in (None, space)
+            for space, external_id in kept
+        )
+    assert not any(space in exclude_spaces for space, _ in kept)
