@@ -87,6 +87,16 @@ def _patch(spec: dict[str, Any]) -> dict[str, Any]:
     # Real CDF reads return `{}` for a view the instance has no values in (see
     # instances/Omni.nodes.yaml), which the property group's minProperties forbids.
     schemas["PropertyValueGroupV3"].pop("minProperties", None)
+    # CDF takes null for a property value (it clears the value on write and is how an unset
+    # nullable property reads back), which no branch of the value union admits.
+    schemas["RawPropertyValueV3"]["anyOf"].append({"type": "null", "title": "null"})
+    # The bounds on how many values an enum has sit on each value instead of on the set, so the
+    # spec's own example (`"value2": { }`) fails; move them to where they mean something.
+    enum_values = schemas["EnumProperty"]["properties"]["values"]
+    per_value = enum_values["additionalProperties"]
+    for bound in ("minProperties", "maxProperties"):
+        if bound in per_value:
+            enum_values[bound] = per_value.pop(bound)
     # The apply response lists `deleted` only when the request carried a `delete` list; the spec
     # requires it always, yet forbids the empty list that would satisfy that.
     apply_response = spec["components"]["responses"]["SlimNodeAndEdgeCollectionResponse"]

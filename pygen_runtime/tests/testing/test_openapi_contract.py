@@ -76,3 +76,25 @@ def test_error_statuses_the_spec_omits_use_cdfs_error_body() -> None:
     )
     with pytest.raises(AssertionError, match="'code' is a required property"):
         openapi_contract.validate_response("POST", "/models/instances/list", 503, {"error": {"message": "x"}})
+
+
+def test_null_property_values_are_accepted_on_write_and_read() -> None:
+    nulled = {**NODE, "properties": {"s": {"View/1": {"name": None}}}}
+    openapi_contract.validate_response("POST", "/models/instances/list", 200, {"items": [nulled]})
+    view = {"type": "view", "space": "s", "externalId": "V", "version": "1"}
+    source = {"source": view, "properties": {"a": None}}
+    write = {"instanceType": "node", "space": "s", "externalId": "n", "sources": [source]}
+    openapi_contract.validate_request("POST", "/models/instances", {"items": [write]})
+
+
+def test_an_enum_value_without_name_or_description_is_accepted_but_an_empty_enum_is_not() -> None:
+    def container(values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "space": "s",
+            "externalId": "C",
+            "properties": {"kind": {"type": {"type": "enum", "values": values}}},
+        }
+
+    openapi_contract.validate_request("POST", "/models/containers", {"items": [container({"a": {}})]})
+    with pytest.raises(AssertionError, match="does not match the CDF API spec"):
+        openapi_contract.validate_request("POST", "/models/containers", {"items": [container({})]})
