@@ -1,0 +1,182 @@
+"""What a wheel build gets: the SDK generated into a staging folder, handed to hatchling.
+
+The files are written under ``build/pygen/<target>-<version>/`` in the project and named in
+``build_data["force_include"]``, which hatchling ships in wheels and copies into editable
+wheels alike. Because the generated files are force-included, a project holding nothing but
+``pyproject.toml`` builds (hatchling's file selection then ships only them), and a project with
+its own package ships both, unless the two would share a path: that stops the build.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+from hatch_pygen.config import LOCK_FILE_NAME, SNAPSHOT_DIR_NAME, load_config
+from hatch_pygen.errors import PygenError
+from hatch_pygen.hook._provenance import PROVENANCE_FILE, provenance, provenance_text
+from hatch_pygen.hook._runtime_link import check_runtime_link
+from hatch_pygen.pipeline import build, load_models
+from hatch_pygen.sdk import IR_JSON, find_renderer, package_path
+
+__all__ = [
+    "STAGING_ROOT",
+    "Reporter",
+    "StagedSdk",
+    "find_collisions",
+    "required_runtime",
+    "stage_sdk",
+    "staging_folder",
+]
+
+# Relative to the project root; `hatch clean` (the hook's clean()) removes it.
+STAGING_ROOT = PurePosixPath("build", "pygen")
+
+
+class Reporter(Protocol):
+    """Where the hook's progress and warnings go (hatchling's ``self.app`` in a build)."""
+
+    def info(self, message: str) -> None: ...
+
+    def warning(self, message: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class StagedSdk:
+    """A generated SDK on disk, ready to be force-included.
+
+    ``force_include`` maps each staged file (absolute) to its path in the wheel.
+    """
+
+    package: str
+    folder: Path
+    force_include: Mapping[str, str]
+    locked: bool
+
+
+def staging_folder(root: Path, target: str, version: str) -> Path:
+    """Where a build of ``target`` (``wheel``) in ``version`` (``standard``, ``editable``) stages files."""
+    return root.joinpath(*STAGING_ROOT.parts, f"{target}-{version}")
+
+
+def required_runtime(language: str) -> str | None:
+    """The runtime requirement code in ``language`` declares; None for ``ir-json`` (it imports nothing)."""
+    if language == IR_JSON:
+        return None
+    # Imported by name: a renderer is an optional part of an installation (find_renderer says so).
+    render: Any = importlib.import_module("hatch_pygen.render")
+    requirement: str = render.runtime_requirement()
+    return requirement
+
+
+def find_collisions(package: str, shipped: Iterable[str]) -> list[str]:
+    """The paths among ``shipped`` (wheel paths of the project's own files) the SDK package would clash with.
+
+    A clash is a file inside the package's folder (``wind_sdk/x.py``) or a module of the same
+    name (``wind_sdk.py``): either would shadow or be mixed into the generated package.
+    """
+    folder = package_path(package)
+    module = f"{folder}.py"
+    clashes = set()
+    for raw in shipped:
+        path = PurePosixPath(raw.replace(os.sep, "/"))
+        if path.parts[: len(folder.parts)] == folder.parts or str(path) == module:
+            clashes.add(str(path))
+    return sorted(clashes)
+
+
+def _collision_error(package: str, clashes: Sequence[str], root: Path) -> PygenError:
+    folder = package_path(package)
+    listed = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
+    from hatch_pygen.sdk import GENERATED_MARKER
+
+    if (root / folder / GENERATED_MARKER).is_file():
+        hint = f"{folder}/ was written by `pygen generate`; delete it, the build generates the package itself"
+    else:
+        hint = (
+            "rename the generated package (tool.pygen.package) or move your own code out of "
+            f"{folder}/ (or exclude it in [tool.hatch.build.targets.wheel])"
+        )
+    return PygenError(
+        f"the generated package {package} would overwrite files the project ships itself ({listed}); {hint}"
+    )
+
+
+def _write_staging(folder: Path, files: Mapping[str, str]) -> dict[str, str]:
+    """Write ``files`` (wheel path -> text) under ``folder``; return the force-include map, sorted."""
+    shutil.rmtree(folder, ignore_errors=True)
+    force_include: dict[str, str] = {}
+    try:
+        for relative in sorted(files):
+            path = folder.joinpath(*PurePosixPath(relative).parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(files[relative], encoding="utf-8", newline="\n")
+            force_include[str(path)] = relative
+    except OSError as error:
+        raise PygenError(
+            f"cannot write the generated SDK to {folder} ({error.strerror}); "
+            "the project folder must be writable during the build"
+        ) from None
+    return force_include
+
+
+def stage_sdk(
+    root: Path,
+    *,
+    language: str,
+    dependencies: Sequence[str],
+    shipped_files: Callable[[], Iterable[str]],
+    folder: Path,
+    reporter: Reporter,
+    environ: Mapping[str, str] | None = None,
+) -> StagedSdk:
+    """Generate the SDK ``[tool.pygen]`` in ``root/pyproject.toml`` describes and stage it in ``folder``.
+
+    ``dependencies`` are the project's ``[project].dependencies`` (checked against the runtime
+    range the code declares); ``shipped_files`` lists the wheel paths of the project's own files
+    (checked for collisions). Raises :class:`~hatch_pygen.errors.PygenError` for anything the
+    user must fix.
+    """
+    env = dict(os.environ if environ is None else environ)
+    config = load_config(root / "pyproject.toml")
+    for note in config.notes:
+        reporter.info(f"pygen: note: {note}")
+    if config.package is None:
+        raise PygenError('tool.pygen.package is not set; the build needs it, e.g. package = "wind_sdk"')
+    clashes = find_collisions(config.package, shipped_files())
+    if clashes:
+        raise _collision_error(config.package, clashes, root)
+    renderer = find_renderer(language)
+    runtime = required_runtime(language)
+    if runtime is not None:
+        check_runtime_link(runtime, dependencies)
+    loaded = load_models(config, environ=env, progress=lambda message: reporter.info(f"pygen: {message}"))
+    locked = not any(origin in ("cache", "cdf") for origin in loaded.origins)
+    if not locked:
+        reporter.warning(
+            f"pygen: warning: no {LOCK_FILE_NAME}, so the models came from CDF (or its cache) and this "
+            f"build is not reproducible; run `pygen lock` and commit {LOCK_FILE_NAME} and "
+            f"{SNAPSHOT_DIR_NAME}/ to build offline and byte for byte the same"
+        )
+    generation = build(config, loaded.snapshots)
+    for problem in generation.schema.problems:
+        reporter.warning(f"pygen: {problem}")
+    files = dict(renderer(generation.ir))
+    document = provenance(config, loaded, language=language, runtime_requirement=runtime, environ=env)
+    provenance_path = str(package_path(config.package) / PROVENANCE_FILE)
+    if provenance_path in files:
+        raise PygenError(
+            f"the {language} renderer produced {provenance_path}, a name the build hook reserves"
+        )
+    files[provenance_path] = provenance_text(document)
+    force_include = _write_staging(folder, files)
+    reporter.info(
+        f"pygen: generated {config.package} ({language}, {len(generation.ir.views)} view(s), "
+        f"{len(files)} file(s))"
+    )
+    return StagedSdk(package=config.package, folder=folder, force_include=force_include, locked=locked)
