@@ -157,14 +157,31 @@ def build_omni() -> World:
     emulator = Emulator(concurrency_limits=False)
     emulator.load_model(SHARED_CDF / "models" / "Omni.yaml")
     world = World(emulator)
+    edges: dict[Key, dict[str, Any]] = {}
     for path in WRITE_INSTANCE_FILES:
         emulator.load_instances(path)
+        # Later writes of the same instance win, property by property, as in CDF.
         for item in yaml.safe_load(Path(path).read_text(encoding="utf-8")):
+            key = (item["space"], item["externalId"])
             if item["instanceType"] == "node":
-                world.nodes[(item["space"], item["externalId"])] = item
+                world.nodes[key] = _merged(world.nodes.get(key), item)
             else:
-                world.edges.append(item)
+                edges[key] = _merged(edges.pop(key, None), item)
+    world.edges = list(edges.values())
     return world
+
+
+def _merged(before: dict[str, Any] | None, write: dict[str, Any]) -> dict[str, Any]:
+    if before is None:
+        return write
+    by_source = {
+        json.dumps(source["source"], sort_keys=True): dict(source["properties"])
+        for source in before.get("sources", [])
+    }
+    for source in write.get("sources", []):
+        by_source.setdefault(json.dumps(source["source"], sort_keys=True), {}).update(source["properties"])
+    sources = [{"source": json.loads(ref), "properties": values} for ref, values in by_source.items()]
+    return {**before, **write, "sources": sources}
 
 
 def build_dense() -> World:

@@ -352,12 +352,15 @@ class Executor:
             cursor: str | None = None
             while True:
                 cursors = None if cursor is None else {"hops": cursor}
-                result = self._query(step, partial(plan.hops_query, chunk), cursors)
+                result = self._query(step, partial(self._hops_body, step, chunk), cursors)
                 edges.extend(edge for edge in result.items.get("hops", []) if isinstance(edge, Edge))
                 cursor = result.next_cursor.get("hops")
                 if cursor is None:
                     break
         return edges
+
+    def _hops_body(self, step: Step, parents: Sequence[NodeId]) -> dict[str, Any]:
+        return self.plan.of(step).hops_query(parents, self._page_size)
 
     def _listed_edges(self, step: Step, request: ListRequest) -> Iterator[Edge]:
         cursor: str | None = None

@@ -157,7 +157,7 @@ class StepPlan:
             edges["nodeFilter"] = step.filter
         return {"edges": edges}
 
-    def hops_query(self, parents: Sequence[NodeId], limit: int = 10_000) -> dict[str, Any]:
+    def hops_query(self, parents: Sequence[NodeId], limit: int) -> dict[str, Any]:
         """Edges up to ``max_distance`` hops from ``parents``, as one query (the layered form of
         an edge step that goes further than one hop)."""
         start = {"nodes": {"filter": instance_references(parents)}, "limit": max(len(parents), 1)}
