@@ -1,0 +1,319 @@
+"""``TypedClient``: the base of generated clients. It owns one ``CDFClient`` and writes and
+deletes instances of any view; generated clients add one API attribute per view."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from typing_extensions import Self
+
+from pygen_runtime.client import CDFClient
+from pygen_runtime.config import ClientConfig
+from pygen_runtime.credentials import OAuthClientCredentials, Token
+from pygen_runtime.errors import ConfigurationError, InvalidArgumentError
+from pygen_runtime.schema import EdgeId, NodeId
+from pygen_runtime.schema._instances import AppliedInstance, EdgeApply, NodeApply
+from pygen_runtime.typed._instances import EdgeWrite, InstanceRead, InstanceWrite, NodeWrite, as_node_id
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["TypedClient", "UpsertResult"]
+
+_ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+# TOML keys that are not ClientConfig fields: where to connect and how to authenticate.
+_CONNECTION_KEYS = {
+    "base_url",
+    "cdf_url",
+    "cdf_cluster",
+    "token",
+    "client_id",
+    "client_secret",
+    "token_url",
+    "tenant_id",
+    "scopes",
+    "audience",
+    "instance_space",
+}
+_PASSED_THROUGH = {f.name for f in fields(ClientConfig)} - {"base_url", "credentials"}
+
+
+@dataclass
+class UpsertResult:
+    """What CDF said about each written node and edge: its new version and whether it changed."""
+
+    items: list[AppliedInstance] = field(default_factory=list)
+
+    @property
+    def nodes(self) -> list[AppliedInstance]:
+        return [item for item in self.items if item.instance_type == "node"]
+
+    @property
+    def edges(self) -> list[AppliedInstance]:
+        return [item for item in self.items if item.instance_type == "edge"]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class TypedClient:
+    """A client for one data model's typed SDK.
+
+    Give it a ``ClientConfig`` (or an existing ``CDFClient`` to share its connection pool), or
+    build it with ``from_env()`` or ``from_toml(path)``. ``instance_space`` is where instances
+    given by external id alone are read and written.
+    """
+
+    # Generated clients set this from the SDK's configuration.
+    default_instance_space: ClassVar[str | None] = None
+
+    def __init__(
+        self,
+        config: ClientConfig | CDFClient,
+        *,
+        instance_space: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if isinstance(config, CDFClient):
+            if transport is not None:
+                raise InvalidArgumentError(
+                    "transport applies to a new CDFClient; give a ClientConfig instead."
+                )
+            self.cdf = config
+            self._owns_client = False
+        else:
+            self.cdf = CDFClient(config, transport=transport)
+            self._owns_client = True
+        self.instance_space = instance_space or self.default_instance_space
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        instance_space: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        environ: Mapping[str, str] | None = None,
+        **overrides: Any,
+    ) -> Self:
+        """A client configured from ``CDF_*`` environment variables (see ``ClientConfig.from_env``);
+        ``CDF_INSTANCE_SPACE`` sets the instance space."""
+        env = os.environ if environ is None else environ
+        space = instance_space or env.get("CDF_INSTANCE_SPACE") or None
+        return cls(ClientConfig.from_env(environ, **overrides), instance_space=space, transport=transport)
+
+    @classmethod
+    def from_toml(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        section: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> Self:
+        """A client configured from a TOML file of ``ClientConfig`` fields.
+
+        Keys: ``base_url`` (or ``cdf_url``, or ``cdf_cluster``), ``project``, and either ``token``
+        or ``client_id``, ``client_secret``, ``token_url`` (or ``tenant_id``), ``scopes``,
+        ``audience``; optionally ``instance_space`` and any other ``ClientConfig`` field
+        (``client_name``, ``timeout``, ``max_retries``, ...). A value ``"$NAME"`` is read from the
+        environment variable ``NAME``, so secrets need not sit in the file. ``section`` picks a
+        table (e.g. ``"cognite"``); by default the ``[cognite]`` table if there is one, else the
+        top level.
+
+        .. code-block:: toml
+
+            [cognite]
+            cdf_cluster = "westeurope-1"
+            project = "my-project"
+            client_id = "my-app"
+            client_secret = "$CDF_CLIENT_SECRET"
+            tenant_id = "my-tenant"
+            instance_space = "my-instances"
+        """
+        values = _read_toml(Path(path), section)
+        config, instance_space = _config_from_table(values, str(path))
+        return cls(config, instance_space=instance_space, transport=transport)
+
+    def __repr__(self) -> str:
+        project, space = self.cdf.config.project, self.instance_space
+        return f"{type(self).__name__}(project={project!r}, instance_space={space!r})"
+
+    def upsert(
+        self,
+        items: InstanceWrite | Sequence[InstanceWrite],
+        *,
+        replace: bool = False,
+        allow_version_increase: bool = False,
+    ) -> UpsertResult:
+        """Create or update nodes and edges (and the nodes and edges they hold inline) in one call:
+        1,000 per request, several requests at once within the client's limits.
+
+        ``replace=True`` sets every property of the view, clearing those not given; by default
+        only the properties given are changed. A write object's ``existing_version`` makes CDF
+        refuse the change if the instance has moved on since (``allow_version_increase=True``
+        ignores it and writes anyway).
+        """
+        listed = _write_objects(items)
+        applies: dict[tuple[str, str, str], NodeApply | EdgeApply] = {}
+        for item in listed:
+            for apply in item.to_apply(self.instance_space):
+                if allow_version_increase:
+                    apply = apply.model_copy(update={"existing_version": None})
+                key = (apply.instance_type, apply.space, apply.external_id)
+                # The first occurrence of an instance wins: an inline target never overwrites the
+                # same node given explicitly earlier.
+                applies.setdefault(key, apply)
+        if not applies:
+            return UpsertResult()
+        results = self.cdf.instances.apply(
+            list(applies.values()),
+            replace=replace,
+            auto_create_start_nodes=True,
+            auto_create_end_nodes=True,
+        )
+        return UpsertResult(results)
+
+    def delete(
+        self,
+        items: Any,
+        space: str | None = None,
+    ) -> list[NodeId | EdgeId]:
+        """Delete nodes (with their edges) and edges: by external id (in ``space``, by default the
+        instance space), ``(space, external_id)`` pair, ``NodeId``/``EdgeId``, or read and write
+        objects. Returns the ids CDF deleted."""
+        given = items if isinstance(items, list) else [items]
+        default_space = space or self.instance_space
+        ids: list[NodeId | EdgeId] = []
+        for item in given:
+            if isinstance(item, EdgeId):
+                ids.append(item)
+            elif isinstance(item, InstanceRead):
+                ids.append(item.as_id())
+            elif isinstance(item, (NodeWrite, EdgeWrite)):
+                ids.append(item.as_id(default_space))
+            else:
+                ids.append(as_node_id(item, default_space, "delete"))
+        if not ids:
+            return []
+        return self.cdf.instances.delete(ids)
+
+    def close(self) -> None:
+        """Close the connection pool (unless the client was given an existing ``CDFClient``)."""
+        if self._owns_client:
+            self.cdf.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+
+def _write_objects(items: InstanceWrite | Sequence[InstanceWrite]) -> list[InstanceWrite]:
+    listed = [items] if isinstance(items, InstanceWrite) else list(items)
+    for index, item in enumerate(listed):
+        if not isinstance(item, InstanceWrite):
+            hint = " Convert a read object with .as_write()." if isinstance(item, InstanceRead) else ""
+            raise InvalidArgumentError(
+                f"upsert expects write objects or a list of them; item {index} is "
+                f"{type(item).__name__}.{hint}"
+            )
+    return listed
+
+
+def _read_toml(path: Path, section: str | None) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        try:
+            import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            raise ConfigurationError(["from_toml needs tomli on Python 3.10: pip install tomli"]) from None
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigurationError(
+            [f"{path}: no such file; give the path of a TOML file with the client settings."]
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError([f"{path} is not valid TOML: {error}"]) from None
+    if section is None:
+        section = "cognite" if isinstance(document.get("cognite"), dict) else None
+    if section is None:
+        return dict(document)
+    table = document.get(section)
+    if not isinstance(table, dict):
+        raise ConfigurationError([f"{path} has no [{section}] table."])
+    return table
+
+
+def _config_from_table(values: Mapping[str, Any], where: str) -> tuple[ClientConfig, str | None]:
+    problems: list[str] = []
+    resolved: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            continue  # another table, such as [tool.pygen]
+        if key not in _CONNECTION_KEYS and key not in _PASSED_THROUGH:
+            known = ", ".join(sorted(_CONNECTION_KEYS | _PASSED_THROUGH))
+            problems.append(f"{where}: unknown key {key!r}; known keys are {known}.")
+            continue
+        if isinstance(value, str) and value.startswith("$"):
+            variable = value[1:]
+            if variable not in os.environ:
+                problems.append(
+                    f"{where}: {key} = {value!r} names the environment variable {variable}, which is not set."
+                )
+                continue
+            value = os.environ[variable]
+        resolved[key] = value
+    base_url = resolved.get("base_url") or resolved.get("cdf_url")
+    if base_url is None and "cdf_cluster" in resolved:
+        base_url = f"https://{resolved['cdf_cluster']}.cognitedata.com"
+    if base_url is None:
+        problems.append(f"{where}: base_url (or cdf_url, or cdf_cluster) is missing.")
+    if "project" not in resolved:
+        problems.append(f"{where}: project is missing.")
+    credentials = _credentials(resolved, base_url, where, problems)
+    if problems or base_url is None or credentials is None:
+        raise ConfigurationError(problems)
+    overrides = {key: value for key, value in resolved.items() if key in _PASSED_THROUGH}
+    config = ClientConfig(base_url=base_url, credentials=credentials, **overrides)
+    instance_space = resolved.get("instance_space")
+    return config, instance_space if isinstance(instance_space, str) else None
+
+
+def _credentials(
+    values: Mapping[str, Any], base_url: str | None, where: str, problems: list[str]
+) -> Token | OAuthClientCredentials | None:
+    if "token" in values:
+        if "client_id" in values or "client_secret" in values:
+            problems.append(f"{where}: both token and client_id/client_secret are set; keep one.")
+            return None
+        return Token(values["token"])
+    missing = [key for key in ("client_id", "client_secret") if key not in values]
+    token_url = values.get("token_url")
+    if token_url is None and "tenant_id" in values:
+        token_url = _ENTRA_TOKEN_URL.format(tenant=values["tenant_id"])
+    if token_url is None:
+        missing.append("token_url (or tenant_id)")
+    if missing or token_url is None:
+        problems.append(
+            f"{where}: no credentials: set token, or client credentials ({', '.join(missing)} missing)."
+        )
+        return None
+    scopes = values.get("scopes")
+    if isinstance(scopes, str):
+        scopes = [scopes]
+    if scopes is None:
+        scopes = [f"{str(base_url).rstrip('/')}/.default"] if base_url else []
+    return OAuthClientCredentials(
+        token_url=token_url,
+        client_id=values["client_id"],
+        client_secret=values["client_secret"],
+        scopes=list(scopes),
+        audience=values.get("audience"),
+    )

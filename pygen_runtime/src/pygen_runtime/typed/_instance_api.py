@@ -1,0 +1,563 @@
+"""``NodeAPI`` and ``EdgeAPI``: the generic per-view APIs that generated APIs subclass.
+
+A generated API sets its read and list classes and adds typed keyword filters to ``list``,
+``iterate``, ``search``, ``aggregate`` and ``histogram``; everything else happens here::
+
+    class PumpAPI(NodeAPI[Pump, PumpList]):
+        _read_class = Pump
+        _list_class = PumpList
+
+        def list(self, *, name: str | None = None, filter: Filter | None = None, ...) -> PumpList:
+            return super().list(filter=filters.and_(filters.equals(...), filter), ...)
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
+
+from pygen_runtime._api._aggregations import Aggregation, Avg, Count, Histogram, Max, Min, Sum
+from pygen_runtime._api._calls import Call, Chunk, Page, Pager, expect_cursor, expect_items
+from pygen_runtime._api._instances import (
+    DEFAULT_LIST_LIMIT,
+    LIST_PAGE_SIZE,
+    aggregate_chunks,
+    list_pager,
+    merge_aggregate_results,
+    retrieve_chunks,
+    search_call,
+)
+from pygen_runtime.errors import InvalidArgumentError
+from pygen_runtime.schema import EdgeId, NodeId
+from pygen_runtime.schema._instances import AggregatedHistogram, AggregateResult
+from pygen_runtime.typed import filters as _filters
+from pygen_runtime.typed._connections import Edges, ReverseDirectRelation
+from pygen_runtime.typed._cursor import prefetching_pages
+from pygen_runtime.typed._instances import EdgeRead, InstanceRead, NodeRead, NodeReference, as_node_id
+from pygen_runtime.typed._lists import EdgeReadList, NodeReadList
+from pygen_runtime.typed._parsing import parse_instances, typed_items_parser
+from pygen_runtime.typed._split_filters import MAX_IN_FILTER_VALUES, split_filter
+from pygen_runtime.typed.filters import Filter
+
+if TYPE_CHECKING:
+    from pygen_runtime.typed._client import TypedClient
+
+__all__ = ["AggregateName", "EdgeAPI", "NodeAPI", "RetrieveConnections", "SortDirection"]
+
+NodeReadT = TypeVar("NodeReadT", bound=NodeRead)
+NodeListT = TypeVar("NodeListT", bound=NodeReadList[Any])
+EdgeReadT = TypeVar("EdgeReadT", bound=EdgeRead)
+EdgeListT = TypeVar("EdgeListT", bound=EdgeReadList[Any])
+ReadT = TypeVar("ReadT", bound=InstanceRead)
+ListT = TypeVar("ListT", bound=NodeReadList[Any] | EdgeReadList[Any])
+
+AggregateName = Literal["count", "avg", "min", "max", "sum"]
+SortDirection = Literal["ascending", "descending"]
+RetrieveConnections = Literal["skip", "identifier"]
+
+_AGGREGATIONS: dict[str, type[Avg | Min | Max | Sum]] = {"avg": Avg, "min": Min, "max": Max, "sum": Sum}
+_INSTANCE_SORT_FIELDS = {
+    "external_id": "externalId",
+    "externalId": "externalId",
+    "space": "space",
+    "created_time": "createdTime",
+    "createdTime": "createdTime",
+    "last_updated_time": "lastUpdatedTime",
+    "lastUpdatedTime": "lastUpdatedTime",
+}
+
+
+def _raw_page(body: Any) -> Page[Mapping[str, Any]]:
+    return Page(items=expect_items(body), next_cursor=expect_cursor(body))
+
+
+class _InstanceAPI(Generic[ReadT, ListT]):
+    _read_class: ClassVar[type[InstanceRead]]
+    _list_class: ClassVar[type[Any]]
+    _instance_type: ClassVar[Literal["node", "edge"]] = "node"
+
+    def __init__(self, client: TypedClient) -> None:
+        self._client = client
+
+    @property
+    def _http(self) -> Any:
+        return self._client.cdf._http
+
+    def _base_filter(self) -> Filter | None:
+        return None
+
+    def _wire_property(self, name: str, what: str) -> list[str]:
+        """A property (Python name or wire identifier) as a reference in this API's view."""
+        cls = self._read_class
+        view = cls.view_id()
+        wire_names = cls._property_wire_names
+        if name in wire_names:
+            return _filters.property_reference(view, wire_names[name])
+        if name in wire_names.values():
+            return _filters.property_reference(view, name)
+        if name in _INSTANCE_SORT_FIELDS:
+            return [self._instance_type, _INSTANCE_SORT_FIELDS[name]]
+        known = ", ".join(sorted(wire_names)) or "none"
+        raise InvalidArgumentError(
+            f"{what}: {cls.__name__} has no property {name!r}; its properties are {known}."
+        )
+
+    def _property_name(self, name: str, what: str) -> str:
+        reference = self._wire_property(name, what)
+        if reference[0] in ("node", "edge"):
+            raise InvalidArgumentError(f"{what}: {name!r} is not a property of the view.")
+        return reference[2]
+
+    def _sort(
+        self, sort_by: str | Sequence[str] | None, direction: SortDirection, sort: Sequence[Filter] | None
+    ) -> list[Filter] | None:
+        if direction not in ("ascending", "descending"):
+            raise InvalidArgumentError(f"direction must be 'ascending' or 'descending', got {direction!r}.")
+        specs: list[Filter] = list(sort or [])
+        names = [sort_by] if isinstance(sort_by, str) else list(sort_by or [])
+        specs.extend(
+            {"property": self._wire_property(name, "sort_by"), "direction": direction} for name in names
+        )
+        return specs or None
+
+    def _combined_filter(self, filter: Filter | None) -> Filter | None:
+        return _filters.and_(_filters.has_data(self._read_class.view_id()), self._base_filter(), filter)
+
+    def _pager(
+        self,
+        filter: Filter | None,
+        sort: list[Filter] | None,
+        limit: int | None,
+        chunk_size: int,
+        cursor: str | None,
+    ) -> Pager[Any]:
+        cls = self._read_class
+        pager = list_pager(
+            instance_type=self._instance_type,
+            sources=cls.view_id(),
+            filter=filter,
+            sort=sort,
+            include_typing=False,
+            limit=limit,
+            chunk_size=chunk_size,
+            cursor=cursor,
+        )
+        return _parsing_with(pager, _typed_page_parser(cls))
+
+    def _pages(
+        self,
+        filter: Filter | None,
+        sort: list[Filter] | None,
+        limit: int | None,
+        chunk_size: int,
+        cursor: str | None,
+    ) -> Iterator[ListT]:
+        parts = split_filter(self._combined_filter(filter), MAX_IN_FILTER_VALUES)
+        if len(parts) > 1 and sort:
+            raise InvalidArgumentError(
+                f"an 'in' filter with more than {MAX_IN_FILTER_VALUES} values is sent as several requests, "
+                "whose results cannot be sorted together; sort the results yourself, or filter on fewer "
+                "values."
+            )
+        if len(parts) > 1 and cursor is not None:
+            raise InvalidArgumentError(
+                f"a cursor cannot resume a listing whose 'in' filter holds more than {MAX_IN_FILTER_VALUES} "
+                "values (it is sent as several listings); iterate again without the cursor."
+            )
+        remaining = limit
+        seen: set[tuple[str, str]] = set()
+        for part in parts:
+            pager = self._pager(part, sort, remaining, chunk_size, cursor)
+            for page in prefetching_pages(self._http, pager):
+                items = page.items
+                if len(parts) > 1:
+                    # containsAny slices may match the same instance twice.
+                    items = [item for item in items if (item.space, item.external_id) not in seen]
+                    seen.update((item.space, item.external_id) for item in items)
+                if remaining is not None:
+                    items = items[:remaining]
+                    remaining -= len(items)
+                yield self._list_class(items, next_cursor=page.next_cursor)
+                if remaining == 0:
+                    return
+
+    def _list(
+        self,
+        filter: Filter | None,
+        sort_by: str | Sequence[str] | None,
+        direction: SortDirection,
+        sort: Sequence[Filter] | None,
+        limit: int | None,
+    ) -> ListT:
+        items: builtins.list[Any] = []
+        for page in self._pages(filter, self._sort(sort_by, direction, sort), limit, LIST_PAGE_SIZE, None):
+            items.extend(page)
+        result: ListT = self._list_class(items)
+        return result
+
+    def iterate(
+        self,
+        chunk_size: int = LIST_PAGE_SIZE,
+        *,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Iterator[ListT]:
+        """Instances of this view in chunks of ``chunk_size`` (at most 1,000); the next chunk is
+        fetched while you work on the current one, so memory stays at two chunks. A chunk's
+        ``next_cursor`` resumes the iteration later (pass it as ``cursor``)."""
+        return self._pages(filter, self._sort(sort_by, direction, sort), limit, chunk_size, cursor)
+
+    def search(
+        self,
+        query: str | None = None,
+        properties: str | Sequence[str] | None = None,
+        *,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        operator: Literal["AND", "OR"] | None = None,
+        limit: int = 25,
+    ) -> ListT:
+        """Free-text search for ``query`` in the text properties (or only in ``properties``);
+        at most 1,000 results, since search has no cursor."""
+        cls = self._read_class
+        names = [properties] if isinstance(properties, str) else properties
+        wire = None if names is None else [self._property_name(name, "properties") for name in names]
+        combined = _filters.and_(self._base_filter(), filter)
+        parts = split_filter(combined, MAX_IN_FILTER_VALUES)
+        if len(parts) > 1:
+            raise InvalidArgumentError(
+                f"search takes 'in' filters of at most {MAX_IN_FILTER_VALUES} values (search has no cursor "
+                "to combine several requests); filter on fewer values."
+            )
+        call = search_call(
+            cls.view_id(),
+            query,
+            properties=wire,
+            instance_type=self._instance_type,
+            filter=combined,
+            sort=self._sort(sort_by, direction, sort),
+            operator=operator,
+            limit=limit,
+        )
+        items = self._http.run(dataclasses.replace(call, parse=typed_items_parser(cls)))
+        return self._list_class(items)  # type: ignore[no-any-return]
+
+    def aggregate(
+        self,
+        aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
+        property: str | None = None,
+        *,
+        group_by: str | Sequence[str] | None = None,
+        query: str | None = None,
+        search_properties: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        limit: int = 100,
+    ) -> Sequence[AggregateResult]:
+        """``"count"``, ``"avg"``, ``"min"``, ``"max"`` or ``"sum"`` of ``property`` (or several,
+        or ``Count``/``Avg``/... objects), over all matching instances or per ``group_by`` group.
+        One result per group (one in all without ``group_by``); read it with
+        ``result.value("avg", "capacity")``."""
+        wanted = self._aggregations(aggregate, property)
+        groups = [group_by] if isinstance(group_by, str) else group_by
+        names = [search_properties] if isinstance(search_properties, str) else search_properties
+        combined = _filters.and_(self._base_filter(), filter)
+        if len(split_filter(combined, MAX_IN_FILTER_VALUES)) > 1:
+            raise InvalidArgumentError(
+                f"aggregate takes 'in' filters of at most {MAX_IN_FILTER_VALUES} values (aggregates over "
+                "several requests cannot be combined in general); filter on fewer values."
+            )
+        chunks: builtins.list[Chunk[AggregateResult]] = aggregate_chunks(
+            self._read_class.view_id(),
+            wanted,
+            group_by=None if groups is None else [self._property_name(name, "group_by") for name in groups],
+            instance_type=self._instance_type,
+            filter=combined,
+            query=query,
+            properties=None
+            if names is None
+            else [self._property_name(n, "search_properties") for n in names],
+            limit=limit,
+        )
+        return merge_aggregate_results(self._http.run_chunks(chunks))
+
+    def _aggregations(
+        self,
+        aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
+        property: str | None,
+    ) -> builtins.list[Aggregation]:
+        given: builtins.list[AggregateName | Aggregation] = (
+            [aggregate]
+            if isinstance(aggregate, (str, Count, Avg, Min, Max, Sum, Histogram))
+            else list(aggregate)
+        )
+        wanted: builtins.list[Aggregation] = []
+        for item in given:
+            if not isinstance(item, str):
+                wanted.append(item)
+            elif item == "count":
+                wanted.append(Count(None if property is None else self._property_name(property, "property")))
+            elif item in _AGGREGATIONS:
+                if property is None:
+                    raise InvalidArgumentError(
+                        f"aggregate {item!r} needs a property, e.g. aggregate({item!r}, 'capacity')."
+                    )
+                wanted.append(_AGGREGATIONS[item](self._property_name(property, "property")))
+            else:
+                raise InvalidArgumentError(
+                    "aggregate must be 'count', 'avg', 'min', 'max' or 'sum' (or Count(), Avg(...), ...), "
+                    f"got {item!r}."
+                )
+        return wanted
+
+    def histogram(
+        self,
+        property: str,
+        interval: float,
+        *,
+        query: str | None = None,
+        search_properties: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+    ) -> AggregatedHistogram:
+        """How many values of the numeric ``property`` fall in each bucket of width ``interval``."""
+        wire = self._property_name(property, "property")
+        results = self.aggregate(
+            Histogram(wire, interval),
+            query=query,
+            search_properties=search_properties,
+            filter=filter,
+        )
+        for result in results:
+            for value in result.aggregates:
+                if isinstance(value, AggregatedHistogram):
+                    return value
+        return AggregatedHistogram(property=wire, interval=interval, buckets=[])
+
+    def _fill_connections(self, items: builtins.list[Any], retrieve_connections: RetrieveConnections) -> None:
+        if retrieve_connections not in ("skip", "identifier"):
+            raise InvalidArgumentError(
+                f"retrieve_connections must be 'skip' or 'identifier', got {retrieve_connections!r}."
+            )
+        if retrieve_connections == "skip" or not items:
+            return
+        for name, connection in self._read_class._connection_fields.items():
+            if isinstance(connection, Edges):
+                self._fill_edges(items, name, connection)
+            else:
+                self._fill_reverse(items, name, connection)
+
+    def _raw_listing(
+        self, instance_type: Literal["node", "edge"], filter: Filter, sources: Any
+    ) -> Iterator[Any]:
+        for part in split_filter(filter, MAX_IN_FILTER_VALUES):
+            pager = list_pager(
+                instance_type=instance_type,
+                sources=sources,
+                filter=part,
+                sort=None,
+                include_typing=False,
+                limit=None,
+            )
+            for page in prefetching_pages(self._http, _parsing_with(pager, _raw_page)):
+                yield from page.items
+
+    def _fill_edges(self, items: builtins.list[Any], name: str, connection: Edges) -> None:
+        ids = [item.as_id().dump(include_type=False) for item in items]
+        own_end, other_end = (
+            ("startNode", "endNode") if connection.direction == "outwards" else ("endNode", "startNode")
+        )
+        found: dict[tuple[str, str], builtins.list[NodeId]] = {}
+        edge_filter = _filters.and_(
+            _filters.edge_type(connection.type), {"in": {"property": ["edge", own_end], "values": ids}}
+        )
+        assert edge_filter is not None
+        for edge in self._raw_listing("edge", edge_filter, None):
+            mine, other = edge[own_end], edge[other_end]
+            found.setdefault((mine["space"], mine["externalId"]), []).append(NodeId.load(other))
+        for item in items:
+            setattr(item, name, found.get((item.space, item.external_id), []))
+
+    def _fill_reverse(self, items: builtins.list[Any], name: str, connection: ReverseDirectRelation) -> None:
+        ids = [item.as_id().dump(include_type=False) for item in items]
+        view = connection.through_view
+        reference = _filters.property_reference(view, connection.through_property)
+        operator = "containsAny" if connection.list_relation else "in"
+        found: dict[tuple[str, str], builtins.list[NodeId]] = {}
+        for node in self._raw_listing("node", {operator: {"property": reference, "values": ids}}, view):
+            values = (
+                node.get("properties", {}).get(view.space, {}).get(f"{view.external_id}/{view.version}", {})
+            )
+            targets = values.get(connection.through_property)
+            for target in targets if isinstance(targets, list) else [targets]:
+                if isinstance(target, Mapping):
+                    key = (str(target.get("space")), str(target.get("externalId")))
+                    found.setdefault(key, []).append(
+                        NodeId(space=node["space"], external_id=node["externalId"])
+                    )
+        for item in items:
+            sources = found.get((item.space, item.external_id), [])
+            setattr(item, name, sources if connection.multiple else (sources[0] if sources else None))
+
+
+def _parsing_with(pager: Pager[Any], parse: Callable[[Any], Page[Any]]) -> Pager[Any]:
+    """``pager`` with its answers read by ``parse`` instead of into untyped instances."""
+    make_call = pager.make_call
+
+    def make_typed_call(cursor: str | None, size: int) -> Call[Page[Any]]:
+        return dataclasses.replace(make_call(cursor, size), parse=parse)
+
+    pager.make_call = make_typed_call
+    return pager
+
+
+def _typed_page_parser(cls: type[InstanceRead]) -> Any:
+    def parse(body: Any) -> Page[Any]:
+        page = _raw_page(body)
+        return Page(items=parse_instances(cls, page.items), next_cursor=page.next_cursor)
+
+    return parse
+
+
+class NodeAPI(_InstanceAPI[NodeReadT, NodeListT]):
+    """The nodes of one view. Generated APIs set ``_read_class`` and ``_list_class``."""
+
+    _read_class: ClassVar[type[NodeRead]]
+    _instance_type: ClassVar[Literal["node", "edge"]] = "node"
+
+    def list(
+        self,
+        *,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = DEFAULT_LIST_LIMIT,
+        retrieve_connections: RetrieveConnections = "skip",
+    ) -> NodeListT:
+        """Nodes of this view matching ``filter`` (a CDF filter), up to ``limit`` (None for all of
+        them, fetched page by page). ``retrieve_connections="identifier"`` fills edge and
+        reverse-relation fields with the ids of the connected nodes."""
+        result = self._list(filter, sort_by, direction, sort, limit)
+        self._fill_connections(result, retrieve_connections)
+        return result
+
+    @overload
+    def retrieve(
+        self,
+        external_id: NodeReference,
+        space: str | None = None,
+        *,
+        retrieve_connections: RetrieveConnections = "skip",
+    ) -> NodeReadT | None: ...
+
+    @overload
+    def retrieve(
+        self,
+        external_id: builtins.list[NodeReference],
+        space: str | None = None,
+        *,
+        retrieve_connections: RetrieveConnections = "skip",
+    ) -> NodeListT: ...
+
+    def retrieve(
+        self,
+        external_id: NodeReference | builtins.list[NodeReference],
+        space: str | None = None,
+        *,
+        retrieve_connections: RetrieveConnections = "skip",
+    ) -> NodeReadT | NodeListT | None:
+        """One node (None if it does not exist) or several (those that exist, in the order asked),
+        by external id (in ``space``, by default the client's instance space), ``(space, external_id)``
+        pair or ``NodeId``. ``retrieve_connections="identifier"`` fills edge and reverse-relation
+        fields with the ids of the connected nodes."""
+        default_space = space or self._client.instance_space
+        many = isinstance(external_id, builtins.list)
+        given = external_id if isinstance(external_id, builtins.list) else [external_id]
+        ids = [as_node_id(item, default_space, "retrieve") for item in given]
+        cls = self._read_class
+        chunks = [
+            Chunk(dataclasses.replace(chunk.call, parse=typed_items_parser(cls)), chunk.inputs)
+            for chunk in retrieve_chunks(ids, cls.view_id(), False)
+        ]
+        found = self._http.run_chunks(chunks)
+        by_id = {(item.space, item.external_id): item for item in found}
+        items = self._list_class(
+            [by_id[(node.space, node.external_id)] for node in ids if (node.space, node.external_id) in by_id]
+        )
+        self._fill_connections(items, retrieve_connections)
+        if many:
+            return items  # type: ignore[no-any-return]
+        return items[0] if items else None
+
+
+class EdgeAPI(_InstanceAPI[EdgeReadT, EdgeListT]):
+    """The edges of one view, or of one edge connection (``edge_type`` set): generated edge APIs
+    add start/end node and edge property filters."""
+
+    _read_class: ClassVar[type[EdgeRead]]
+    _instance_type: ClassVar[Literal["node", "edge"]] = "edge"
+    # The edge type of a connection's API; None for an edge view's API (edges of any type).
+    _edge_type: ClassVar[NodeId | None] = None
+
+    def _base_filter(self) -> Filter | None:
+        return _filters.edge_type(self._edge_type)
+
+    def list(
+        self,
+        *,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = DEFAULT_LIST_LIMIT,
+    ) -> EdgeListT:
+        """Edges of this view (and edge type) matching ``filter``, up to ``limit`` (None for all)."""
+        return self._list(filter, sort_by, direction, sort, limit)
+
+    @overload
+    def retrieve(
+        self, external_id: str | tuple[str, str] | EdgeId, space: str | None = None
+    ) -> EdgeReadT | None: ...
+
+    @overload
+    def retrieve(
+        self, external_id: builtins.list[str | tuple[str, str] | EdgeId], space: str | None = None
+    ) -> EdgeListT: ...
+
+    def retrieve(
+        self,
+        external_id: str | tuple[str, str] | EdgeId | builtins.list[str | tuple[str, str] | EdgeId],
+        space: str | None = None,
+    ) -> EdgeReadT | EdgeListT | None:
+        """One edge (None if it does not exist) or several, by external id, pair or ``EdgeId``."""
+        default_space = space or self._client.instance_space
+        many = isinstance(external_id, builtins.list)
+        given = external_id if isinstance(external_id, builtins.list) else [external_id]
+        ids = [_edge_id(item, default_space) for item in given]
+        cls = self._read_class
+        chunks = [
+            Chunk(dataclasses.replace(chunk.call, parse=typed_items_parser(cls)), chunk.inputs)
+            for chunk in retrieve_chunks(ids, cls.view_id(), False)
+        ]
+        found = self._http.run_chunks(chunks)
+        by_id = {(item.space, item.external_id): item for item in found}
+        items = self._list_class(
+            [by_id[(e.space, e.external_id)] for e in ids if (e.space, e.external_id) in by_id]
+        )
+        if many:
+            return items  # type: ignore[no-any-return]
+        return items[0] if items else None
+
+
+def _edge_id(value: Any, default_space: str | None) -> EdgeId:
+    if isinstance(value, EdgeId):
+        return value
+    node = as_node_id(value, default_space, "retrieve")
+    return EdgeId(space=node.space, external_id=node.external_id)

@@ -1,0 +1,438 @@
+"""The base classes of generated read and write classes: ``NodeRead``, ``NodeWrite``, ``EdgeRead``
+and ``EdgeWrite``.
+
+A generated class is a pydantic model whose fields are the view's properties (snake_case Python
+names; the wire identifier, when it differs, as ``serialization_alias``) plus the instance fields
+these bases define. It carries its view as the class variable ``_view_id``::
+
+    class Pump(NodeRead):
+        _view_id: ClassVar[ViewId] = ViewId(space="plant", external_id="Pump", version="1")
+
+        name: str | None = None
+        flow_rate: float | None = Field(None, serialization_alias="flowRate")
+
+Properties a server newer than the SDK sends land in ``model_extra`` under their wire identifier
+(``pump.model_extra["newProperty"]``); a value that does not fit its field's type is kept there
+too, and the field is left at its default. Loading never fails because the model moved on.
+
+Fields are validated by their Python names only; wire identifiers are mapped to names when a page
+is parsed. This keeps instance fields (``type``, ``version``) and properties of the same wire name
+(a view may well have a ``type`` property) apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+from typing_extensions import Self
+
+from pygen_runtime.errors import InvalidArgumentError
+from pygen_runtime.schema import EdgeId, NodeId, ViewId
+from pygen_runtime.schema._instances import EdgeApply, NodeApply, NodeOrEdgeData
+from pygen_runtime.typed._connections import Connection, Edges, ReverseDirectRelation
+
+__all__ = [
+    "EdgeRead",
+    "EdgeWrite",
+    "InstanceRead",
+    "InstanceWrite",
+    "NodeRead",
+    "NodeReference",
+    "NodeWrite",
+    "as_node_id",
+]
+
+# A node given by the caller: its id, a (space, external id) pair, or just the external id (in
+# the client's instance space).
+NodeReference = NodeId | tuple[str, str] | str
+
+
+def as_node_id(value: Any, default_space: str | None, what: str = "node") -> NodeId:
+    """``value`` as a ``NodeId``: a ``NodeId``, a ``(space, external_id)`` pair, a
+    ``{"space": ..., "externalId": ...}`` dict, a write object, or an external id in
+    ``default_space``."""
+    if isinstance(value, NodeId):
+        return value
+    if isinstance(value, InstanceWrite):
+        return NodeId(
+            space=value.space or _need_space(default_space, value.external_id, what),
+            external_id=value.external_id,
+        )
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value):
+        return NodeId(space=value[0], external_id=value[1])
+    if isinstance(value, Mapping) and "space" in value and ("externalId" in value or "external_id" in value):
+        return NodeId.load(value)
+    if isinstance(value, str):
+        return NodeId(space=_need_space(default_space, value, what), external_id=value)
+    raise InvalidArgumentError(
+        f"{what}: expected a NodeId, a (space, external_id) pair or an external id, got "
+        f"{type(value).__name__} {value!r}."
+    )
+
+
+def _need_space(default_space: str | None, external_id: str, what: str) -> str:
+    if default_space is None:
+        raise InvalidArgumentError(
+            f"{what}: {external_id!r} has no space and the client has no instance space; pass a "
+            "(space, external_id) pair or a NodeId, or give the client an instance_space."
+        )
+    return default_space
+
+
+def _node_id_input(value: Any) -> Any:
+    # Lets the instance fields take pairs and CDF's reference dicts as well as NodeIds.
+    if isinstance(value, tuple) and len(value) == 2:
+        return {"space": value[0], "external_id": value[1]}
+    return value
+
+
+NodeIdField = Annotated[NodeId, BeforeValidator(_node_id_input)]
+
+
+class _TypedInstance(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        protected_namespaces=(),
+        defer_build=True,
+        arbitrary_types_allowed=True,
+    )
+
+    # Set by each generated class.
+    _view_id: ClassVar[ViewId]
+    # Derived from the fields when a class is created.
+    _instance_fields: ClassVar[frozenset[str]] = frozenset()
+    _property_wire_names: ClassVar[dict[str, str]] = {}
+    _field_of_wire_name: ClassVar[dict[str, str]] = {}
+    _connection_fields: ClassVar[dict[str, Connection]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        wire_names: dict[str, str] = {}
+        connections: dict[str, Connection] = {}
+        for name, info in cls.model_fields.items():
+            if name in cls._instance_fields:
+                continue
+            marker = next((m for m in info.metadata if isinstance(m, (Edges, ReverseDirectRelation))), None)
+            if marker is not None:
+                connections[name] = marker
+            else:
+                wire_names[name] = info.serialization_alias or info.alias or name
+        cls._property_wire_names = wire_names
+        cls._field_of_wire_name = {wire: name for name, wire in wire_names.items() if wire != name}
+        cls._connection_fields = connections
+
+    @classmethod
+    def view_id(cls) -> ViewId:
+        """The view this class reads or writes."""
+        try:
+            return cls._view_id
+        except AttributeError:
+            raise InvalidArgumentError(
+                f"{cls.__name__} has no view: a typed class needs `_view_id: ClassVar[ViewId] = ViewId(...)`."
+            ) from None
+
+    def property_values(self) -> dict[str, Any]:
+        """The stored property values by wire identifier, as JSON values (connections left out;
+        properties the SDK does not know included)."""
+        out = {wire: _json_value(getattr(self, name)) for name, wire in self._property_wire_names.items()}
+        out.update({key: _json_value(value) for key, value in (self.model_extra or {}).items()})
+        return out
+
+
+class InstanceRead(_TypedInstance):
+    """What every node and edge read from CDF has: its id, version and timestamps (epoch ms)."""
+
+    space: str
+    external_id: str
+    version: int
+    created_time: int
+    last_updated_time: int
+    deleted_time: int | None = None
+
+    def as_id(self) -> NodeId | EdgeId:
+        raise NotImplementedError
+
+    def _read_dump(self, instance_type: str) -> dict[str, Any]:
+        view = self.view_id()
+        out: dict[str, Any] = {
+            "instanceType": instance_type,
+            "space": self.space,
+            "externalId": self.external_id,
+            "version": self.version,
+            "createdTime": self.created_time,
+            "lastUpdatedTime": self.last_updated_time,
+        }
+        if self.deleted_time is not None:
+            out["deletedTime"] = self.deleted_time
+        out["properties"] = {view.space: {f"{view.external_id}/{view.version}": self.property_values()}}
+        return out
+
+
+class NodeRead(InstanceRead):
+    """Base of generated node read classes."""
+
+    _instance_fields: ClassVar[frozenset[str]] = frozenset(
+        {"space", "external_id", "version", "created_time", "last_updated_time", "deleted_time", "type"}
+    )
+
+    type: NodeId | None = None
+
+    def as_id(self) -> NodeId:
+        return NodeId(space=self.space, external_id=self.external_id)
+
+    def dump(self) -> dict[str, Any]:
+        """The node as CDF returns it (``properties`` nested under the view)."""
+        out = self._read_dump("node")
+        if self.type is not None:
+            out["type"] = self.type.dump(include_type=False)
+        return out
+
+    @classmethod
+    def from_instance(cls, instance: Mapping[str, Any] | BaseModel) -> Self:
+        """A typed node from CDF's JSON for a node (or a ``pygen_runtime.schema.Node``)."""
+        from pygen_runtime.typed._parsing import parse_instances
+
+        return parse_instances(cls, [_as_json(instance)])[0]
+
+    def as_write(self) -> NodeWrite:
+        """This node as a write object (generated classes return their own write class)."""
+        raise NotImplementedError(f"{type(self).__name__} has no write class.")
+
+    def _write_values(self) -> dict[str, Any]:
+        values = {name: getattr(self, name) for name in self._property_wire_names}
+        values.update(self.model_extra or {})
+        values.update(space=self.space, external_id=self.external_id, existing_version=self.version)
+        if self.type is not None:
+            values["type"] = self.type
+        return values
+
+
+class EdgeRead(InstanceRead):
+    """Base of generated edge read classes: the edge's type and the nodes it connects."""
+
+    _instance_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "space",
+            "external_id",
+            "version",
+            "created_time",
+            "last_updated_time",
+            "deleted_time",
+            "type",
+            "start_node",
+            "end_node",
+        }
+    )
+
+    type: NodeId
+    start_node: NodeId
+    end_node: NodeId
+
+    def as_id(self) -> EdgeId:
+        return EdgeId(space=self.space, external_id=self.external_id)
+
+    def dump(self) -> dict[str, Any]:
+        """The edge as CDF returns it."""
+        out = self._read_dump("edge")
+        out["type"] = self.type.dump(include_type=False)
+        out["startNode"] = self.start_node.dump(include_type=False)
+        out["endNode"] = self.end_node.dump(include_type=False)
+        return out
+
+    @classmethod
+    def from_instance(cls, instance: Mapping[str, Any] | BaseModel) -> Self:
+        """A typed edge from CDF's JSON for an edge (or a ``pygen_runtime.schema.Edge``)."""
+        from pygen_runtime.typed._parsing import parse_instances
+
+        return parse_instances(cls, [_as_json(instance)])[0]
+
+    def as_write(self) -> EdgeWrite:
+        """This edge as a write object (generated classes return their own write class)."""
+        raise NotImplementedError(f"{type(self).__name__} has no write class.")
+
+    def _write_values(self) -> dict[str, Any]:
+        values = {name: getattr(self, name) for name in self._property_wire_names}
+        values.update(self.model_extra or {})
+        values.update(
+            space=self.space,
+            external_id=self.external_id,
+            existing_version=self.version,
+            type=self.type,
+            start_node=self.start_node,
+            end_node=self.end_node,
+        )
+        return values
+
+
+class InstanceWrite(_TypedInstance):
+    """What every node and edge written to CDF has. ``space`` may be left out: the client's
+    instance space is used. ``existing_version`` makes CDF refuse the write if the instance has
+    changed since that version (optimistic locking)."""
+
+    space: str | None = None
+    external_id: str
+    existing_version: int | None = None
+
+    def _sources(self, default_space: str | None, nested: list[InstanceWrite]) -> list[NodeOrEdgeData]:
+        values: dict[str, Any] = {}
+        set_fields = self.model_fields_set
+        for name, wire in self._property_wire_names.items():
+            # Properties never set are left out, so an upsert without ``replace`` keeps them.
+            if name in set_fields:
+                values[wire] = _write_value(
+                    getattr(self, name), default_space, nested, f"{type(self).__name__}.{name}"
+                )
+        for key, value in (self.model_extra or {}).items():
+            values[key] = _write_value(value, default_space, nested, f"{type(self).__name__}.{key}")
+        return [NodeOrEdgeData(source=self.view_id(), properties=values)]
+
+    def _space(self, default_space: str | None) -> str:
+        return self.space or _need_space(default_space, self.external_id, type(self).__name__)
+
+    def to_apply(self, default_space: str | None = None) -> list[NodeApply | EdgeApply]:
+        """This instance as CDF's apply items: itself first, then the nodes given inline as
+        direct-relation or edge targets, and the edges of its edge fields."""
+        raise NotImplementedError
+
+
+class NodeWrite(InstanceWrite):
+    """Base of generated node write classes."""
+
+    _instance_fields: ClassVar[frozenset[str]] = frozenset(
+        {"space", "external_id", "existing_version", "type"}
+    )
+
+    type: NodeIdField | None = None
+
+    def as_id(self, default_space: str | None = None) -> NodeId:
+        return NodeId(space=self._space(default_space), external_id=self.external_id)
+
+    def to_apply(self, default_space: str | None = None) -> list[NodeApply | EdgeApply]:
+        nested: list[InstanceWrite] = []
+        own_id = self.as_id(default_space)
+        node = NodeApply(
+            space=own_id.space,
+            external_id=own_id.external_id,
+            existing_version=self.existing_version,
+            type=self.type,
+            sources=self._sources(own_id.space, nested),
+        )
+        edges = self._edges(own_id, nested)
+        out: list[NodeApply | EdgeApply] = [node, *edges]
+        for item in nested:
+            out.extend(item.to_apply(own_id.space))
+        return out
+
+    def _edges(self, own_id: NodeId, nested: list[InstanceWrite]) -> list[EdgeApply]:
+        edges: list[EdgeApply] = []
+        for name, connection in self._connection_fields.items():
+            if not isinstance(connection, Edges) or name not in self.model_fields_set:
+                continue
+            targets = getattr(self, name) or []
+            for target in targets:
+                if isinstance(target, InstanceWrite):
+                    nested.append(target)
+                other = as_node_id(target, own_id.space, f"{type(self).__name__}.{name}")
+                start, end = (own_id, other) if connection.direction == "outwards" else (other, own_id)
+                # An edge written through a connection gets (empty) data in the edge view, so that
+                # the connection's edge API, which lists edges with data there, finds it.
+                sources = (
+                    [] if connection.properties is None else [NodeOrEdgeData(source=connection.properties)]
+                )
+                edges.append(
+                    EdgeApply(
+                        space=start.space,
+                        external_id=edge_external_id(connection.type, start, end),
+                        type=connection.type,
+                        start_node=start,
+                        end_node=end,
+                        sources=sources,
+                    )
+                )
+        return edges
+
+    def dump(self, default_space: str | None = None) -> dict[str, Any]:
+        """The node as CDF's apply endpoint takes it (without the nodes given inline)."""
+        return self.to_apply(default_space)[0].dump()
+
+
+class EdgeWrite(InstanceWrite):
+    """Base of generated edge write classes: the edge's type and the nodes it connects."""
+
+    _instance_fields: ClassVar[frozenset[str]] = frozenset(
+        {"space", "external_id", "existing_version", "type", "start_node", "end_node"}
+    )
+
+    type: NodeIdField
+    start_node: NodeIdField
+    end_node: NodeIdField
+
+    def as_id(self, default_space: str | None = None) -> EdgeId:
+        return EdgeId(space=self._space(default_space), external_id=self.external_id)
+
+    def to_apply(self, default_space: str | None = None) -> list[NodeApply | EdgeApply]:
+        nested: list[InstanceWrite] = []
+        own_id = self.as_id(default_space)
+        edge = EdgeApply(
+            space=own_id.space,
+            external_id=own_id.external_id,
+            existing_version=self.existing_version,
+            type=self.type,
+            start_node=self.start_node,
+            end_node=self.end_node,
+            sources=self._sources(own_id.space, nested),
+        )
+        out: list[NodeApply | EdgeApply] = [edge]
+        for item in nested:
+            out.extend(item.to_apply(own_id.space))
+        return out
+
+    def dump(self, default_space: str | None = None) -> dict[str, Any]:
+        """The edge as CDF's apply endpoint takes it."""
+        return self.to_apply(default_space)[0].dump()
+
+
+def edge_external_id(edge_type: NodeId, start: NodeId, end: NodeId) -> str:
+    """The external id of an edge created from a write object's edge field: deterministic, so
+    that writing the same connection twice updates one edge instead of adding another."""
+    return f"{edge_type.external_id}:{start.external_id}:{end.external_id}"
+
+
+def _write_value(value: Any, default_space: str | None, nested: list[InstanceWrite], what: str) -> Any:
+    if isinstance(value, InstanceWrite):
+        nested.append(value)
+        return as_node_id(value, default_space, what).dump(include_type=False)
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value):
+        return {"space": value[0], "externalId": value[1]}
+    if isinstance(value, list):
+        return [_write_value(item, default_space, nested, what) for item in value]
+    return _json_value(value)
+
+
+def _json_value(value: Any) -> Any:
+    """``value`` as CDF's JSON: ids as reference dicts, timestamps in ISO 8601 with milliseconds."""
+    if isinstance(value, NodeId):
+        return value.dump(include_type=False)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.isoformat(timespec="milliseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    return value
+
+
+def _as_json(instance: Mapping[str, Any] | BaseModel) -> Mapping[str, Any]:
+    if isinstance(instance, BaseModel):
+        dump = getattr(instance, "dump", None)
+        return dump() if callable(dump) else instance.model_dump(by_alias=True)
+    return instance
