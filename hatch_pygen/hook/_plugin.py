@@ -40,7 +40,11 @@ _TABLE = "tool.hatch.build.hooks.pygen"
 def one_line(error: PygenError) -> str:
     """The error as one line: a configuration error's problems joined by ``; ``, whitespace collapsed."""
     if isinstance(error, ConfigError):
-        return f"{error.source}: " + "; ".join(str(issue) for issue in error.issues)
+        # The build may run in a temp copy of the project (pip, build); its path says nothing.
+        source = Path(error.source).name if error.source.endswith(".toml") else error.source
+        issues = "; ".join(str(issue) for issue in error.issues)
+        count = len(error.issues)
+        return f"{source}: {issues}" if count == 1 else f"{source}: {count} configuration problems: {issues}"
     return " ".join(str(error).split())
 
 

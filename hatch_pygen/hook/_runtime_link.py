@@ -146,7 +146,7 @@ def check_runtime_link(required: str, dependencies: Sequence[str]) -> Requiremen
     """
     needed = Requirement(required)
     name = canonicalize_name(needed.name)
-    line = f'"{needed}",'
+    line = f'"{required.strip()}",'
     found: list[Requirement] = []
     for text in dependencies:
         try:
@@ -171,7 +171,7 @@ def check_runtime_link(required: str, dependencies: Sequence[str]) -> Requiremen
         listed = ", ".join(f"'{requirement}'" for requirement in found)
         raise RuntimeLinkError(
             f"[project].dependencies allows {needed.name} versions the generated code does not support "
-            f"({listed}; it needs {needed.specifier}); replace it in pyproject.toml with: {line}"
+            f"({listed}; it needs {required.strip()}); replace it in pyproject.toml with: {line}"
         )
     merged = Requirement(str(found[0]))
     merged.specifier = combined
