@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from pygen_runtime._api._aggregations import Aggregation, Avg, Count, Histogram, Max, Min, Sum
-from pygen_runtime._api._calls import Call, Chunk, Page, Pager, expect_cursor, expect_items
+from pygen_runtime._api._calls import Call, Chunk, Page, Pager, expect_cursor, expect_items, require_limit
 from pygen_runtime._api._instances import (
     DEFAULT_LIST_LIMIT,
     LIST_PAGE_SIZE,
@@ -166,6 +166,21 @@ class _InstanceAPI(Generic[ReadT, ListT]):
                 f"a cursor cannot resume a listing whose 'in' filter holds more than {MAX_IN_FILTER_VALUES} "
                 "values (it is sent as several listings); iterate again without the cursor."
             )
+        require_limit(chunk_size, "chunk_size", LIST_PAGE_SIZE)
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise InvalidArgumentError(
+                f"limit must be a whole number >= 0, or None for everything; got {limit!r}."
+            )
+        return self._page_stream(parts, sort, limit, chunk_size, cursor)
+
+    def _page_stream(
+        self,
+        parts: builtins.list[Filter | None],
+        sort: builtins.list[Filter] | None,
+        limit: int | None,
+        chunk_size: int,
+        cursor: str | None,
+    ) -> Iterator[ListT]:
         remaining = limit
         seen: set[tuple[str, str]] = set()
         for part in parts:
@@ -179,7 +194,8 @@ class _InstanceAPI(Generic[ReadT, ListT]):
                 if remaining is not None:
                     items = items[:remaining]
                     remaining -= len(items)
-                yield self._list_class(items, next_cursor=page.next_cursor)
+                if items:  # the page after a last full page may be empty
+                    yield self._list_class(items, next_cursor=page.next_cursor)
                 if remaining == 0:
                     return
 
