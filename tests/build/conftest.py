@@ -17,7 +17,6 @@ import io
 import os
 import re
 import shutil
-import sys
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib.metadata import Distribution, PackageNotFoundError, distribution
@@ -265,7 +264,6 @@ def offline_install_environ(wheelhouse: Path, tmp_path: Path) -> dict[str, str]:
         UV_OFFLINE="1",
         UV_NO_CONFIG="1",
         UV_CACHE_DIR=str(tmp_path / "uv-cache"),
-        UV_PYTHON=sys.executable,
         UV_PYTHON_DOWNLOADS="never",
         HATCH_DATA_DIR=str(tmp_path / "hatch-data"),
         HATCH_CACHE_DIR=str(tmp_path / "hatch-cache"),
