@@ -247,3 +247,72 @@ def omni() -> World:
 @pytest.fixture(scope="module")
 def dense() -> World:
     return build_dense()
+
+
+POWER = "sp_pygen_power"
+WIND_TURBINE = ViewId(space=POWER, external_id="WindTurbine", version="1")
+BLADE = ViewId(space=POWER, external_id="Blade", version="1")
+SENSOR_POSITION = ViewId(space=POWER, external_id="SensorPosition", version="1")
+METMAST = ViewId(space=POWER, external_id="Metmast", version="1")
+DISTANCE = ViewId(space=POWER, external_id="Distance", version="1")
+WIND_SPACE = "windfarm"
+TURBINES = 20
+
+
+def _node(external_id: str, view: ViewId, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "instanceType": "node",
+        "space": WIND_SPACE,
+        "externalId": external_id,
+        "sources": [{"source": view.dump(), "properties": properties}],
+    }
+
+
+def _ref(external_id: str) -> dict[str, str]:
+    return {"space": WIND_SPACE, "externalId": external_id}
+
+
+def build_windturbine() -> World:
+    """20 turbines (``WT 00``..``WT 09``, then ``Other 10``..), three blades each (the middle
+    blade of every even turbine damaged), two sensor positions per blade, four metmasts, and a
+    Distance edge from each turbine to metmast ``turbine % 4``."""
+    emulator = Emulator(concurrency_limits=False)
+    emulator.load_model(SHARED_CDF / "models" / "WindTurbine.yaml")
+    world = World(emulator)
+    for mast in range(4):
+        world.nodes[(WIND_SPACE, f"mast-{mast}")] = _node(f"mast-{mast}", METMAST, {"position": float(mast)})
+    for turbine in range(TURBINES):
+        blades = [f"blade-{turbine:02d}-{index}" for index in range(3)]
+        for index, blade in enumerate(blades):
+            damaged = index == 1 and turbine % 2 == 0
+            world.nodes[(WIND_SPACE, blade)] = _node(blade, BLADE, {"name": blade, "is_damaged": damaged})
+            for position in range(2):
+                sensor = f"sensor-{blade}-{position}"
+                world.nodes[(WIND_SPACE, sensor)] = _node(
+                    sensor, SENSOR_POSITION, {"position": float(position), "blade": _ref(blade)}
+                )
+        name = f"WT {turbine:02d}" if turbine < 10 else f"Other {turbine:02d}"
+        external_id = f"wt-{turbine:02d}"
+        world.nodes[(WIND_SPACE, external_id)] = _node(
+            external_id,
+            WIND_TURBINE,
+            {"name": name, "capacity": float(turbine), "blades": [_ref(blade) for blade in blades]},
+        )
+        world.edges.append(
+            {
+                "instanceType": "edge",
+                "space": WIND_SPACE,
+                "externalId": f"{external_id}-mast",
+                "type": {"space": "sp_pygen_power_enterprise", "externalId": "Distance"},
+                "startNode": _ref(external_id),
+                "endNode": _ref(f"mast-{turbine % 4}"),
+                "sources": [{"source": DISTANCE.dump(), "properties": {"distance": 100.0 + turbine}}],
+            }
+        )
+    emulator.load_instances([*world.nodes.values(), *world.edges])
+    return world
+
+
+@pytest.fixture(scope="module")
+def windturbine() -> World:
+    return build_windturbine()

@@ -1,0 +1,538 @@
+"""The fluent, typed ``select()`` builder that generated SDKs offer per view.
+
+A generated SDK declares one subclass of :class:`Select` per view, with nothing but attributes:
+the view, the read class, a filter per property and a traversal per relation::
+
+    class WindTurbineSelect(Select[WindTurbine]):
+        _view_id = ViewId(space="power", external_id="WindTurbine", version="1")
+        _read_class = WindTurbine
+
+        name = TextProperty("name")
+        capacity = NumberProperty("capacity")
+        blades = DirectTraversal("blades", lambda: BladeSelect)
+
+        def list_wind_turbine(self, limit: int | None = 25) -> list[WindTurbine]:
+            return self._list(limit)
+
+and a caller writes
+``client.wind_turbine.select().name.prefix("WT").blades.is_damaged.equals(True).list_blade(limit=10)``.
+
+Each property filter adds to the filter of the step the builder stands on and returns the builder;
+each traversal moves the builder to a new step below. The terminals run the query: ``_list``
+(the generated ``list_<view>``) returns the nodes of the step the builder stands on, reached
+through every step before it; ``list_full`` returns the start's nodes with the connections along
+the path filled in; ``iterate`` hands out the nodes of the current step page by page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar, overload
+
+from typing_extensions import Self
+
+from pygen_runtime.errors import InvalidArgumentError
+from pygen_runtime.query import _filters
+from pygen_runtime.query._limits import QueryLimits
+from pygen_runtime.query._results import ResultItem
+from pygen_runtime.query._steps import Direction, Query, Step
+from pygen_runtime.schema import NodeId, ViewId
+
+if TYPE_CHECKING:
+    from pygen_runtime.client import CDFClient
+    from pygen_runtime.query._plan import PlanChoice, QueryPlan
+
+__all__ = [
+    "BooleanFilter",
+    "BooleanProperty",
+    "DirectRelationFilter",
+    "DirectRelationProperty",
+    "DirectTraversal",
+    "EdgeTraversal",
+    "EnumFilter",
+    "EnumProperty",
+    "ListFilter",
+    "ListProperty",
+    "NumberFilter",
+    "NumberProperty",
+    "ReadClass",
+    "ReverseTraversal",
+    "Select",
+    "TextFilter",
+    "TextProperty",
+    "TimeFilter",
+    "TimeProperty",
+]
+
+ReadT = TypeVar("ReadT")
+SelectT = TypeVar("SelectT", bound="Select[Any]")
+TargetT = TypeVar("TargetT", bound="Select[Any]")
+NodeLike = NodeId | tuple[str, str]
+
+
+class ReadClass(Protocol):
+    """What a typed read class offers the builder: loading one node from CDF's JSON."""
+
+    @classmethod
+    def from_instance(cls, instance: Any) -> Any: ...
+
+
+@dataclass
+class _Build:
+    """What every select of one query shares: the client, the start, which select class each
+    step was reached with, and the bounds."""
+
+    client: CDFClient
+    root: Step
+    limits: QueryLimits
+    plan: PlanChoice = "auto"
+    classes: dict[int, type[Select[Any]]] = field(default_factory=dict)
+
+
+class Select(Generic[ReadT]):
+    """The base of generated per-view select classes; see the module docstring."""
+
+    _view_id: ClassVar[ViewId]
+    _read_class: ClassVar[Any] = None
+
+    def __init__(
+        self,
+        client: CDFClient,
+        *,
+        limits: QueryLimits | None = None,
+        plan: PlanChoice = "auto",
+        _build: _Build | None = None,
+        _step: Step | None = None,
+    ) -> None:
+        if _build is None or _step is None:
+            view = self._view()
+            _step = Query.nodes(view, limit=None)
+            _build = _Build(client, _step, limits or QueryLimits(), plan)
+        self._build = _build
+        self._step = _step
+        _build.classes[id(_step)] = type(self)
+
+    @classmethod
+    def _view(cls) -> ViewId:
+        try:
+            return cls._view_id
+        except AttributeError:
+            raise InvalidArgumentError(
+                f"{cls.__name__} has no view: a select class needs `_view_id = ViewId(...)`."
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(at {self._step.path!r})"
+
+    # -- building ---------------------------------------------------------------------------------
+    def _where(self, filter: Mapping[str, Any]) -> Self:
+        """Add ``filter`` (ANDed) to the step this builder stands on."""
+        self._step.filter = _filters.and_(self._step.filter, filter)
+        return self
+
+    def _sort_by(self, name: str, direction: Literal["ascending", "descending"]) -> Self:
+        if len(self._step.sort) >= 5:
+            raise InvalidArgumentError(f"{self._step.path}: CDF sorts by at most 5 properties.")
+        sort = {"property": _filters.property_reference(self._step.view, name), "direction": direction}
+        self._step.sort = (*self._step.sort, sort)
+        return self
+
+    def _move(self, target: type[TargetT], name: str, add: Callable[[Step], Step]) -> TargetT:
+        """The builder of ``target`` at the step ``name`` below this one (made on first use)."""
+        existing = next((child for child in self._step.children if child.name == name), None)
+        step = existing if existing is not None else add(self._step)
+        return target(self._build.client, _build=self._build, _step=step)
+
+    # -- running ----------------------------------------------------------------------------------
+    def explain(self) -> QueryPlan:
+        """The plan of the whole query built so far; ``str()`` shows its requests."""
+        return self._build.root.explain(plan=self._build.plan, limits=self._build.limits)
+
+    def _path(self) -> list[Step]:
+        steps: list[Step] = []
+        step: Step | None = self._step
+        while step is not None:
+            steps.append(step)
+            step = step.parent
+        return steps[::-1]
+
+    def _here(self, limit: int | None) -> Iterator[list[ResultItem]]:
+        """The items of this step, page by page of the start, each once, up to ``limit``."""
+        path = self._path()
+        root = self._build.root
+        root.limit = limit if len(path) == 1 else None
+        self._step.limit = limit
+        seen: set[int] = set()
+        taken = 0
+        results = root.execute(self._build.client, plan=self._build.plan, limits=self._build.limits)
+        for page in results.pages():
+            layer = page
+            for step in path[1:]:
+                layer = [connected for item in layer for connected in item.connections.get(step.name, [])]
+            fresh = []
+            for item in layer:
+                if id(item.connections) not in seen:
+                    seen.add(id(item.connections))
+                    fresh.append(item)
+            if limit is not None:
+                fresh = fresh[: limit - taken]
+            taken += len(fresh)
+            if fresh:
+                yield fresh
+            if limit is not None and taken >= limit:
+                return
+
+    def _list(self, limit: int | None = 25) -> list[ReadT]:
+        """The nodes of this step reached through every step before it (each once), up to
+        ``limit``; generated SDKs expose it as ``list_<view>``."""
+        converter = _Converter(self._build)
+        return [converter.convert(item, self._step) for page in self._here(limit) for item in page]
+
+    def iterate(self, chunk_size: int = 1000, limit: int | None = None) -> Iterator[list[ReadT]]:
+        """The nodes of this step, ``chunk_size`` at a time, fetched as they are iterated."""
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise InvalidArgumentError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}.")
+        converter = _Converter(self._build)
+        chunk: list[ReadT] = []
+        for page in self._here(limit):
+            for item in page:
+                chunk.append(converter.convert(item, self._step))
+                if len(chunk) == chunk_size:
+                    yield chunk
+                    chunk = []
+        if chunk:
+            yield chunk
+
+    def list_full(self, limit: int | None = 25) -> list[Any]:
+        """The start's nodes (up to ``limit``) with their connections along the path built so far
+        filled in, as typed objects."""
+        root = self._build.root
+        root.limit = limit
+        for step in root.walk():
+            if step is not root:
+                step.limit = None
+        results = root.execute(self._build.client, plan=self._build.plan, limits=self._build.limits)
+        converter = _Converter(self._build)
+        return [converter.convert(item, root) for item in results]
+
+
+class _Converter:
+    """Turns connected result items into typed objects, each item once (shared items stay shared,
+    so a densely connected result does not multiply)."""
+
+    def __init__(self, build: _Build) -> None:
+        self._build = build
+        self._done: dict[tuple[int, int], Any] = {}
+
+    def convert(self, item: ResultItem, step: Step) -> Any:
+        key = (id(step), id(item.connections))
+        if key in self._done:
+            return self._done[key]
+        select = self._build.classes.get(id(step))
+        read_class = select._read_class if select is not None else None
+        if read_class is None:
+            self._done[key] = item
+            return item
+        typed = read_class.from_instance(item.node)
+        self._done[key] = typed
+        for child in step.children:
+            if child.name in item.connections:
+                connected = [self.convert(other, child) for other in item.connections[child.name]]
+                setattr(typed, child.name, connected)
+        return typed
+
+
+# -- property filters -------------------------------------------------------------------------------
+class _PropertyFilter(Generic[SelectT]):
+    def __init__(self, select: SelectT, name: str) -> None:
+        self._select = select
+        self._name = name
+
+    @property
+    def _view(self) -> ViewId:
+        return self._select._step.view
+
+    def sort_ascending(self) -> SelectT:
+        """Sort this step by the property, smallest first."""
+        return self._select._sort_by(self._name, "ascending")
+
+    def sort_descending(self) -> SelectT:
+        """Sort this step by the property, largest first."""
+        return self._select._sort_by(self._name, "descending")
+
+
+class TextFilter(_PropertyFilter[SelectT]):
+    """Filters of a text property."""
+
+    def equals(self, value: str) -> SelectT:
+        return self._select._where(_filters.equals(self._view, self._name, value))
+
+    def prefix(self, value: str) -> SelectT:
+        return self._select._where(_filters.prefix(self._view, self._name, value))
+
+    def in_(self, values: Sequence[str]) -> SelectT:
+        return self._select._where(_filters.in_(self._view, self._name, list(values)))
+
+
+def _time_value(value: datetime | date | str | None) -> str | None:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.isoformat(timespec="milliseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _range(select: SelectT, view: ViewId, name: str, bounds: dict[str, Any]) -> SelectT:
+    given = {key: value for key, value in bounds.items() if value is not None}
+    if not given:
+        raise InvalidArgumentError(f"{name}: give at least one bound (gt, gte, lt or lte).")
+    return select._where(_filters.range_(view, name, **given))
+
+
+class NumberFilter(_PropertyFilter[SelectT]):
+    """Filters of an integer or float property."""
+
+    def equals(self, value: float) -> SelectT:
+        return self._select._where(_filters.equals(self._view, self._name, value))
+
+    def range(
+        self,
+        gte: float | None = None,
+        lte: float | None = None,
+        *,
+        gt: float | None = None,
+        lt: float | None = None,
+    ) -> SelectT:
+        return _range(self._select, self._view, self._name, {"gte": gte, "lte": lte, "gt": gt, "lt": lt})
+
+
+class TimeFilter(_PropertyFilter[SelectT]):
+    """Filters of a date or timestamp property (``datetime``, ``date`` or ISO 8601 text)."""
+
+    def range(
+        self,
+        gte: datetime | date | str | None = None,
+        lte: datetime | date | str | None = None,
+        *,
+        gt: datetime | date | str | None = None,
+        lt: datetime | date | str | None = None,
+    ) -> SelectT:
+        bounds = {
+            "gte": _time_value(gte),
+            "lte": _time_value(lte),
+            "gt": _time_value(gt),
+            "lt": _time_value(lt),
+        }
+        return _range(self._select, self._view, self._name, bounds)
+
+
+class BooleanFilter(_PropertyFilter[SelectT]):
+    """Filters of a boolean property."""
+
+    def equals(self, value: bool) -> SelectT:
+        return self._select._where(_filters.equals(self._view, self._name, value))
+
+
+class EnumFilter(_PropertyFilter[SelectT]):
+    """Filters of an enum property."""
+
+    def equals(self, value: str) -> SelectT:
+        return self._select._where(_filters.equals(self._view, self._name, value))
+
+    def in_(self, values: Sequence[str]) -> SelectT:
+        return self._select._where(_filters.in_(self._view, self._name, list(values)))
+
+
+def _node_value(value: NodeLike, name: str) -> dict[str, str]:
+    if isinstance(value, NodeId) or (
+        isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value)
+    ):
+        return _filters.node_reference(value)
+    raise InvalidArgumentError(f"{name}: expected a NodeId or a (space, external_id) pair, got {value!r}.")
+
+
+class DirectRelationFilter(_PropertyFilter[SelectT]):
+    """Filters of a direct relation: the node it points at."""
+
+    def equals(self, node: NodeLike) -> SelectT:
+        return self._select._where(_filters.equals(self._view, self._name, _node_value(node, self._name)))
+
+    def in_(self, nodes: Sequence[NodeLike]) -> SelectT:
+        values = [_node_value(node, self._name) for node in nodes]
+        return self._select._where(_filters.in_(self._view, self._name, values))
+
+
+class ListFilter(_PropertyFilter[SelectT]):
+    """Filters of a list property (of values or of direct relations)."""
+
+    def _values(self, values: Sequence[Any]) -> list[Any]:
+        converted: list[Any] = []
+        for value in values:
+            if isinstance(value, NodeId):
+                converted.append(_filters.node_reference(value))
+            elif isinstance(value, (datetime, date)):
+                converted.append(_time_value(value))
+            else:
+                converted.append(value)
+        return converted
+
+    def contains_any(self, values: Sequence[Any]) -> SelectT:
+        return self._select._where(_filters.contains_any(self._view, self._name, self._values(values)))
+
+    def contains_all(self, values: Sequence[Any]) -> SelectT:
+        return self._select._where(_filters.contains_all(self._view, self._name, self._values(values)))
+
+
+# -- descriptors a generated select class declares --------------------------------------------------
+class _Property:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class TextProperty(_Property):
+    """A text property: ``equals``, ``prefix``, ``in_``."""
+
+    @overload
+    def __get__(self, select: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, select: SelectT, owner: Any) -> TextFilter[SelectT]: ...
+    def __get__(self, select: Any, owner: Any) -> Any:
+        return self if select is None else TextFilter(select, self.name)
+
+
+class NumberProperty(_Property):
+    """An integer or float property: ``equals``, ``range``."""
+
+    @overload
+    def __get__(self, select: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, select: SelectT, owner: Any) -> NumberFilter[SelectT]: ...
+    def __get__(self, select: Any, owner: Any) -> Any:
+        return self if select is None else NumberFilter(select, self.name)
+
+
+class TimeProperty(_Property):
+    """A date or timestamp property: ``range``."""
+
+    @overload
+    def __get__(self, select: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, select: SelectT, owner: Any) -> TimeFilter[SelectT]: ...
+    def __get__(self, select: Any, owner: Any) -> Any:
+        return self if select is None else TimeFilter(select, self.name)
+
+
+class BooleanProperty(_Property):
+    """A boolean property: ``equals``."""
+
+    @overload
+    def __get__(self, select: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, select: SelectT, owner: Any) -> BooleanFilter[SelectT]: ...
+    def __get__(self, select: Any, owner: Any) -> Any:
+        return self if select is None else BooleanFilter(select, self.name)
+
+
+class EnumProperty(_Property):
+    """An enum property: ``equals``, ``in_``."""
+
+    @overload
+    def __get__(self, select: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, select: SelectT, owner: Any) -> EnumFilter[SelectT]: ...
+    def __get__(self, select: Any, owner: Any) -> Any:
+        return self if select is None else EnumFilter(select, self.name)
+
+
+class DirectRelationProperty(_Property):
+    """A direct relation, filtered by the node it points at: ``equals``, ``in_``."""
+
+    @overload
+    def __get__(self, select: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, select: SelectT, owner: Any) -> DirectRelationFilter[SelectT]: ...
+    def __get__(self, select: Any, owner: Any) -> Any:
+        return self if select is None else DirectRelationFilter(select, self.name)
+
+
+class ListProperty(_Property):
+    """A list property: ``contains_any``, ``contains_all``."""
+
+    @overload
+    def __get__(self, select: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, select: SelectT, owner: Any) -> ListFilter[SelectT]: ...
+    def __get__(self, select: Any, owner: Any) -> Any:
+        return self if select is None else ListFilter(select, self.name)
+
+
+class _Traversal(Generic[TargetT]):
+    def __init__(self, name: str, target: Callable[[], type[TargetT]]) -> None:
+        self.name = name
+        self._target = target
+
+    def _add(self, step: Step, view: ViewId) -> Step:
+        raise NotImplementedError
+
+    @overload
+    def __get__(self, select: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, select: Select[Any], owner: Any) -> TargetT: ...
+    def __get__(self, select: Select[Any] | None, owner: Any) -> Any:
+        if select is None:
+            return self
+        target = self._target()
+        return select._move(target, self.name, lambda step: self._add(step, target._view()))
+
+
+class DirectTraversal(_Traversal[TargetT]):
+    """Follow a direct relation (single or list) of this view outwards.
+
+    ``blades = DirectTraversal("blades", lambda: BladeSelect)``; ``property`` names the relation
+    when it differs from the attribute."""
+
+    def __init__(self, name: str, target: Callable[[], type[TargetT]], property: str | None = None) -> None:
+        super().__init__(name, target)
+        self.property = property or name
+
+    def _add(self, step: Step, view: ViewId) -> Step:
+        return step.direct(self.name, self.property, view)
+
+
+class ReverseTraversal(_Traversal[TargetT]):
+    """A reverse direct relation: the target view's nodes whose ``through_property`` points here."""
+
+    def __init__(
+        self, name: str, target: Callable[[], type[TargetT]], through_property: str, *, is_list: bool = False
+    ) -> None:
+        super().__init__(name, target)
+        self.through_property = through_property
+        self.is_list = is_list
+
+    def _add(self, step: Step, view: ViewId) -> Step:
+        return step.reverse(self.name, through=view, property=self.through_property, is_list=self.is_list)
+
+
+class EdgeTraversal(_Traversal[TargetT]):
+    """Edges of ``edge_type`` to (or from) the target view's nodes."""
+
+    def __init__(
+        self,
+        name: str,
+        target: Callable[[], type[TargetT]],
+        edge_type: NodeLike,
+        *,
+        direction: Direction = "outwards",
+        edge_view: ViewId | None = None,
+    ) -> None:
+        super().__init__(name, target)
+        self.edge_type = edge_type
+        self.direction = direction
+        self.edge_view = edge_view
+
+    def _add(self, step: Step, view: ViewId) -> Step:
+        return step.edges(self.name, self.edge_type, view, direction=self.direction, edge_view=self.edge_view)

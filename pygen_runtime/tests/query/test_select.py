@@ -1,0 +1,282 @@
+"""The fluent select() builder, through hand-written select classes for the WindTurbine model with
+exactly the shape the renderer is to generate: per view, its ``_view_id``, its ``_read_class``,
+one property descriptor per filterable property, one traversal per relation, and a
+``list_<view>`` terminal that calls ``_list``. Expectations come from the loaded data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from pygen_runtime.errors import InvalidArgumentError
+from pygen_runtime.query import (
+    BooleanProperty,
+    DirectRelationProperty,
+    DirectTraversal,
+    EdgeTraversal,
+    ListProperty,
+    NumberProperty,
+    ResultItem,
+    ReverseTraversal,
+    Select,
+    TextProperty,
+    TimeProperty,
+)
+from pygen_runtime.schema import NodeId, ViewId
+
+POWER = "sp_pygen_power"
+WIND_SPACE = "windfarm"
+
+
+# -- what the renderer generates for the WindTurbine model (one class per view) ---------------------
+class WindTurbineSelect(Select[ResultItem]):
+    _view_id = ViewId(space=POWER, external_id="WindTurbine", version="1")
+
+    name = TextProperty("name")
+    capacity = NumberProperty("capacity")
+    # A direct relation is a traversal under its name and a filter on its value under
+    # ``<name>_id`` (``<name>_ids`` for a list of relations).
+    blades = DirectTraversal("blades", lambda: BladeSelect)
+    blades_ids = ListProperty("blades")
+    metmast = EdgeTraversal(
+        "metmast",
+        lambda: MetmastSelect,
+        ("sp_pygen_power_enterprise", "Distance"),
+        direction="outwards",
+        edge_view=ViewId(space=POWER, external_id="Distance", version="1"),
+    )
+
+    def list_wind_turbine(self, limit: int | None = 25) -> list[ResultItem]:
+        return self._list(limit)
+
+
+class BladeSelect(Select[ResultItem]):
+    _view_id = ViewId(space=POWER, external_id="Blade", version="1")
+
+    name = TextProperty("name")
+    is_damaged = BooleanProperty("is_damaged")
+    sensor_positions = ReverseTraversal("sensor_positions", lambda: SensorPositionSelect, "blade")
+
+    def list_blade(self, limit: int | None = 25) -> list[ResultItem]:
+        return self._list(limit)
+
+
+class SensorPositionSelect(Select[ResultItem]):
+    _view_id = ViewId(space=POWER, external_id="SensorPosition", version="1")
+
+    position = NumberProperty("position")
+    blade = DirectTraversal("blade", lambda: BladeSelect)
+    blade_id = DirectRelationProperty("blade")
+
+    def list_sensor_position(self, limit: int | None = 25) -> list[ResultItem]:
+        return self._list(limit)
+
+
+class MetmastSelect(Select[ResultItem]):
+    _view_id = ViewId(space=POWER, external_id="Metmast", version="1")
+
+    position = NumberProperty("position")
+
+    def list_metmast(self, limit: int | None = 25) -> list[ResultItem]:
+        return self._list(limit)
+
+
+# -- expectations from the loaded data ---------------------------------------------------------------
+def props(world: Any, external_id: str, view: ViewId) -> dict[str, Any]:
+    return world.properties((WIND_SPACE, external_id), view)  # type: ignore[no-any-return]
+
+
+def turbines(world: Any) -> list[str]:
+    return sorted(key[1] for key in world.nodes if key[1].startswith("wt-"))
+
+
+def ids(items: list[ResultItem]) -> list[str]:
+    return [item.node.external_id for item in items]
+
+
+def test_a_filter_then_a_traversal_then_a_filter_lists_the_last_step(
+    windturbine: Any, client_of: Any
+) -> None:
+    client, _ = client_of(windturbine)
+    turbine_view = WindTurbineSelect._view_id
+
+    damaged = WindTurbineSelect(client).name.prefix("WT").blades.is_damaged.equals(True).list_blade(limit=100)
+
+    expected = sorted(
+        blade["externalId"]
+        for turbine in turbines(windturbine)
+        if props(windturbine, turbine, turbine_view)["name"].startswith("WT")
+        for blade in props(windturbine, turbine, turbine_view)["blades"]
+        if props(windturbine, blade["externalId"], BladeSelect._view_id)["is_damaged"]
+    )
+    assert sorted(ids(damaged)) == expected
+    assert len(expected) == 5
+
+
+def test_a_limit_on_the_last_step_stops_fetching_early(windturbine: Any, client_of: Any) -> None:
+    client, transport = client_of(windturbine)
+
+    blades = WindTurbineSelect(client).blades.list_blade(limit=4)
+
+    assert len(blades) == 4
+    assert len(set(ids(blades))) == 4
+    # The turbines in one page, then only the 4 blades asked for, by id.
+    assert dict(transport.counts) == {"list": 1, "byids": 1}
+    assert len(transport.bodies_of("byids")[0]["items"]) == 4
+
+
+def test_list_relations_filter_on_the_nodes_they_hold(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+    wanted = [
+        NodeId(space=WIND_SPACE, external_id="blade-04-1"),
+        NodeId(space=WIND_SPACE, external_id="blade-07-0"),
+    ]
+
+    any_of = WindTurbineSelect(client).blades_ids.contains_any(wanted).list_wind_turbine()
+    all_of = WindTurbineSelect(client).blades_ids.contains_all(wanted).list_wind_turbine()
+    upwards = (
+        SensorPositionSelect(client).position.equals(0.0).blade.is_damaged.equals(True).list_blade(limit=None)
+    )
+
+    assert sorted(ids(any_of)) == ["wt-04", "wt-07"]
+    assert all_of == []
+    assert sorted(ids(upwards)) == sorted(f"blade-{turbine:02d}-1" for turbine in range(0, 20, 2))
+
+
+def test_sorting_and_ranges_on_the_start(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+
+    found = (
+        WindTurbineSelect(client).capacity.range(gte=3, lte=8).capacity.sort_descending().list_wind_turbine()
+    )
+
+    assert ids(found) == [f"wt-{index:02d}" for index in range(8, 2, -1)]
+
+
+def test_reverse_relations_and_edges_from_a_select(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+
+    sensors = (
+        WindTurbineSelect(client)
+        .name.equals("WT 03")
+        .blades.sensor_positions.list_sensor_position(limit=None)
+    )
+    masts = WindTurbineSelect(client).capacity.range(lt=4).metmast.list_metmast(limit=None)
+
+    assert sorted(ids(sensors)) == sorted(
+        f"sensor-blade-03-{blade}-{position}" for blade in range(3) for position in range(2)
+    )
+    assert sorted(ids(masts)) == ["mast-0", "mast-1", "mast-2", "mast-3"]
+
+
+def test_list_full_fills_the_path_below_the_start(windturbine: Any, client_of: Any) -> None:
+    client, transport = client_of(windturbine)
+    select = WindTurbineSelect(client).name.in_(["WT 01", "WT 02"])
+    select.blades.sensor_positions.position.equals(1.0)
+
+    full = select.list_full(limit=10)
+
+    assert sorted(ids(full)) == ["wt-01", "wt-02"]
+    for turbine in full:
+        assert ids(turbine.connections["blades"]) == [
+            blade["externalId"]
+            for blade in props(windturbine, turbine.node.external_id, WindTurbineSelect._view_id)["blades"]
+        ]
+        for blade in turbine.connections["blades"]:
+            assert ids(blade.connections["sensor_positions"]) == [f"sensor-{blade.node.external_id}-1"]
+    assert transport.counts["query"] == 1
+    assert transport.total() == 1
+
+
+def test_iterate_hands_out_chunks_of_the_current_step(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+
+    chunks = list(WindTurbineSelect(client).blades.iterate(chunk_size=7))
+
+    assert [len(chunk) for chunk in chunks] == [7] * 8 + [4]
+    assert len({item.node.external_id for chunk in chunks for item in chunk}) == 60
+    with pytest.raises(InvalidArgumentError, match="chunk_size must be a whole number >= 1"):
+        next(WindTurbineSelect(client).iterate(chunk_size=0))
+
+
+def test_direct_relation_filters_and_explain(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+    blade = NodeId(space=WIND_SPACE, external_id="blade-05-2")
+
+    one = SensorPositionSelect(client).blade_id.equals(blade).list_sensor_position()
+    two = (
+        SensorPositionSelect(client)
+        .blade_id.in_([blade, (WIND_SPACE, "blade-06-0")])
+        .position.sort_ascending()
+    )
+
+    assert sorted(ids(one)) == ["sensor-blade-05-2-0", "sensor-blade-05-2-1"]
+    assert len(two.list_sensor_position()) == 4
+    assert "Strategy: layered" in str(two.explain())
+    with pytest.raises(
+        InvalidArgumentError, match=r"blade: expected a NodeId or a \(space, external_id\) pair"
+    ):
+        SensorPositionSelect(client).blade_id.equals("blade-05-2")  # type: ignore[arg-type]
+
+
+def test_the_same_traversal_twice_is_one_step(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+    select = WindTurbineSelect(client)
+
+    select.blades.name.prefix("blade-0")
+    select.blades.is_damaged.equals(False)
+
+    [blades_step] = select._step.children
+    assert blades_step.filter is not None
+    assert len(blades_step.filter["and"]) == 2
+    assert repr(select.blades) == "BladeSelect(at 'WindTurbine.blades')"
+
+
+class _Untyped(Select[Any]):
+    when = TimeProperty("when")
+    tags = ListProperty("tags")
+
+
+class AssetSelect(Select[ResultItem]):
+    _view_id = ViewId(space="cdf_cdm", external_id="CogniteAsset", version="v1")
+
+    source_created_time = TimeProperty("sourceCreatedTime")
+    tags = ListProperty("tags")
+
+
+def test_time_and_list_filters_write_cdfs_filter_language(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+    since = datetime(2024, 1, 1, 12, 30)
+
+    select = (
+        AssetSelect(client).source_created_time.range(since, date(2024, 2, 1)).tags.contains_any(["a", since])
+    )
+
+    reference = ["cdf_cdm", "CogniteAsset/v1"]
+    assert select._step.filter == {
+        "and": [
+            {
+                "range": {
+                    "property": [*reference, "sourceCreatedTime"],
+                    "gte": "2024-01-01T12:30:00.000+00:00",
+                    "lte": "2024-02-01",
+                }
+            },
+            {
+                "containsAny": {
+                    "property": [*reference, "tags"],
+                    "values": ["a", "2024-01-01T12:30:00.000+00:00"],
+                }
+            },
+        ]
+    }
+    with pytest.raises(InvalidArgumentError, match=r"sourceCreatedTime: give at least one bound"):
+        AssetSelect(client).source_created_time.range()
+
+
+def test_a_select_class_needs_a_view(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+
+    with pytest.raises(InvalidArgumentError, match="_Untyped has no view: a select class needs `_view_id"):
+        _Untyped(client)
