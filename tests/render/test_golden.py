@@ -1,0 +1,122 @@
+"""The Python SDK of every shared model, compared with its golden copy and checked as code.
+
+After a deliberate change to the renderer or its templates, refresh with
+``.venv/bin/python scripts/refresh_golden.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from golden_sdks import CASES, GOLDEN_DIR, case_dir, package_name, render_case, stored_files
+
+REFRESH = "run `.venv/bin/python scripts/refresh_golden.py` if the change is intended"
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[2]
+# The rules the generated code is held to: the repository's own selection, without the
+# line-length rule (descriptions from a model are kept as they are), the ambiguous-character
+# rules (a model's text may hold any character) and the ban on relative imports (an SDK imports
+# its own modules relatively, so it works under any package name and sorts its imports the same
+# wherever it is checked).
+RUFF_RULES = [
+    "--select",
+    "E,F,W,I,UP,B,SIM,RUF,C4,PIE,RET,PT,TID",
+    "--ignore",
+    "E501,RUF001,RUF002,RUF003,TID252",
+]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_golden_sdk_matches_a_fresh_rendering(case: str) -> None:
+    fresh = render_case(case)
+    stored = stored_files(case)
+    assert sorted(stored) == sorted(fresh), f"{case}: the set of files differs; {REFRESH}"
+    for path, text in fresh.items():
+        assert stored[path] == text, f"{case}/{path} differs; {REFRESH}"
+
+
+@pytest.fixture
+def golden_on_path() -> Iterator[None]:
+    folders = [str(case_dir(case)) for case in sorted(CASES)]
+    sys.path[:0] = folders
+    try:
+        yield
+    finally:
+        for folder in folders:
+            sys.path.remove(folder)
+        for name in list(sys.modules):
+            if name.split(".")[0] in {package_name(case) for case in CASES}:
+                del sys.modules[name]
+
+
+@pytest.mark.usefixtures("golden_on_path")
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_golden_sdk_imports_with_every_module_and_name(case: str) -> None:
+    package = importlib.import_module(package_name(case))
+    folder = case_dir(case) / package_name(case)
+    for path in sorted(folder.rglob("*.py")):
+        parts = path.relative_to(case_dir(case)).with_suffix("").parts
+        importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    for name in package.__all__:
+        assert getattr(package, name) is not None
+    assert package.RUNTIME_REQUIREMENT.startswith("pygen-runtime>=")
+    with pytest.raises(AttributeError, match="has no attribute 'missing'"):
+        _ = package.missing
+    assert set(package.__all__) <= set(dir(package))
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_the_golden_sdks_pass_ruff_check_and_format_without_changes() -> None:
+    # --isolated: the generated code is held to ruff's defaults plus these rules, not to this
+    # repository's settings (it ends up in other people's projects).
+    checked = _run([str(BIN / "ruff"), "check", "--isolated", *RUFF_RULES, "."], GOLDEN_DIR)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    formatted = _run([str(BIN / "ruff"), "format", "--isolated", "--check", "."], GOLDEN_DIR)
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    # Splits are kept by trailing commas, so a wider line limit changes nothing either.
+    wider = _run(
+        [str(BIN / "ruff"), "format", "--isolated", "--line-length", "120", "--check", "."], GOLDEN_DIR
+    )
+    assert wider.returncode == 0, wider.stdout + wider.stderr
+
+
+def test_the_golden_sdks_pass_mypy_strict(tmp_path: Path) -> None:
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\nstrict = True\nplugins = pydantic.mypy\n", encoding="utf-8")
+    packages = [f"{case}/{package_name(case)}" for case in sorted(CASES)]
+    done = _run(
+        [str(BIN / "mypy"), "--config-file", str(config), "--cache-dir", str(tmp_path / "cache"), *packages],
+        GOLDEN_DIR,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"no issues found in {sum(1 for _ in GOLDEN_DIR.rglob('*.py'))} source files" in done.stdout
+
+
+def test_rendering_is_deterministic_across_runs_and_hash_seeds() -> None:
+    first = render_case("OmniMulti")
+    assert render_case("OmniMulti") == first
+    script = (
+        "import sys; sys.path.insert(0, 'tests/support'); import golden_sdks; "
+        "files = {**golden_sdks.render_case('OmniMulti'), **golden_sdks.render_case('CogniteCore')}; "
+        "sys.stdout.write(''.join(path + '\\n' + text for path, text in files.items()))"
+    )
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    expected = {**first, **render_case("CogniteCore")}
+    assert outputs[0] == "".join(path + "\n" + text for path, text in expected.items())
