@@ -55,10 +55,8 @@ def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def shown_command(command: Sequence[str]) -> str:
-    """A command line for messages, with the value of ``--token`` left out."""
-    return " ".join(
-        "***" if index and command[index - 1] == "--token" else part for index, part in enumerate(command)
-    )
+    """A command line for messages, with the value of ``--token=`` left out."""
+    return " ".join("--token=***" if part.startswith("--token=") else part for part in command)
 
 
 @dataclass(frozen=True)
@@ -210,8 +208,9 @@ class EmulatorProcess:
         return str(self.ready["token"])
 
     def client_args(self) -> list[str]:
-        """The flags that point a benchmark client at this server."""
-        return ["--url", self.url, "--project", self.project, "--token", self.token]
+        """The flags that point a benchmark client at this server (``--name=value``: a token may
+        begin with ``-``)."""
+        return [f"--url={self.url}", f"--project={self.project}", f"--token={self.token}"]
 
     def cpu_seconds(self) -> float:
         """CPU time the server process has used so far (user + system)."""
