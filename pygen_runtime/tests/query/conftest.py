@@ -316,3 +316,9 @@ def build_windturbine() -> World:
 @pytest.fixture(scope="module")
 def windturbine() -> World:
     return build_windturbine()
+
+
+@pytest.fixture
+def fresh_windturbine() -> World:
+    """A WindTurbine world of its own, for tests that inject faults into it."""
+    return build_windturbine()

@@ -253,9 +253,13 @@ class QueryPlan:
 
     def _layered_lines(self) -> list[str]:
         lines: list[str] = []
-        placeholder = [
-            NodeId(space="<space>", external_id=f"<parent ids, at most {self.limits.ids_per_request}>")
-        ]
+
+        def request(title: str, body: Any) -> None:
+            lines.append(f"    {title}")
+            lines.extend("      " + line for line in _dumps(body).splitlines())
+
+        most = self.limits.ids_per_request
+        parents = [NodeId(space="<space>", external_id=f"<parent ids, at most {most}>")]
         page = self.limits.page_size
         for step in self.root.walk():
             plan = self.of(step)
@@ -263,53 +267,32 @@ class QueryPlan:
                 continue
             lines.append(f"  {step.path}:")
             if step.parent is None and step.ids is not None:
-                request = ByIdsRequest((step.view,))
-                body = request.body(step.ids[: self.limits.ids_per_request])
-                lines.append(f"    POST {_INSTANCES}/byids, {self.limits.ids_per_request} ids per request:")
-                lines.extend("      " + line for line in _dumps(body).splitlines())
-                continue
-            if step.parent is None:
-                lines.append(f"    POST {_INSTANCES}/list, following its cursor:")
-                lines.extend(
-                    "      " + line
-                    for line in _dumps(plan.start_request().body(self.set_limit(step))).splitlines()
-                )
-                continue
-            if step.kind == "direct":
-                targets = plan.targets_request(placeholder)
-                if isinstance(targets, ByIdsRequest):
-                    lines.append(f"    POST {_INSTANCES}/byids for the targets not fetched before:")
-                    lines.extend("      " + line for line in _dumps(targets.body(placeholder)).splitlines())
-                else:
-                    lines.append(f"    POST {_INSTANCES}/list for the targets not fetched before:")
-                    lines.extend("      " + line for line in _dumps(targets.body(page)).splitlines())
+                body = ByIdsRequest((step.view,)).body(step.ids[:most])
+                request(f"POST {_INSTANCES}/byids, {most} ids per request:", body)
+            elif step.parent is None:
+                request(f"POST {_INSTANCES}/list, following its cursor:", plan.start_request().body(page))
             elif step.kind == "reverse":
-                lines.append(f"    POST {_INSTANCES}/list per chunk of parents, following its cursor:")
-                lines.extend(
-                    "      " + line
-                    for line in _dumps(plan.reverse_request(placeholder).body(page)).splitlines()
-                )
+                body = plan.reverse_request(parents).body(page)
+                request(f"POST {_INSTANCES}/list per chunk of parents, following its cursor:", body)
             else:
-                if step.max_distance == 1:
-                    lines.append(
-                        f"    POST {_INSTANCES}/list (edges) per chunk of parents, following its cursor:"
+                if step.kind == "edges" and step.max_distance == 1:
+                    body = plan.edges_request(parents).body(page)
+                    request(
+                        f"POST {_INSTANCES}/list (edges) per chunk of parents, following its cursor:", body
                     )
-                    lines.extend(
-                        "      " + line
-                        for line in _dumps(plan.edges_request(placeholder).body(page)).splitlines()
+                elif step.kind == "edges":
+                    body = plan.hops_query(parents, page)
+                    request(
+                        f"POST {_INSTANCES}/query per chunk of parents, following the cursor of 'hops':", body
+                    )
+                targets = plan.targets_request(parents)
+                what = "the targets" if step.kind == "direct" else "the nodes at the far end"
+                if isinstance(targets, ByIdsRequest):
+                    request(
+                        f"then POST {_INSTANCES}/byids for {what} not fetched before:", targets.body(parents)
                     )
                 else:
-                    lines.append(
-                        f"    POST {_INSTANCES}/query per chunk of parents, following the cursor of 'hops':"
-                    )
-                    lines.extend(
-                        "      " + line for line in _dumps(plan.hops_query(placeholder, page)).splitlines()
-                    )
-                targets = plan.targets_request(placeholder)
-                endpoint = "byids" if isinstance(targets, ByIdsRequest) else "list"
-                lines.append(
-                    f"    then POST {_INSTANCES}/{endpoint} for the nodes at the far end not fetched before"
-                )
+                    request(f"then POST {_INSTANCES}/list for {what} not fetched before:", targets.body(page))
         return lines
 
 
