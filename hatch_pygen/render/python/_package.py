@@ -23,7 +23,7 @@ from typing import Any
 
 from hatch_pygen._version import __version__
 from hatch_pygen.errors import PygenError
-from hatch_pygen.ir import IR
+from hatch_pygen.ir import IR, DataModelIR
 from hatch_pygen.render._runtime import runtime_requirement
 from hatch_pygen.render.python._imports import import_block, name_order
 from hatch_pygen.render.python._layout import Call, Expression, statement
@@ -71,11 +71,18 @@ def _all(names: Iterable[str]) -> str:
     return statement(Call("__all__ = ", tuple(string_literal(name) for name in ordered), "[]"))
 
 
+def _models_with_views(ir: IR) -> list[DataModelIR]:
+    """The data models that get a sub-client: those with a generated view (validation reports
+    the others)."""
+    return [model for model in ir.data_models if model.views]
+
+
 def _client_name(ir: IR) -> str:
     if ir.client_name:
         return ir.client_name
-    if len(ir.data_models) == 1:
-        return f"{python_class_name(ir.data_models[0].external_id)}Client"
+    models = _models_with_views(ir)
+    if len(models) == 1:
+        return f"{python_class_name(models[0].external_id)}Client"
     return f"{pascal_case((ir.package or 'sdk').rsplit('.', 1)[-1])}Client"
 
 
@@ -116,14 +123,15 @@ def package_files(ir: IR) -> list[SourceFile]:
 
 
 def _sub_client_names(ir: IR, client_name: str) -> dict[tuple[str, str, str], str]:
-    if len(ir.data_models) < 2:
+    models = _models_with_views(ir)
+    if len(models) < 2:
         return {}
     taken = {client_name}
     return {
         (model.space, model.external_id, model.version): claim(
             f"{python_class_name(model.external_id)}Client", taken
         )
-        for model in ir.data_models
+        for model in models
     }
 
 
@@ -215,7 +223,7 @@ def _client_module(
     if sub_clients:
         attributes: set[str] = set()
         properties = []
-        for data_model in ir.data_models:
+        for data_model in _models_with_views(ir):
             key = (data_model.space, data_model.external_id, data_model.version)
             members = [
                 model
