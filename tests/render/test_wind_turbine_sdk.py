@@ -1,0 +1,178 @@
+"""The generated WindTurbine SDK (the golden copy) against the emulator: the whole typed API."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from golden_sdks import case_dir
+from pygen_runtime.schema import NodeId, Space
+from pygen_runtime.testing import Emulator
+from shared_cdf import model_file
+
+from pygen_runtime import ClientConfig, Token
+
+INSTANCE_SPACE = "wind_instances"  # the golden case's instance_space
+
+
+@pytest.fixture(scope="module")
+def sdk() -> Iterator[Any]:
+    sys.path.insert(0, str(case_dir("WindTurbine")))
+    try:
+        yield importlib.import_module("wind_turbine_sdk")
+    finally:
+        sys.path.remove(str(case_dir("WindTurbine")))
+        for name in [name for name in sys.modules if name.split(".")[0] == "wind_turbine_sdk"]:
+            del sys.modules[name]
+
+
+@pytest.fixture
+def client(sdk: Any) -> Iterator[Any]:
+    emulator = Emulator(project="wind")
+    emulator.load_model(model_file("WindTurbine"))
+    config = ClientConfig(base_url=emulator.base_url, project=emulator.project, credentials=Token("t"))
+    with sdk.WindTurbineClient(config, transport=emulator.transport()) as client:
+        client.cdf.spaces.apply(Space(space=INSTANCE_SPACE))
+        yield client
+
+
+@pytest.fixture
+def farm(sdk: Any, client: Any) -> Any:
+    """Three turbines, two with blades and one with a metmast, written in one upsert."""
+    turbines = [
+        sdk.WindTurbineWrite(
+            external_id=f"wt-{number}",
+            name=f"WT {number}",
+            capacity=float(number),
+            windfarm="north" if number < 3 else "south",
+            blades=[sdk.BladeWrite(external_id=f"wt-{number}-blade", is_damaged=number == 2)]
+            if number < 3
+            else None,
+            metmast=[sdk.MetmastWrite(external_id="mast", position=1.5)] if number == 1 else None,
+        )
+        for number in (1, 2, 3)
+    ]
+    sheet = sdk.DataSheetWrite(
+        external_id="sheet", name="Sheet", uploaded_time=datetime(2024, 1, 2, tzinfo=timezone.utc)
+    )
+    series = sdk.SensorTimeSeriesWrite(external_id="series", type_="numeric", aliases=["a", "b"])
+    return client.upsert([*turbines, sheet, series])
+
+
+def test_the_client_uses_the_configured_instance_space(client: Any) -> None:
+    assert client.instance_space == INSTANCE_SPACE
+
+
+def test_upsert_writes_nodes_inline_targets_and_edges(farm: Any) -> None:
+    written = {(item.instance_type, item.external_id) for item in farm.items}
+    assert ("node", "wt-1-blade") in written
+    assert ("node", "mast") in written
+    assert ("edge", "Distance:wt-1:mast") in written
+    assert len(farm.nodes) == 8
+
+
+@pytest.mark.usefixtures("farm")
+def test_retrieve_one_many_and_missing(sdk: Any, client: Any) -> None:
+    one = client.wind_turbine.retrieve("wt-1")
+    assert isinstance(one, sdk.WindTurbine)
+    assert (one.name, one.capacity, one.blades) == (
+        "WT 1",
+        1.0,
+        [NodeId(space=INSTANCE_SPACE, external_id="wt-1-blade")],
+    )
+    many = client.wind_turbine.retrieve(["wt-2", (INSTANCE_SPACE, "wt-3"), "nope"])
+    assert isinstance(many, sdk.WindTurbineList)
+    assert [item.external_id for item in many] == ["wt-2", "wt-3"]
+    assert client.wind_turbine.retrieve("nope") is None
+    connected = client.wind_turbine.retrieve("wt-1", retrieve_connections="identifier")
+    assert connected.metmast == [NodeId(space=INSTANCE_SPACE, external_id="mast")]
+
+
+@pytest.mark.usefixtures("farm")
+def test_list_with_typed_filters(client: Any) -> None:
+    def names(**filters: Any) -> list[str]:
+        return sorted(item.external_id for item in client.wind_turbine.list(**filters))
+
+    assert names() == ["wt-1", "wt-2", "wt-3"]
+    assert names(name="WT 2") == ["wt-2"]
+    assert names(name=["WT 1", "WT 3"]) == ["wt-1", "wt-3"]
+    assert names(name_prefix="WT", min_capacity=2.0) == ["wt-2", "wt-3"]
+    assert names(max_capacity=1.5) == ["wt-1"]
+    assert names(windfarm="south") == ["wt-3"]
+    assert names(blades_contains_any=["wt-2-blade"]) == ["wt-2"]
+    assert names(external_id_prefix="wt-1") == ["wt-1"]
+    assert names(space="elsewhere") == []
+    assert [
+        item.external_id
+        for item in client.wind_turbine.list(sort_by="capacity", direction="descending", limit=2)
+    ] == [
+        "wt-3",
+        "wt-2",
+    ]
+    assert [item.external_id for item in client.blade.list(is_damaged=True)] == ["wt-2-blade"]
+    assert [item.external_id for item in client.sensor_time_series.list(type_="numeric")] == ["series"]
+    assert [item.external_id for item in client.sensor_time_series.list(aliases_contains_all=["a", "b"])] == [
+        "series"
+    ]
+    early = client.data_sheet.list(max_uploaded_time=datetime(2024, 6, 1, tzinfo=timezone.utc))
+    assert [item.external_id for item in early] == ["sheet"]
+
+
+@pytest.mark.usefixtures("farm")
+def test_iterate_in_chunks_with_filters(client: Any) -> None:
+    chunks = list(client.wind_turbine.iterate(chunk_size=2, windfarm="north"))
+    assert [len(chunk) for chunk in chunks] == [2]
+    chunks = list(client.wind_turbine.iterate(chunk_size=2))
+    assert sum(len(chunk) for chunk in chunks) == 3
+    assert max(len(chunk) for chunk in chunks) == 2
+
+
+@pytest.mark.usefixtures("farm")
+def test_search_aggregate_and_histogram(client: Any) -> None:
+    assert sorted(item.external_id for item in client.wind_turbine.search("WT", windfarm="north")) == [
+        "wt-1",
+        "wt-2",
+    ]
+    [total] = client.wind_turbine.aggregate("count")
+    assert total.value("count") == 3
+    per_farm = client.wind_turbine.aggregate("count", group_by="windfarm")
+    assert {result.group["windfarm"]: result.value("count") for result in per_farm} == {
+        "north": 2,
+        "south": 1,
+    }
+    [average] = client.wind_turbine.aggregate("avg", "capacity", min_capacity=2.0)
+    assert average.value("avg", "capacity") == 2.5
+    histogram = client.wind_turbine.histogram("capacity", 2.0)
+    assert sum(bucket.count for bucket in histogram.buckets) == 3
+
+
+@pytest.mark.usefixtures("farm")
+def test_edges_and_reverse_relations(client: Any) -> None:
+    edges = client.wind_turbine.metmast_edge.list()
+    assert [(edge.start_node.external_id, edge.end_node.external_id) for edge in edges] == [("wt-1", "mast")]
+    assert client.wind_turbine.metmast_edge.list(start_node="wt-2") == []
+    mast = client.metmast.retrieve("mast", retrieve_connections="identifier")
+    assert mast.wind_turbines == [NodeId(space=INSTANCE_SPACE, external_id="wt-1")]
+    assert [edge.external_id for edge in client.distance.list()] == ["Distance:wt-1:mast"]
+
+
+@pytest.mark.usefixtures("farm")
+def test_read_objects_convert_to_writes_and_back(sdk: Any, client: Any) -> None:
+    turbines = client.wind_turbine.list(windfarm="north")
+    writes = turbines.as_write()
+    assert isinstance(writes, sdk.WindTurbineWriteList)
+    for item in writes:
+        item.windfarm = "east"
+    client.upsert(writes)
+    assert sorted(item.external_id for item in client.wind_turbine.list(windfarm="east")) == ["wt-1", "wt-2"]
+
+
+@pytest.mark.usefixtures("farm")
+def test_delete(client: Any) -> None:
+    deleted = client.delete(["wt-3", (INSTANCE_SPACE, "wt-2")])
+    assert sorted(node.external_id for node in deleted) == ["wt-2", "wt-3"]
+    assert [item.external_id for item in client.wind_turbine.list()] == ["wt-1"]
