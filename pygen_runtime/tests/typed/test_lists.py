@@ -1,0 +1,100 @@
+"""List classes: dump, ids, conversion to writes, and pandas DataFrames (pandas is optional)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from pygen_runtime.schema import EdgeId, NodeId
+from pygen_runtime.typed import PandasMissingError
+from reference_sdk import (
+    Distance,
+    DistanceList,
+    DistanceWrite,
+    DistanceWriteList,
+    WindTurbine,
+    WindTurbineList,
+    WindTurbineWrite,
+    WindTurbineWriteList,
+)
+
+SPACE = "windfarm-data"
+INSTANCE = {"space": SPACE, "version": 2, "created_time": 1, "last_updated_time": 2}
+
+
+def turbines() -> WindTurbineList:
+    return WindTurbineList(
+        [
+            WindTurbine(external_id="wt-1", name="WT 1", capacity=5.5, **INSTANCE),
+            WindTurbine(external_id="wt-2", name="WT 2", **INSTANCE),
+        ]
+    )
+
+
+def test_a_read_list_dumps_converts_and_names_its_ids() -> None:
+    items = turbines()
+
+    writes = items.as_write()
+
+    assert isinstance(writes, WindTurbineWriteList)
+    assert [write.existing_version for write in writes] == [2, 2]
+    assert items.as_ids() == [
+        NodeId(space=SPACE, external_id="wt-1"),
+        NodeId(space=SPACE, external_id="wt-2"),
+    ]
+    assert writes.as_ids() == items.as_ids()
+    assert [item["externalId"] for item in items.dump()] == ["wt-1", "wt-2"]
+    assert [item["externalId"] for item in writes.dump()] == ["wt-1", "wt-2"]
+    assert items.next_cursor is None
+    assert repr(WindTurbineList()) == "WindTurbineList([])"
+
+
+def test_edge_lists_convert_and_name_their_ids() -> None:
+    edge = Distance(
+        external_id="d-1",
+        type=NodeId(space="sp_pygen_power_enterprise", external_id="Distance"),
+        start_node=NodeId(space=SPACE, external_id="a"),
+        end_node=NodeId(space=SPACE, external_id="b"),
+        distance=4.0,
+        **INSTANCE,
+    )
+    edges = DistanceList([edge])
+
+    writes = edges.as_write()
+
+    assert isinstance(writes, DistanceWriteList)
+    assert isinstance(writes[0], DistanceWrite)
+    assert edges.as_ids() == [EdgeId(space=SPACE, external_id="d-1")]
+    assert writes.as_ids() == [EdgeId(space=SPACE, external_id="d-1")]
+
+
+def test_to_pandas_has_a_row_per_item_and_a_column_per_field() -> None:
+    frame = turbines().to_pandas()
+
+    assert list(frame["external_id"]) == ["wt-1", "wt-2"]
+    assert list(frame["name"]) == ["WT 1", "WT 2"]
+    assert frame["capacity"].iloc[0] == 5.5
+    assert {"space", "version", "blades", "power_curve"} <= set(frame.columns)
+
+
+def test_an_empty_list_gives_an_empty_frame_with_the_columns() -> None:
+    frame = WindTurbineWriteList().to_pandas()
+
+    assert len(frame) == 0
+    assert "power_curve" in frame.columns
+    assert "existing_version" in frame.columns
+
+
+def test_to_pandas_without_pandas_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)  # makes ``import pandas`` fail
+
+    with pytest.raises(PandasMissingError, match=r"pip install 'pygen-runtime\[pandas\]'"):
+        turbines().to_pandas()
+
+
+def test_unknown_properties_become_columns() -> None:
+    turbine = WindTurbine(external_id="wt-1", **INSTANCE, newProperty=1)  # type: ignore[call-arg]
+    write = WindTurbineWrite(external_id="wt-1")
+
+    assert list(WindTurbineList([turbine]).to_pandas()["newProperty"]) == [1]
+    assert WindTurbineWriteList([write]).to_pandas()["external_id"].tolist() == ["wt-1"]
