@@ -5,8 +5,9 @@ one property descriptor per filterable property, one traversal per relation, and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import pytest
 from pygen_runtime.errors import InvalidArgumentError
@@ -22,16 +23,67 @@ from pygen_runtime.query import (
     Select,
     TextProperty,
     TimeProperty,
+    fill_connections,
 )
 from pygen_runtime.schema import NodeId, ViewId
+from pygen_runtime.typed import Edges, NodeRead, ReverseDirectRelation
 
 POWER = "sp_pygen_power"
 WIND_SPACE = "windfarm"
 
 
-# -- what the renderer generates for the WindTurbine model (one class per view) ---------------------
-class WindTurbineSelect(Select[ResultItem]):
-    _view_id = ViewId(space=POWER, external_id="WindTurbine", version="1")
+# -- what the typed layer's renderer generates for the WindTurbine model (read classes, trimmed) ----
+DISTANCE = ViewId(space=POWER, external_id="Distance", version="1")
+
+
+class WindTurbine(NodeRead):
+    _view_id: ClassVar[ViewId] = ViewId(space=POWER, external_id="WindTurbine", version="1")
+
+    name: str | None = None
+    capacity: float | None = None
+    blades: list[NodeId] | None = None
+    metmast: Annotated[
+        list[NodeId] | None,
+        Edges(
+            type=NodeId(space="sp_pygen_power_enterprise", external_id="Distance"),
+            direction="outwards",
+            properties=DISTANCE,
+            other_end=ViewId(space=POWER, external_id="Metmast", version="1"),
+        ),
+    ] = None
+
+
+class Blade(NodeRead):
+    _view_id: ClassVar[ViewId] = ViewId(space=POWER, external_id="Blade", version="1")
+
+    is_damaged: bool | None = None
+    name: str | None = None
+    sensor_positions: Annotated[
+        list[NodeId] | None,
+        ReverseDirectRelation(
+            through_view=ViewId(space=POWER, external_id="SensorPosition", version="1"),
+            through_property="blade",
+        ),
+    ] = None
+
+
+class SensorPosition(NodeRead):
+    _view_id: ClassVar[ViewId] = ViewId(space=POWER, external_id="SensorPosition", version="1")
+
+    blade: NodeId | None = None
+    position: float | None = None
+
+
+class Metmast(NodeRead):
+    _view_id: ClassVar[ViewId] = ViewId(space=POWER, external_id="Metmast", version="1")
+
+    position: float | None = None
+
+
+# -- what the renderer generates for select(): one class per view -----------------------------------
+class WindTurbineSelect(Select[WindTurbine]):
+    _view_id = WindTurbine._view_id
+    _read_class = WindTurbine
 
     name = TextProperty("name")
     capacity = NumberProperty("capacity")
@@ -44,41 +96,44 @@ class WindTurbineSelect(Select[ResultItem]):
         lambda: MetmastSelect,
         ("sp_pygen_power_enterprise", "Distance"),
         direction="outwards",
-        edge_view=ViewId(space=POWER, external_id="Distance", version="1"),
+        edge_view=DISTANCE,
     )
 
-    def list_wind_turbine(self, limit: int | None = 25) -> list[ResultItem]:
+    def list_wind_turbine(self, limit: int | None = 25) -> list[WindTurbine]:
         return self._list(limit)
 
 
-class BladeSelect(Select[ResultItem]):
-    _view_id = ViewId(space=POWER, external_id="Blade", version="1")
+class BladeSelect(Select[Blade]):
+    _view_id = Blade._view_id
+    _read_class = Blade
 
     name = TextProperty("name")
     is_damaged = BooleanProperty("is_damaged")
     sensor_positions = ReverseTraversal("sensor_positions", lambda: SensorPositionSelect, "blade")
 
-    def list_blade(self, limit: int | None = 25) -> list[ResultItem]:
+    def list_blade(self, limit: int | None = 25) -> list[Blade]:
         return self._list(limit)
 
 
-class SensorPositionSelect(Select[ResultItem]):
-    _view_id = ViewId(space=POWER, external_id="SensorPosition", version="1")
+class SensorPositionSelect(Select[SensorPosition]):
+    _view_id = SensorPosition._view_id
+    _read_class = SensorPosition
 
     position = NumberProperty("position")
     blade = DirectTraversal("blade", lambda: BladeSelect)
     blade_id = DirectRelationProperty("blade")
 
-    def list_sensor_position(self, limit: int | None = 25) -> list[ResultItem]:
+    def list_sensor_position(self, limit: int | None = 25) -> list[SensorPosition]:
         return self._list(limit)
 
 
-class MetmastSelect(Select[ResultItem]):
-    _view_id = ViewId(space=POWER, external_id="Metmast", version="1")
+class MetmastSelect(Select[Metmast]):
+    _view_id = Metmast._view_id
+    _read_class = Metmast
 
     position = NumberProperty("position")
 
-    def list_metmast(self, limit: int | None = 25) -> list[ResultItem]:
+    def list_metmast(self, limit: int | None = 25) -> list[Metmast]:
         return self._list(limit)
 
 
@@ -91,8 +146,8 @@ def turbines(world: Any) -> list[str]:
     return sorted(key[1] for key in world.nodes if key[1].startswith("wt-"))
 
 
-def ids(items: list[ResultItem]) -> list[str]:
-    return [item.node.external_id for item in items]
+def ids(items: Sequence[NodeRead | ResultItem]) -> list[str]:
+    return [item.node.external_id if isinstance(item, ResultItem) else item.external_id for item in items]
 
 
 def test_a_filter_then_a_traversal_then_a_filter_lists_the_last_step(
@@ -179,12 +234,16 @@ def test_list_full_fills_the_path_below_the_start(windturbine: Any, client_of: A
 
     assert sorted(ids(full)) == ["wt-01", "wt-02"]
     for turbine in full:
-        assert ids(turbine.connections["blades"]) == [
+        assert isinstance(turbine, WindTurbine)
+        assert turbine.blades is not None
+        assert ids(turbine.blades) == [  # type: ignore[arg-type]
             blade["externalId"]
-            for blade in props(windturbine, turbine.node.external_id, WindTurbineSelect._view_id)["blades"]
+            for blade in props(windturbine, turbine.external_id, WindTurbine._view_id)["blades"]
         ]
-        for blade in turbine.connections["blades"]:
-            assert ids(blade.connections["sensor_positions"]) == [f"sensor-{blade.node.external_id}-1"]
+        for blade in turbine.blades:
+            assert isinstance(blade, Blade)
+            assert blade.sensor_positions is not None
+            assert ids(blade.sensor_positions) == [f"sensor-{blade.external_id}-1"]  # type: ignore[arg-type]
     assert transport.counts["query"] == 1
     assert transport.total() == 1
 
@@ -195,7 +254,8 @@ def test_iterate_hands_out_chunks_of_the_current_step(windturbine: Any, client_o
     chunks = list(WindTurbineSelect(client).blades.iterate(chunk_size=7))
 
     assert [len(chunk) for chunk in chunks] == [7] * 8 + [4]
-    assert len({item.node.external_id for chunk in chunks for item in chunk}) == 60
+    assert len({item.external_id for chunk in chunks for item in chunk}) == 60
+    assert all(isinstance(item, Blade) for chunk in chunks for item in chunk)
     with pytest.raises(InvalidArgumentError, match="chunk_size must be a whole number >= 1"):
         next(WindTurbineSelect(client).iterate(chunk_size=0))
 
@@ -280,3 +340,41 @@ def test_a_select_class_needs_a_view(windturbine: Any, client_of: Any) -> None:
 
     with pytest.raises(InvalidArgumentError, match="_Untyped has no view: a select class needs `_view_id"):
         _Untyped(client)
+
+
+def test_full_connections_fill_typed_fields_one_level_deep(windturbine: Any, client_of: Any) -> None:
+    client, transport = client_of(windturbine)
+    turbines = WindTurbineSelect(client).name.prefix("WT 0").list_wind_turbine(limit=None)
+    sensors = SensorPositionSelect(client).position.equals(0.0).list_sensor_position(limit=5)
+    blades = BladeSelect(client).is_damaged.equals(True).list_blade(limit=None)
+    transport.counts.clear()
+
+    fill_connections(client, turbines, {"blades": Blade, "metmast": Metmast})
+    turbine_requests = dict(transport.counts)
+    fill_connections(client, sensors, {"blade": Blade})
+    fill_connections(client, blades, {"sensor_positions": SensorPosition})
+
+    assert len(turbines) == 10
+    for turbine in turbines:
+        number = int(turbine.external_id.removeprefix("wt-"))
+        assert turbine.blades is not None
+        assert ids(turbine.blades) == [f"blade-{number:02d}-{index}" for index in range(3)]  # type: ignore[arg-type]
+        assert all(isinstance(blade, Blade) for blade in turbine.blades)
+        assert ids(turbine.metmast) == [f"mast-{number % 4}"]  # type: ignore[arg-type]
+    # The turbines by id, their 30 blades by id, the edges, the 3 masts at their far ends by id.
+    assert turbine_requests == {"byids": 3, "list": 1}
+    for sensor in sensors:
+        assert isinstance(sensor.blade, Blade)
+        assert (
+            sensor.blade.external_id
+            == props(windturbine, sensor.external_id, SensorPosition._view_id)["blade"]["externalId"]
+        )
+    for blade in blades:
+        assert ids(blade.sensor_positions) == [
+            f"sensor-{blade.external_id}-{position}" for position in range(2)
+        ]  # type: ignore[arg-type]
+    with pytest.raises(
+        InvalidArgumentError, match="WindTurbine has no connection or direct relation named 'nope'"
+    ):
+        fill_connections(client, turbines, {"nope": Blade})
+    fill_connections(client, [], {"blades": Blade})

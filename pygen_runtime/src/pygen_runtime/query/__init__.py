@@ -12,6 +12,7 @@ query
 See ``docs/query-builder.md`` for the whole guide.
 """
 
+from pygen_runtime.query._connections import fill_connections
 from pygen_runtime.query._filters import (
     and_,
     contains_all,
@@ -87,6 +88,7 @@ __all__ = [
     "contains_all",
     "contains_any",
     "equals",
+    "fill_connections",
     "has_data",
     "in_",
     "instance_references",

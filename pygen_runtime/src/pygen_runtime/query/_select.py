@@ -188,7 +188,7 @@ class Select(Generic[ReadT]):
         """The nodes of this step reached through every step before it (each once), up to
         ``limit``; generated SDKs expose it as ``list_<view>``."""
         converter = _Converter(self._build)
-        return [converter.convert(item, self._step) for page in self._here(limit) for item in page]
+        return [typed for page in self._here(limit) for typed in converter.convert(page, self._step)]
 
     def iterate(self, chunk_size: int = 1000, limit: int | None = None) -> Iterator[list[ReadT]]:
         """The nodes of this step, ``chunk_size`` at a time, fetched as they are iterated."""
@@ -197,8 +197,8 @@ class Select(Generic[ReadT]):
         converter = _Converter(self._build)
         chunk: list[ReadT] = []
         for page in self._here(limit):
-            for item in page:
-                chunk.append(converter.convert(item, self._step))
+            for typed in converter.convert(page, self._step):
+                chunk.append(typed)
                 if len(chunk) == chunk_size:
                     yield chunk
                     chunk = []
@@ -214,34 +214,62 @@ class Select(Generic[ReadT]):
             if step is not root:
                 step.limit = None
         results = root.execute(self._build.client, plan=self._build.plan, limits=self._build.limits)
-        converter = _Converter(self._build)
-        return [converter.convert(item, root) for item in results]
+        return _Converter(self._build).convert(results.collect(), root)
 
 
 class _Converter:
-    """Turns connected result items into typed objects, each item once (shared items stay shared,
-    so a densely connected result does not multiply)."""
+    """Turns connected result items into typed objects: a page of items of one step is validated
+    in one call, and each item once (shared items stay shared, so a densely connected result does
+    not multiply)."""
 
     def __init__(self, build: _Build) -> None:
         self._build = build
-        self._done: dict[tuple[int, int], Any] = {}
 
-    def convert(self, item: ResultItem, step: Step) -> Any:
-        key = (id(step), id(item.connections))
-        if key in self._done:
-            return self._done[key]
-        select = self._build.classes.get(id(step))
-        read_class = select._read_class if select is not None else None
-        if read_class is None:
-            self._done[key] = item
-            return item
-        typed = read_class.from_instance(item.node)
-        self._done[key] = typed
-        for child in step.children:
-            if child.name in item.connections:
-                connected = [self.convert(other, child) for other in item.connections[child.name]]
-                setattr(typed, child.name, connected)
-        return typed
+    def convert(self, items: Sequence[ResultItem], step: Step) -> list[Any]:
+        """``items`` of ``step`` as typed objects, with the connections below ``step`` set."""
+        # Every item below the given ones, once per step, keyed by its (shared) connections.
+        pending: dict[int, dict[int, ResultItem]] = {}
+        frontier: list[tuple[Step, ResultItem]] = [(step, item) for item in items]
+        while frontier:
+            following: list[tuple[Step, ResultItem]] = []
+            for at, item in frontier:
+                seen = pending.setdefault(id(at), {})
+                if id(item.connections) in seen:
+                    continue
+                seen[id(item.connections)] = item
+                for child in at.children:
+                    following.extend((child, connected) for connected in item.connections.get(child.name, []))
+            frontier = following
+        typed: dict[int, dict[int, Any]] = {}
+        steps = {id(at): at for at in step.walk()}
+        for step_id, by_key in pending.items():
+            select = self._build.classes.get(step_id)
+            read_class = select._read_class if select is not None else None
+            typed[step_id] = dict(zip(by_key, to_typed(read_class, list(by_key.values())), strict=True))
+        for step_id, by_key in pending.items():
+            at = steps[step_id]
+            for key, item in by_key.items():
+                target = typed[step_id][key]
+                if target is item:
+                    continue
+                for child in at.children:
+                    if child.name in item.connections:
+                        connected = [
+                            typed[id(child)][id(other.connections)] for other in item.connections[child.name]
+                        ]
+                        setattr(target, child.name, connected)
+        return [typed[id(step)][id(item.connections)] for item in items]
+
+
+def to_typed(read_class: Any, items: Sequence[ResultItem]) -> list[Any]:
+    """``items`` as objects of ``read_class`` (the items themselves when it is None)."""
+    if read_class is None or not items:
+        return list(items)
+    from pygen_runtime.typed import InstanceRead, parse_instances
+
+    if isinstance(read_class, type) and issubclass(read_class, InstanceRead):
+        return parse_instances(read_class, [item.node.dump() for item in items])
+    return [read_class.from_instance(item.node) for item in items]
 
 
 # -- property filters -------------------------------------------------------------------------------
