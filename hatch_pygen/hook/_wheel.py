@@ -9,13 +9,12 @@ its own package ships both, unless the two would share a path: that stops the bu
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Protocol
 
 from hatch_pygen.config import LOCK_FILE_NAME, SNAPSHOT_DIR_NAME, load_config
 from hatch_pygen.errors import PygenError
@@ -68,10 +67,9 @@ def required_runtime(language: str) -> str | None:
     """The runtime requirement code in ``language`` declares; None for ``ir-json`` (it imports nothing)."""
     if language == IR_JSON:
         return None
-    # Imported by name: a renderer is an optional part of an installation (find_renderer says so).
-    render: Any = importlib.import_module("hatch_pygen.render")
-    requirement: str = render.runtime_requirement()
-    return requirement
+    from hatch_pygen.render import runtime_requirement
+
+    return runtime_requirement()
 
 
 def find_collisions(package: str, shipped: Iterable[str]) -> list[str]:

@@ -33,11 +33,13 @@ from shared_cdf import model_file
 
 from hatch_pygen.config import load_config
 from hatch_pygen.pipeline import lock_models
+from hatch_pygen.render import runtime_requirement
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 WINDTURBINE = model_file("WindTurbine")
 WINDTURBINE_MODEL = {"space": "sp_pygen_power", "external-id": "WindTurbine", "version": "1"}
-RUNTIME_REQUIREMENT = "pygen-runtime>=0.1,<0.2"
+# What generated code declares (from the installed runtime's version), as a user writes it.
+RUNTIME_REQUIREMENT = runtime_requirement()
 # The distributions built from this checkout; everything else in the wheelhouse is repacked.
 LOCAL_DISTRIBUTIONS = {"hatch-pygen": REPOSITORY, "pygen-runtime": REPOSITORY / "pygen_runtime"}
 # What isolated builds and SDK installs need: the build backend, the hook, the runtime.
@@ -84,7 +86,7 @@ def pyproject_text(
                 if tool_pygen is not None
                 else {
                     "package": "wind_sdk",
-                    "instance-space": "wind-instances",
+                    "instance-space": "wind-farm",
                     "models": [WINDTURBINE_MODEL],
                 }
             ),

@@ -15,9 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.requirements import Requirement
 from pygen_runtime.testing import Emulator
 
 from hatch_pygen.lock import read_lock
+from hatch_pygen.render import runtime_requirement
+
+RUNTIME = runtime_requirement()
+REQUIRES_RUNTIME = f"Requires-Dist: {Requirement(RUNTIME)}"
 
 Build = Callable[..., Path]
 
@@ -67,7 +72,7 @@ def test_a_project_of_nothing_but_the_sdk_builds_from_its_lock_without_cdf(
     ]
     assert json.loads(files["wind_sdk/ir.json"])["package"] == "wind_sdk"
     metadata = files["wind_sdk-1.0.0.dist-info/METADATA"].decode()
-    assert "Requires-Dist: pygen-runtime<0.2,>=0.1" in metadata
+    assert REQUIRES_RUNTIME in metadata
     assert not (root / "build").exists()  # the staged files went into the wheel and are gone
 
 
@@ -205,6 +210,45 @@ def test_a_module_named_like_the_package_collides_too(
     with pytest.raises(SystemExit):
         hatchling_build(root)
     assert "(wind_sdk.py)" in failure_line(capsys)
+
+
+# -- the Python SDK and its runtime link ----------------------------------------------------------
+def test_a_python_sdk_wheel_holds_the_typed_package_and_declares_its_runtime(
+    sdk_project: Callable[..., Path], hatchling_build: Build
+) -> None:
+    one = hatchling_build(sdk_project(folder="one", language=None))  # python is the default
+    two = hatchling_build(sdk_project(folder="two", language="python"))
+    assert one.read_bytes() == two.read_bytes()
+    files = wheel_files(one)
+    assert {"wind_sdk/__init__.py", "wind_sdk/py.typed", "wind_sdk/pygen-provenance.json"} <= set(files)
+    assert b"class WindTurbineClient" in files["wind_sdk/_client.py"]
+    assert REQUIRES_RUNTIME in files["wind_sdk-1.0.0.dist-info/METADATA"].decode()
+    document = provenance_of(one)
+    assert (document["language"], document["runtime-requirement"]) == ("python", RUNTIME)
+
+
+@pytest.mark.parametrize("target", ["wheel", "sdist"])
+def test_a_missing_runtime_dependency_stops_the_build_with_the_line_to_add(
+    sdk_project: Callable[..., Path], hatchling_build: Build, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    root = sdk_project(language="python", dependencies=["httpx"])
+    with pytest.raises(SystemExit):
+        hatchling_build(root, target=target)
+    assert failure_line(capsys) == (
+        "pygen: error: the generated code imports pygen-runtime, which [project].dependencies does not list; "
+        f'add this line to dependencies in pyproject.toml: "{RUNTIME}",'
+    )
+
+
+def test_a_runtime_dependency_that_allows_too_much_names_its_replacement(
+    sdk_project: Callable[..., Path], hatchling_build: Build, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = sdk_project(language="python", dependencies=["pygen-runtime>=0.1"])
+    with pytest.raises(SystemExit):
+        hatchling_build(root)
+    line = failure_line(capsys)
+    assert "[project].dependencies allows pygen-runtime versions the generated code does not support" in line
+    assert line.endswith(f'replace it in pyproject.toml with: "{RUNTIME}",')
 
 
 # -- one clean line for every mistake ----------------------------------------------------------------
