@@ -55,7 +55,9 @@ class Setup:
     generate_models: Sequence[str]
     generate_repeats: int
     import_repeats: int
+    install_repeats: int
     client_timeout: float
+    smoke: bool
     sdk_dir: Path | None = None
     sdk_missing_reason: str = ""
     v1_sdk_dir: Path | None = None

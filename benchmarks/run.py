@@ -134,9 +134,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, work: Path) -
         upsert_nodes=sizes["upsert_nodes"],
         repeats=sizes["repeats"],
         generate_models=("CogniteCore",) if args.smoke else ("CogniteCore", "WindTurbine", "Omni"),
-        generate_repeats=1 if args.smoke else 3,
+        generate_repeats=1 if args.smoke else 2,
         import_repeats=1 if args.smoke else 5,
+        install_repeats=1 if args.smoke else 2,
         client_timeout=120 if args.smoke else 900,
+        smoke=args.smoke,
     )
     started = time.perf_counter()
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -104,6 +104,14 @@ def test_generation_and_import_are_measured_for_the_generated_sdk(smoke_run: dic
     assert 0 < imported["wall_seconds"] < imported["extra"]["process_wall_seconds"]
 
 
+def test_the_pip_install_benchmark_says_why_the_smoke_run_leaves_it_out(smoke_run: dict[str, Any]) -> None:
+    section = smoke_run["sections"]["pip-install"]
+    assert section["rows"] == []
+    [reason] = section["skipped"]
+    assert "smoke run" in reason or "example-project/ is not in the repository" in reason
+    assert f"- Not run: {reason}" in smoke_run["page"]
+
+
 def test_v1_is_reported_as_left_out_not_silently_missing(smoke_run: dict[str, Any]) -> None:
     for name in ("iterate", "generate", "import", "upsert"):
         skipped = smoke_run["sections"][name]["skipped"]
