@@ -184,6 +184,25 @@ def test_direct_relations_single_and_list_and_their_reverses(omni: Any, client_o
     assert any(item.connections["reverseMulti"] for item in e_results)
 
 
+@pytest.mark.parametrize("plan", PLANS)
+def test_edge_steps_come_in_sort_order_nulls_last(omni: Any, client_of: Any, plan: str) -> None:
+    client, _ = client_of(omni)
+    by_name = [{"property": [OMNI, "ConnectionItemB/1", "name"], "direction": "ascending"}]
+    start = Query.nodes(ITEM_B, limit=1000)
+    start.edges("near", (OMNI, "reflexive"), ITEM_B, sort=by_name)
+
+    results = start.execute(client, plan=plan).collect()  # type: ignore[arg-type]
+
+    names_seen = 0
+    for item in results:
+        names = [connected.properties.get("name") for connected in item.connections["near"]]
+        present = [name for name in names if name is not None]
+        assert names == present + [None] * (len(names) - len(present))
+        assert present == sorted(present)
+        names_seen += len(present)
+    assert names_seen >= 10
+
+
 def test_six_edge_hops_through_a_complete_graph_stay_bounded(dense: Any, client_of: Any) -> None:
     client, transport = client_of(dense)
     start = Query.by_ids(VERTEX, [("graph", "v000")])

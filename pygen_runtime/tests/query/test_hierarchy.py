@@ -249,3 +249,24 @@ def test_a_filter_on_a_step_goes_into_its_own_result_set(hierarchy: Any, client_
     assert body["with"]["s1"]["nodes"]["filter"] == only_first
     found = sorted(child.node.external_id for root in results for child in root.connections["children"])
     assert found == [f"asset-1-0000{index}" for index in range(10)]
+
+
+@pytest.mark.parametrize("plan", ["query", "layered"])
+def test_each_step_is_sorted_as_asked(hierarchy: Any, client_of: Any, plan: str) -> None:
+    client, _ = client_of(hierarchy)
+    by_name_descending = [{"property": ["cdf_cdm", "CogniteAsset/v1", "name"], "direction": "descending"}]
+    roots = Query.nodes(ASSET, filter=NO_PARENT, limit=3, sort=by_name_descending)
+    roots.reverse("children", through=ASSET, property="parent", sort=by_name_descending).direct(
+        "up", "parent", ASSET, sort=by_name_descending
+    )
+    children = reference_children(hierarchy)
+
+    results = roots.execute(client, plan=plan).collect()  # type: ignore[arg-type]
+
+    assert [root.node.external_id for root in results] == ["asset-0-00009", "asset-0-00008", "asset-0-00007"]
+    for root in results:
+        found = [child.node.external_id for child in root.connections["children"]]
+        assert found == sorted(children[root.node.external_id], reverse=True)
+        assert {child.connections["up"][0].node.external_id for child in root.connections["children"]} == {
+            root.node.external_id
+        }

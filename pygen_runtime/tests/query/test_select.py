@@ -248,6 +248,17 @@ def test_list_full_fills_the_path_below_the_start(windturbine: Any, client_of: A
     assert transport.total() == 1
 
 
+@pytest.mark.parametrize("plan", ["query", "layered"])
+def test_a_sorted_direct_relation_comes_in_sort_order(windturbine: Any, client_of: Any, plan: str) -> None:
+    client, _ = client_of(windturbine)
+    select = WindTurbineSelect(client, plan=plan).name.equals("WT 05")  # type: ignore[arg-type]
+    select.blades.name.sort_descending()
+
+    [turbine] = select.list_full()
+
+    assert ids(turbine.blades) == ["blade-05-2", "blade-05-1", "blade-05-0"]  # type: ignore[arg-type]
+
+
 def test_iterate_hands_out_chunks_of_the_current_step(windturbine: Any, client_of: Any) -> None:
     client, _ = client_of(windturbine)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pygen_runtime.errors import CDFAPIError, CDFError, CDFTimeoutError
 from pygen_runtime.query._limits import QueryTooLargeError
+from pygen_runtime.query._order import order
 from pygen_runtime.query._plan import ByIdsRequest, ListRequest, QueryPlan
 from pygen_runtime.query._results import ResultItem
 from pygen_runtime.query._steps import Step
@@ -221,6 +222,25 @@ class Executor:
         new.append(item)
         return item
 
+    def _reach(
+        self, step: Step, wanted: list[Key], fetch: Callable[[list[Key]], Iterable[Node]]
+    ) -> list[ResultItem]:
+        """Fetch the nodes ``wanted`` (none of them known yet) as far as the step's limit allows;
+        the new items, in order. Ids that lead nowhere are remembered."""
+        room = self._room(step)
+        if room is not None and len(wanted) > room:
+            wanted = wanted[: max(room, 0)]
+            self.truncated[step.path] = True
+        new: list[ResultItem] = []
+        fetched = {_node_key(node): node for node in fetch(wanted)} if wanted else {}
+        for key in wanted:
+            node = fetched.get(key)
+            if node is None:
+                self._absent[id(step)].add(key)
+            else:
+                self._adopt(step, node, new)
+        return new
+
     def _connect_direct(
         self, step: Step, parents: Sequence[ResultItem], fetch: Callable[[list[Key]], Iterable[Node]]
     ) -> list[ResultItem]:
@@ -231,20 +251,9 @@ class Executor:
         wanted = list(
             dict.fromkeys(key for keys in targets for key in keys if key not in cache and key not in absent)
         )
-        room = self._room(step)
-        if room is not None and len(wanted) > room:
-            wanted = wanted[: max(room, 0)]
-            self.truncated[step.path] = True
-        new: list[ResultItem] = []
-        fetched = {_node_key(node): node for node in fetch(wanted)} if wanted else {}
-        for key in wanted:
-            node = fetched.get(key)
-            if node is None:
-                absent.add(key)
-            else:
-                self._adopt(step, node, new)
+        new = self._reach(step, wanted, fetch)
         for parent, keys in zip(parents, targets, strict=True):
-            parent.connections[step.name] = [cache[key] for key in keys if key in cache]
+            parent.connections[step.name] = order([cache[key] for key in keys if key in cache], step.sort)
         return new
 
     def _connect_reverse(
@@ -291,22 +300,10 @@ class Executor:
                 far for walked in reached for _, far in walked if far not in cache and far not in absent
             )
         )
-        room = self._room(step)
-        if room is not None and len(wanted) > room:
-            wanted = wanted[: max(room, 0)]
-            self.truncated[step.path] = True
-        new: list[ResultItem] = []
-        fetched = {_node_key(node): node for node in fetch(wanted)} if wanted else {}
-        for key in wanted:
-            node = fetched.get(key)
-            if node is None:
-                absent.add(key)
-            else:
-                self._adopt(step, node, new)
+        new = self._reach(step, wanted, fetch)
         for parent, walked in zip(parents, reached, strict=True):
-            parent.connections[step.name] = [
-                dataclasses.replace(cache[far], edge=edge) for edge, far in walked if far in cache
-            ]
+            connected = [dataclasses.replace(cache[far], edge=edge) for edge, far in walked if far in cache]
+            parent.connections[step.name] = order(connected, step.sort)
         return new
 
     # -- layered ----------------------------------------------------------------------------------
