@@ -93,6 +93,10 @@ _RUNTIME_INSTANCE_MEMBERS = frozenset(
         "to_pandas",
         "view_id",
         "properties",
+        "to_apply",
+        "property_values",
+        "from_instance",
+        "as_ids",
     }
 )
 
@@ -102,12 +106,15 @@ _ANNOTATION_NAMES = frozenset(
     {"Any", "ClassVar", "Literal", "Sequence", "date", "datetime", "Field", "NodeId", "EdgeId", "ViewId"}
 )
 
+# Names linters flag as easily misread (pycodestyle E741-E743).
+_AMBIGUOUS = frozenset({"l", "I", "O"})
+
 RESERVED_ATTRIBUTES: frozenset[str] = (
-    _KEYWORDS | _BUILTINS | _BASEMODEL_MEMBERS | _RUNTIME_INSTANCE_MEMBERS | _ANNOTATION_NAMES
+    _KEYWORDS | _BUILTINS | _BASEMODEL_MEMBERS | _RUNTIME_INSTANCE_MEMBERS | _ANNOTATION_NAMES | _AMBIGUOUS
 )
 """Attribute names a generated class never uses for a property (they get a trailing ``_``)."""
 
-RESERVED_CLASS_NAMES: frozenset[str] = _KEYWORDS | _BUILTINS | _ANNOTATION_NAMES
+RESERVED_CLASS_NAMES: frozenset[str] = _KEYWORDS | _BUILTINS | _ANNOTATION_NAMES | _AMBIGUOUS
 """Class names a generated module never defines (they get a trailing ``_``); renderers add the
 names they import from the runtime."""
 

@@ -179,7 +179,7 @@ def _package_init(ir: IR, header: str, root: str, client_name: str, views: list[
 def _property(name: str, type_name: str, module: str | None, argument: str, doc: str) -> dict[str, str]:
     lines = []
     if module is not None:
-        lines.append(f"{METHOD_INDENT}from {module} import {type_name}")
+        lines.append(import_block({module: [type_name]}, indent=METHOD_INDENT))
         lines.append("")
     lines.append(statement(f"return {type_name}({argument})", indent=METHOD_INDENT))
     return {
