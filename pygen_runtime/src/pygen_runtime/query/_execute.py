@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pygen_runtime.errors import CDFAPIError, CDFError, CDFTimeoutError
 from pygen_runtime.query._limits import QueryTooLargeError
 from pygen_runtime.query._order import order
-from pygen_runtime.query._plan import ByIdsRequest, ListRequest, QueryPlan
+from pygen_runtime.query._plan import ListRequest, QueryPlan
 from pygen_runtime.query._results import ResultItem
 from pygen_runtime.query._steps import Step
 from pygen_runtime.schema import Edge, Node, NodeId, QueryResult, ViewId
@@ -99,6 +99,7 @@ class Executor:
         self._fetched = 0
         self._items: dict[int, dict[Key, ResultItem]] = {id(step): {} for step in plan.root.walk()}
         self._absent: dict[int, set[Key]] = {id(step): set() for step in plan.root.walk()}
+        self._by_id: dict[ViewId, dict[Key, Node]] = {}
 
     # -- budgets and retries ----------------------------------------------------------------------
     def _send(self, kind: str, send: Callable[[], T]) -> T:
@@ -181,19 +182,24 @@ class Executor:
                 return
 
     def _fetch_nodes(self, step: Step, keys: Sequence[Key]) -> list[Node]:
-        """The nodes with these ids that exist (and match the step's filter)."""
-        found: list[Node] = []
+        """The nodes with these ids that exist (and match the step's filter). Nodes fetched by id
+        before, for any step reading the same view, are not fetched again."""
         plan = self.plan.of(step)
-        for chunk in self._chunks(keys):
+        if not plan.targets_by_ids:
+            found: list[Node] = []
+            for chunk in self._chunks(keys):
+                ids = [NodeId(space=space, external_id=external_id) for space, external_id in chunk]
+                listed = self._listed(step, plan.targets_list(ids))
+                found.extend(node for node in listed if isinstance(node, Node))
+            return found
+        known = self._by_id.setdefault(step.view, {})
+        missing = [key for key in keys if key not in known]
+        for chunk in self._chunks(missing):
             ids = [NodeId(space=space, external_id=external_id) for space, external_id in chunk]
-            request = plan.targets_request(ids)
-            if isinstance(request, ByIdsRequest):
-                nodes = self._retrieve(ids, list(request.sources))
-                self._count(step, len(nodes))
-                found.extend(node for node in nodes if isinstance(node, Node))
-            else:
-                found.extend(node for node in self._listed(step, request) if isinstance(node, Node))
-        return found
+            nodes = self._retrieve(ids, [step.view])
+            self._count(step, len(nodes))
+            known.update((_node_key(node), node) for node in nodes if isinstance(node, Node))
+        return [known[key] for key in keys if key in known]
 
     def _retrieve(self, ids: list[NodeId], sources: list[ViewId]) -> list[Node | Edge]:
         return self._retrying("byids", lambda: self._api.retrieve(ids, sources=sources))

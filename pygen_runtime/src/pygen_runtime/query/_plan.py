@@ -121,12 +121,21 @@ class StepPlan:
         step = self.step
         return ListRequest("node", (step.view,), and_(has_data(step.view), step.filter), step.sort)
 
+    @property
+    def targets_by_ids(self) -> bool:
+        """Whether known nodes of this step are fetched by id: yes, unless CDF has to apply a
+        filter or a sort."""
+        return self.step.filter is None and not self.step.sort
+
     def targets_request(self, ids: Sequence[NodeId]) -> ListRequest | ByIdsRequest:
-        """Known nodes (direct relation targets, edge ends): by ids, unless a filter or a sort
-        has to be applied by CDF."""
+        """How known nodes (direct relation targets, edge ends) are fetched."""
+        if self.targets_by_ids:
+            return ByIdsRequest((self.step.view,))
+        return self.targets_list(ids)
+
+    def targets_list(self, ids: Sequence[NodeId]) -> ListRequest:
+        """Known nodes, as a list request that applies the step's filter and sort."""
         step = self.step
-        if step.filter is None and not step.sort:
-            return ByIdsRequest((step.view,))
         return ListRequest("node", (step.view,), and_(instance_references(ids), step.filter), step.sort)
 
     def reverse_request(self, parents: Sequence[NodeId]) -> ListRequest:
