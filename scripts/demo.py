@@ -109,10 +109,8 @@ def build_local_wheels(args: argparse.Namespace, wheelhouse: Path) -> list[str]:
     return wheels
 
 
-@contextmanager
-def running_emulator(args: argparse.Namespace, work: Path, wheelhouse: Path) -> Iterator[dict[str, str]]:
-    """The emulator on a loopback port, with the model and sample data; yields the CDF_* variables."""
-    say("starting the CDF emulator on loopback (WindTurbine model and a sample wind farm)")
+def install_emulator(args: argparse.Namespace, work: Path, wheelhouse: Path) -> Path:
+    """A virtual environment with pygen-runtime's emulator (the ``testing`` extra); its Python."""
     python = new_environment(work / "emulator-env")
     run(
         [
@@ -127,31 +125,26 @@ def running_emulator(args: argparse.Namespace, work: Path, wheelhouse: Path) -> 
         what="installing the emulator",
         quiet=True,
     )
+    return python
+
+
+@contextmanager
+def serving_emulator(python: Path, work: Path) -> Iterator[dict[str, str]]:
+    """The emulator on a loopback port, with the model and sample data; yields the CDF_* variables.
+
+    It is stopped when the block ends, however it ends; its pid is in ``work/emulator.pid``
+    meanwhile, for demo.sh's trap should this process be killed outright.
+    """
     model = work / "WindTurbine.model.json"
-    model.write_text(
-        json.dumps(json.loads(SNAPSHOT.read_text(encoding="utf-8"))["dataModel"]), encoding="utf-8"
-    )
+    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    model.write_text(json.dumps(snapshot["dataModel"]), encoding="utf-8")
+    command = [python, "-m", "pygen_runtime.testing", "serve", "--port", "0", "--project", CDF_PROJECT]
+    command += ["--load", model, "--instances", SAMPLE_DATA]
     process = subprocess.Popen(
-        [
-            str(python),
-            "-m",
-            "pygen_runtime.testing",
-            "serve",
-            "--port",
-            "0",
-            "--project",
-            CDF_PROJECT,
-            "--load",
-            str(model),
-            "--instances",
-            str(SAMPLE_DATA),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        [str(part) for part in command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     pid_file = work / "emulator.pid"
-    pid_file.write_text(str(process.pid), encoding="utf-8")  # for demo.sh's trap, should this process die
+    pid_file.write_text(str(process.pid), encoding="utf-8")
     try:
         yield read_emulator_settings(process)
     finally:
@@ -249,7 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     wheelhouse = work / "wheelhouse"
     try:
         build_local_wheels(args, wheelhouse)
-        with running_emulator(args, work, wheelhouse) as cdf:
+        say("starting the CDF emulator on loopback (WindTurbine model and a sample wind farm)")
+        emulator_python = install_emulator(args, work, wheelhouse)
+        with serving_emulator(emulator_python, work) as cdf:
             python = install_example(args, work, wheelhouse)
             run_example(python, cdf)
     except DemoError as error:
