@@ -18,6 +18,7 @@ from pygen_runtime.query import (
     EdgeTraversal,
     ListProperty,
     NumberProperty,
+    Query,
     ResultItem,
     ReverseTraversal,
     Select,
@@ -269,6 +270,20 @@ def test_iterate_hands_out_chunks_of_the_current_step(windturbine: Any, client_o
     assert all(isinstance(item, Blade) for chunk in chunks for item in chunk)
     with pytest.raises(InvalidArgumentError, match="chunk_size must be a whole number >= 1"):
         next(WindTurbineSelect(client).iterate(chunk_size=0))
+
+
+@pytest.mark.parametrize("plan", ["query", "layered"])
+def test_only_the_chosen_properties_are_kept(windturbine: Any, client_of: Any, plan: str) -> None:
+    client, _ = client_of(windturbine)
+    start = Query.nodes(WindTurbine._view_id, properties=["name"], limit=3)
+    start.direct("blades", "blades", Blade._view_id, properties=["is_damaged"])
+
+    results = start.execute(client, plan=plan).collect()  # type: ignore[arg-type]
+
+    assert [set(turbine.properties) for turbine in results] == [{"name", "blades"}] * 3
+    assert {
+        frozenset(blade.properties) for turbine in results for blade in turbine.connections["blades"]
+    } == {frozenset({"is_damaged"})}
 
 
 def test_direct_relation_filters_and_explain(windturbine: Any, client_of: Any) -> None:

@@ -223,10 +223,22 @@ class Executor:
         if room is not None and room <= 0:
             self.truncated[step.path] = True
             return None
-        item = ResultItem(node=node, view=step.view)
+        item = ResultItem(node=self._selected_only(step, node), view=step.view)
         cache[key] = item
         new.append(item)
         return item
+
+    def _selected_only(self, step: Step, node: Node) -> Node:
+        """``node`` with only the step's selected properties: list and by-ids requests return
+        every property, the query endpoint only the selected ones; both answer alike."""
+        selected = self.plan.of(step).selected
+        if selected == ("*",):
+            return node
+        view = step.view
+        identifier = f"{view.external_id}/{view.version}"
+        values = node.properties.get(view.space, {}).get(identifier, {})
+        kept = {name: value for name, value in values.items() if name in selected}
+        return node.model_copy(update={"properties": {view.space: {identifier: kept}}})
 
     def _reach(
         self, step: Step, wanted: list[Key], fetch: Callable[[list[Key]], Iterable[Node]]
