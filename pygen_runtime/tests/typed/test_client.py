@@ -362,3 +362,16 @@ def test_upsert_keeps_within_the_apply_concurrency_limit(emulator: Emulator) -> 
         client.upsert([WindTurbineWrite(external_id=f"wt-{index}") for index in range(6000)])
 
     assert gauge.peak == 2
+
+
+def test_from_toml_at_the_top_level_skips_other_tables(emulator: Emulator, tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        f'base_url = "{emulator.base_url}"\nproject = "{emulator.project}"\ntoken = "t"\n'
+        '\n[tool.pygen]\ninstance_space = "not-read-here"\n',
+        encoding="utf-8",
+    )
+
+    with WindTurbineClient.from_toml(path, transport=emulator.transport()) as client:
+        assert client.instance_space is None
+        assert client.cdf.config.project == emulator.project

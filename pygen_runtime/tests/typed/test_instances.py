@@ -287,3 +287,50 @@ def test_base_classes_without_a_write_class_say_so() -> None:
         bare.as_write()
     assert Blade._connection_fields["sensor_positions"].multiple  # type: ignore[union-attr]
     assert issubclass(BladeWrite, NodeWrite)
+
+
+def test_a_typed_node_keeps_its_type_when_converted_to_a_write() -> None:
+    raw = turbine_json(name="WT 1")
+    raw["type"] = {"space": SPACE, "externalId": "turbine"}
+
+    write = WindTurbine.from_instance(raw).as_write()
+
+    assert write.type == NodeId(space=SPACE, external_id="turbine")
+    assert write.dump()["type"] == {"space": SPACE, "externalId": "turbine"}
+
+
+def test_dates_and_lists_of_them_are_written_in_iso_format() -> None:
+    from datetime import date
+
+    write = WindTurbineWrite(external_id="wt-1", commissioned=[date(2024, 1, 2)])  # type: ignore[call-arg]
+
+    assert write.dump(SPACE)["sources"][0]["properties"] == {"commissioned": ["2024-01-02"]}
+
+
+def test_a_list_value_that_does_not_fit_is_kept_whole() -> None:
+    raw = turbine_json(name="WT 1", blades=["not-a-reference", 7])
+
+    [turbine] = parse_instances(WindTurbine, [raw])
+
+    assert turbine.blades is None
+    assert turbine.model_extra == {"blades": ["not-a-reference", 7]}
+
+
+def test_flatten_lifts_the_views_properties_under_python_names() -> None:
+    from pygen_runtime.typed._parsing import flatten_instance
+
+    flat = flatten_instance(WindTurbine, turbine_json(powerCurve="c", name="WT"))
+
+    assert flat["power_curve"] == "c"
+    assert flat["name"] == "WT"
+    assert (flat["external_id"], flat["version"], flat["type"]) == ("wt-1", 3, None)
+
+
+def test_an_answer_whose_items_are_not_objects_is_unexpected() -> None:
+    from pygen_runtime._api._calls import UnexpectedResponseError
+    from pygen_runtime.typed._parsing import typed_items_parser
+
+    parse = typed_items_parser(WindTurbine)
+
+    with pytest.raises(UnexpectedResponseError, match=r"items\[1\] should be an object, got str"):
+        parse({"items": [turbine_json(), "wt-2"]})

@@ -98,3 +98,20 @@ def test_unknown_properties_become_columns() -> None:
 
     assert list(WindTurbineList([turbine]).to_pandas()["newProperty"]) == [1]
     assert WindTurbineWriteList([write]).to_pandas()["external_id"].tolist() == ["wt-1"]
+
+
+def test_the_generic_list_classes_convert_through_their_items() -> None:
+    from pygen_runtime.typed import EdgeReadList, EdgeWriteList, NodeReadList, NodeWriteList
+
+    nodes = NodeReadList(turbines())
+    edge = Distance(
+        external_id="d-1",
+        type=NodeId(space="sp_pygen_power_enterprise", external_id="Distance"),
+        start_node=NodeId(space=SPACE, external_id="a"),
+        end_node=NodeId(space=SPACE, external_id="b"),
+        **INSTANCE,
+    )
+
+    assert isinstance(nodes.as_write(), NodeWriteList)
+    assert [write.external_id for write in nodes.as_write()] == ["wt-1", "wt-2"]
+    assert isinstance(EdgeReadList([edge]).as_write(), EdgeWriteList)

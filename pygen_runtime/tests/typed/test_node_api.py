@@ -245,3 +245,18 @@ def test_dates_in_filters_are_sent_as_iso_dates(farm: WindTurbineClient) -> None
     assert filters.range_(view, "uploadedTime", date(2024, 1, 1)) == {
         "range": {"property": ["sp_pygen_power", "DataSheet/1", "uploadedTime"], "gte": "2024-01-01"}
     }
+
+
+def test_properties_are_named_by_python_name_or_wire_identifier(farm: WindTurbineClient) -> None:
+    farm.upsert(
+        [
+            WindTurbineWrite(external_id="wt-1", power_curve="curve-b"),
+            WindTurbineWrite(external_id="wt-2", power_curve="curve-a"),
+        ]
+    )
+
+    by_wire = farm.wind_turbine.list(sort_by="powerCurve", power_curve_prefix="curve", limit=None)
+    by_name = farm.wind_turbine.list(sort_by="power_curve", power_curve=["curve-a", "curve-b"], limit=None)
+
+    assert [turbine.external_id for turbine in by_wire] == ["wt-2", "wt-1"]
+    assert [turbine.external_id for turbine in by_name] == ["wt-2", "wt-1"]

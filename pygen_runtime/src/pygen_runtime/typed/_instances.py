@@ -426,8 +426,6 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list):
         return [_json_value(item) for item in value]
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
     return value
 
 
