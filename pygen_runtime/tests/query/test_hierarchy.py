@@ -273,3 +273,23 @@ def test_each_step_is_sorted_as_asked(hierarchy: Any, client_of: Any, plan: str)
         assert {child.connections["up"][0].node.external_id for child in root.connections["children"]} == {
             root.node.external_id
         }
+
+
+def test_long_id_lists_are_split_into_chunks(hierarchy: Any, client_of: Any) -> None:
+    client, transport = client_of(hierarchy)
+    level_one = Query.nodes(ASSET, filter=prefix(ASSET, "name", "Asset 1-"), limit=None)
+    level_one.reverse("children", through=ASSET, property="parent")
+    children = reference_children(hierarchy)
+
+    results = level_one.execute(client, limits=QueryLimits(ids_per_request=25)).collect()
+
+    assert {
+        item.node.external_id: [c.node.external_id for c in item.connections["children"]] for item in results
+    } == {parent: children[parent] for parent in children if parent.startswith("asset-1-")}
+    in_filters = [
+        body["filter"]["in"]["values"]
+        for body in transport.bodies_of("list")
+        if "in" in body.get("filter", {})
+    ]
+    # 90 parents in chunks of 25: 25, 25, 25 and 15 parents, each chunk's 10 children per parent in one page.
+    assert [len(values) for values in in_filters] == [25, 25, 25, 15]
