@@ -12,7 +12,6 @@ import functools
 import jinja2
 
 from hatch_pygen.ir import IR
-from hatch_pygen.render.python._layout import mark_overlong_statements
 from hatch_pygen.render.python._package import package_files
 
 __all__ = ["render_python"]
@@ -38,6 +37,6 @@ def render_python(ir: IR) -> dict[str, str]:
         if source.template is None:
             files[source.path] = source.text
             continue
-        text = environment.get_template(source.template).render(source.context).rstrip("\n") + "\n"
-        files[source.path] = mark_overlong_statements(text) if source.path.endswith(".py") else text
+        text = environment.get_template(source.template).render(source.context)
+        files[source.path] = text.rstrip("\n") + "\n"
     return dict(sorted(files.items()))

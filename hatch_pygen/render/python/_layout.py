@@ -10,8 +10,6 @@ it is rather than choosing another split.
 
 from __future__ import annotations
 
-import io
-import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +21,6 @@ __all__ = [
     "bracketed",
     "fits",
     "flat",
-    "mark_overlong_statements",
     "statement",
 ]
 
@@ -102,40 +99,3 @@ def bracketed(
     '    x = f(a, b)'
     """
     return statement(Call(head, tuple(items), brackets), indent=indent, suffix=tail, explode=explode)
-
-
-def mark_overlong_statements(source: str) -> str:
-    """``source`` with ``# fmt: skip`` after every statement that still has a line over the
-    limit (a very long name in a fixed part of a template), so ruff keeps it as generated.
-
-    Docstrings and other lone strings are left alone: ruff never splits them.
-    """
-    lines = source.split("\n")
-    marks: list[int] = []
-    start: int | None = None
-    only_strings = True
-    skipped = False
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type == tokenize.COMMENT:
-            skipped = skipped or "fmt: skip" in token.string
-            continue
-        if token.type in _LAYOUT_TOKENS:
-            continue
-        if token.type == tokenize.NEWLINE:
-            if start is not None and not only_strings and not skipped:
-                end = token.start[0]
-                if any(not fits(line) for line in lines[start - 1 : end]):
-                    marks.append(end - 1)
-            start, only_strings, skipped = None, True, False
-            continue
-        if start is None:
-            start = token.start[0]
-        only_strings = only_strings and token.type == tokenize.STRING
-    for index in marks:
-        lines[index] += FMT_SKIP
-    return "\n".join(lines)
-
-
-_LAYOUT_TOKENS = frozenset(
-    {tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER}
-)

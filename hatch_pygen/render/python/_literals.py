@@ -33,11 +33,26 @@ def _escape_char(char: str, quote: str) -> str:
     return char
 
 
+def _escape(text: str, quote: str) -> str:
+    # Most text needs no escape at all; only look at each character when some might.
+    if (
+        text.isprintable()
+        and "\\" not in text
+        and (not quote or quote not in text)
+        and not _SEPARATORS & set(text)
+    ):
+        return text
+    return "".join(_escape_char(char, quote) for char in text)
+
+
+_SEPARATORS = frozenset("\u2028\u2029\x85")
+
+
 def string_literal(text: str) -> str:
     """A string literal for ``text``: double-quoted unless that needs more escapes than single
     quotes, as ruff prefers. ``string_literal('say "hi"')`` -> ``'say "hi"'``."""
     quote = "'" if text.count('"') > text.count("'") else '"'
-    return quote + "".join(_escape_char(char, quote) for char in text) + quote
+    return quote + _escape(text, quote) + quote
 
 
 def _tidy_lines(text: str) -> list[str]:
@@ -77,7 +92,7 @@ def docstring(text: str, indent: str = "") -> str:
     if not lines:
         return ""
     body = "\n".join(f"{indent}{line}" if line and number else line for number, line in enumerate(lines))
-    escaped = "".join(char if char == "\n" else _escape_char(char, "") for char in body)
+    escaped = "\n".join(_escape(line, "") for line in body.split("\n"))
     # A run of three quotes would close the docstring, and a quote at either end would touch the
     # delimiting quotes: such quotes are escaped (every backslash is doubled already, so a quote is
     # never escaped by accident).

@@ -15,8 +15,7 @@ APIs inside the attribute that creates them, so importing the package loads almo
 
 from __future__ import annotations
 
-import io
-import tokenize
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -332,6 +331,18 @@ def _data_module(
                 "kind": model.kind,
                 "base_read_list": list_base,
                 "base_write_list": write_list_base,
+                "as_write_signature": statement(f"def as_write(self) -> {model.write}:", indent=INDENT),
+                "as_write_body": statement(
+                    f"return {model.write}.model_validate(self._write_values())", indent=METHOD_INDENT
+                ),
+                "read_item_class": statement(f"_item_class = {model.read}", indent=INDENT),
+                "write_item_class": statement(f"_item_class = {model.write}", indent=INDENT),
+                "list_as_write_signature": statement(
+                    f"def as_write(self) -> {model.write_list}:", indent=INDENT
+                ),
+                "list_as_write_body": statement(
+                    f"return {model.write_list}([item.as_write() for item in self])", indent=METHOD_INDENT
+                ),
                 "read_list_header": statement(
                     Call(f"class {model.read_list}", (f"{list_base}[{model.read}]",)), suffix=":"
                 ),
@@ -395,15 +406,12 @@ _IMPORTABLE: dict[str, str] = {
 
 
 def names_used(code: str) -> set[str]:
-    """The names ``code`` refers to (string literals and comments ignored)."""
-    found: set[str] = set()
-    previous = ""
-    for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
-        if token.type == tokenize.NAME and previous != ".":
-            found.add(token.string)
-        if token.type == tokenize.OP or token.type == tokenize.NAME:
-            previous = token.string
-    return found
+    """The names ``code`` refers to: identifiers outside string literals, not after a dot."""
+    return set(_NAME.findall(_STRING.sub('""', code)))
+
+
+_STRING = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
 def _collect_field_imports(declaration: str, imports: dict[str, set[str]], runtime: set[str]) -> None:
