@@ -114,7 +114,7 @@ def test_no_answer_in_time_halves_the_page_size_too(fresh_windturbine: Any) -> N
 
     assert len(items) == 20
     assert all(len(item.connections["blades"]) == 3 for item in items)
-    # The 20 turbines at once, then 16, time out; then the page size is 8, below the smallest
-    # page size (10), so the turbines come 10 a page.
-    assert network.limits == [20, 16, 10, 10]
+    # The 20 turbines (and one more, to see whether the limit cuts) at once, then 16, time out;
+    # then the page size is 8, below the smallest page size (10), so the turbines come 10 a page.
+    assert network.limits == [21, 16, 10, 10]
     assert results.requests["query"] == 4

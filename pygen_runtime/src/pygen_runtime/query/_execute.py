@@ -100,6 +100,8 @@ class Executor:
         self._items: dict[int, dict[Key, ResultItem]] = {id(step): {} for step in plan.root.walk()}
         self._absent: dict[int, set[Key]] = {id(step): set() for step in plan.root.walk()}
         self._by_id: dict[ViewId, dict[Key, Node]] = {}
+        # Per step: how many new nodes it had to refuse because its limit was reached.
+        self._refusals: Counter[int] = Counter()
 
     # -- budgets and retries ----------------------------------------------------------------------
     def _send(self, kind: str, send: Callable[[], T]) -> T:
@@ -168,7 +170,7 @@ class Executor:
         return page
 
     def _listed(self, step: Step, request: ListRequest) -> Iterator[Node | Edge]:
-        """Every instance a list request matches, page by page, until the step has no room."""
+        """Every instance a list request matches, page by page."""
         cursor: str | None = None
         while True:
             page = self._list_page(step, request, cursor, None)
@@ -176,9 +178,18 @@ class Executor:
             cursor = page.next_cursor
             if cursor is None:
                 return
-            room = self._room(step)
-            if room is not None and room <= 0:
-                self.truncated[step.path] = True
+
+    def _streamed(self, step: Step, request: ListRequest) -> Iterator[Node]:
+        """The nodes a list request matches, for a consumer that adopts them as they come: pages
+        no larger than the step's room allows (plus one), and once the step is full, pages of one,
+        until a node it had to refuse shows that the limit cut results (or nothing is left)."""
+        refused = self._refusals[id(step)]
+        cursor: str | None = None
+        while True:
+            page = self._list_page(step, request, cursor, self._room(step))
+            yield from (node for node in page.items if isinstance(node, Node))
+            cursor = page.next_cursor
+            if cursor is None or self._refusals[id(step)] > refused:
                 return
 
     def _fetch_nodes(self, step: Step, keys: Sequence[Key]) -> list[Node]:
@@ -221,6 +232,7 @@ class Executor:
             return item
         room = self._room(step)
         if room is not None and room <= 0:
+            self._refusals[id(step)] += 1
             self.truncated[step.path] = True
             return None
         item = ResultItem(node=self._selected_only(step, node), view=step.view)
@@ -245,18 +257,21 @@ class Executor:
     ) -> list[ResultItem]:
         """Fetch the nodes ``wanted`` (none of them known yet) as far as the step's limit allows;
         the new items, in order. Ids that lead nowhere are remembered."""
-        room = self._room(step)
-        if room is not None and len(wanted) > room:
-            wanted = wanted[: max(room, 0)]
-            self.truncated[step.path] = True
         new: list[ResultItem] = []
-        fetched = {_node_key(node): node for node in fetch(wanted)} if wanted else {}
-        for key in wanted:
-            node = fetched.get(key)
-            if node is None:
-                self._absent[id(step)].add(key)
-            else:
-                self._adopt(step, node, new)
+        refused = self._refusals[id(step)]
+        rest = wanted
+        while rest and self._refusals[id(step)] == refused:
+            # As many as there is room for, and one more: if it exists, the limit cut results.
+            room = self._room(step)
+            size = len(rest) if room is None else max(room, 0) + 1
+            batch, rest = rest[:size], rest[size:]
+            fetched = {_node_key(node): node for node in fetch(batch)}
+            for key in batch:
+                node = fetched.get(key)
+                if node is None:
+                    self._absent[id(step)].add(key)
+                else:
+                    self._adopt(step, node, new)
         return new
 
     def _connect_direct(
@@ -281,13 +296,15 @@ class Executor:
         by_key = {_node_key(parent.node): parent for parent in parents}
         new: list[ResultItem] = []
         for node in children:
+            targets = relation_targets(node.properties_of(step.view).get(step.relation))
+            mine = [by_key[target] for target in targets if target in by_key]
+            if not mine:
+                continue  # a child of a parent on another page, or of none asked for
             item = self._adopt(step, node, new)
             if item is None:
                 continue
-            for target in relation_targets(node.properties_of(step.view).get(step.relation)):
-                parent = by_key.get(target)
-                if parent is not None:
-                    parent.connections[step.name].append(item)
+            for parent in mine:
+                parent.connections[step.name].append(item)
         return new
 
     def _connect_edges(
@@ -347,14 +364,11 @@ class Executor:
 
     def _reverse_children(self, step: Step, parents: Sequence[NodeId]) -> Iterator[Node]:
         plan = self.plan.of(step)
+        refused = self._refusals[id(step)]
         for chunk in self._chunks(parents):
-            if self._full(step):
-                # Parents are left whose children were not asked for.
-                self.truncated[step.path] = True
+            yield from self._streamed(step, plan.reverse_request(chunk))
+            if self._refusals[id(step)] > refused:
                 return
-            yield from (
-                node for node in self._listed(step, plan.reverse_request(chunk)) if isinstance(node, Node)
-            )
 
     def _hops(self, step: Step, parents: Sequence[ResultItem]) -> list[Edge]:
         plan = self.plan.of(step)
@@ -442,16 +456,16 @@ class Executor:
             if new:
                 yield new
             cursor = result.next_cursor.get(root_set)
-            if cursor is None:
-                return
-            if self._full(root):
-                # The query endpoint gives a cursor only when the set has more.
-                self.truncated[root.path] = True
+            if cursor is None or self._full(root):
                 return
 
     def _set_size(self, step: Step) -> int:
         room = self._room(step)
-        return self._page_size if room is None else max(1, min(self._page_size, room))
+        if room is None:
+            return self._page_size
+        # The start asks for one more than it has room for: if it comes, the limit cut results.
+        extra = 1 if step.parent is None else 0
+        return max(1, min(self._page_size, room + extra))
 
     def _assemble(self, step: Step, parents: Sequence[ResultItem], result: QueryResult) -> None:
         """Connect ``step`` from its result set in ``result``; a set that did not fit its page is
