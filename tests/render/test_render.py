@@ -1,0 +1,152 @@
+"""The renderer's entry points, the runtime requirement, laziness of generated packages, and model
+text that reads back exactly in the generated docstrings."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from model_builder import mapped, snapshot, view
+from shared_cdf import model_file
+from typer.testing import CliRunner
+
+from hatch_pygen.cli import app
+from hatch_pygen.errors import PygenError
+from hatch_pygen.ir import IR, build_ir
+from hatch_pygen.render import LANGUAGES, render, runtime_requirement
+from hatch_pygen.render.python._imports import import_block
+from hatch_pygen.render.python._layout import Call, bracketed, statement
+from hatch_pygen.sdk import write_sdk
+from hatch_pygen.validation import validate
+from pygen_runtime import __version__ as runtime_version
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        ("0.1.0", "pygen-runtime>=0.1,<0.2"),
+        ("0.4.7.dev3", "pygen-runtime>=0.4,<0.5"),
+        ("1.2.3", "pygen-runtime>=1.2,<2"),
+        ("2.0", "pygen-runtime>=2.0,<3"),
+    ],
+)
+def test_the_runtime_requirement_allows_compatible_releases_only(version: str, expected: str) -> None:
+    assert runtime_requirement(version) == expected
+
+
+def test_the_runtime_requirement_defaults_to_the_installed_runtime() -> None:
+    major, minor = runtime_version.split(".")[:2]
+    assert runtime_requirement().startswith(f"pygen-runtime>={major}.{minor},<")
+    with pytest.raises(ValueError, match=r"does not start with MAJOR\.MINOR"):
+        runtime_requirement("latest")
+
+
+def test_render_names_the_languages_it_knows() -> None:
+    assert LANGUAGES == ("python",)
+    with pytest.raises(PygenError, match="no renderer for language 'cobol'; this hatch-pygen renders python"):
+        render(IR(package="x"), language="cobol")
+    with pytest.raises(PygenError, match="no package name"):
+        render(IR(), language="python")
+
+
+def test_statements_split_only_when_they_do_not_fit() -> None:
+    assert statement(Call("f", ("a", "b")), prefix="x = ") == "x = f(a, b)"
+    wide = Call("function", tuple(f"argument_{number}=value_{number}" for number in range(6)))
+    assert statement(wide, indent="    ").split("\n") == [
+        "    function(",
+        *(f"        argument_{number}=value_{number}," for number in range(6)),
+        "    )",
+    ]
+    assert bracketed("__all__ = ", ['"A"'], brackets="[]", explode=True) == '__all__ = [\n    "A",\n]'
+    assert statement("x" * 100).endswith("  # fmt: skip")
+
+
+def test_import_blocks_are_grouped_and_sorted_as_isort_does() -> None:
+    block = import_block(
+        {".b_module": ["B"], "typing": ["cast", "TYPE_CHECKING", "Any"], "pydantic": ["Field"], ".a": ["x"]}
+    )
+    assert block == (
+        "from typing import TYPE_CHECKING, Any, cast\n\n"
+        "from pydantic import Field\n\n"
+        "from .a import x\nfrom .b_module import B"
+    )
+
+
+@pytest.fixture
+def on_path(tmp_path: Path) -> Iterator[Path]:
+    sys.path.insert(0, str(tmp_path))
+    before = set(sys.modules)
+    try:
+        yield tmp_path
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+
+
+def test_model_text_reads_back_exactly_in_docstrings(on_path: Path) -> None:
+    description = 'Holds """triple quotes""", a \\ backslash, {{ braces }} and {% tags %}\nover two lines'
+    model = snapshot(
+        [view("Tricky", {"name": mapped(description=description)}, description=description, name="Tricky")]
+    )
+    ir = build_ir(validate([model]), package="tricky_sdk")
+    write_sdk(render(ir, language="python"), on_path, "tricky_sdk")
+    sdk: Any = importlib.import_module("tricky_sdk")
+    doc = sdk.Tricky.__doc__
+    assert 'Holds """triple quotes""", a \\ backslash, {{ braces }} and {% tags %}\n    over two lines' in doc
+    assert "    name: Holds" in doc
+
+
+def test_importing_a_generated_sdk_loads_only_what_is_used() -> None:
+    # A fresh interpreter: importing the package loads no view module; a client attribute loads
+    # its own API and data classes, nothing else.
+    folder = Path(__file__).resolve().parents[1] / "golden" / "python" / "CogniteCore"
+    script = (
+        f"import sys; sys.path.insert(0, {str(folder)!r})\n"
+        "import cognite_core_sdk\n"
+        "loaded = lambda: sorted(m for m in sys.modules if m.startswith('cognite_core_sdk.'))\n"
+        "print(loaded())\n"
+        "from cognite_core_sdk import CogniteCoreClient\n"
+        "print(loaded())\n"
+        "client = CogniteCoreClient.__new__(CogniteCoreClient)\n"
+        "client.cognite_unit\n"
+        "print(loaded())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    at_import, with_client, with_one_api = done.stdout.splitlines()
+    assert at_import == "[]"
+    assert with_client == "['cognite_core_sdk._client']"
+    assert eval(with_one_api) == [
+        "cognite_core_sdk._api",
+        "cognite_core_sdk._api._cognite_unit",
+        "cognite_core_sdk._client",
+        "cognite_core_sdk.data_classes",
+        "cognite_core_sdk.data_classes._cognite_describable",
+        "cognite_core_sdk.data_classes._cognite_unit",
+    ]
+
+
+def test_pygen_generate_writes_the_python_sdk(on_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "generate",
+            "--model",
+            str(model_file("Pumps")),
+            "--package",
+            "cli_pumps_sdk",
+            "--out",
+            str(on_path),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sdk: Any = importlib.import_module("cli_pumps_sdk")
+    assert sdk.PumpsClient.default_instance_space is None
+    assert (on_path / "cli_pumps_sdk" / "py.typed").is_file()
