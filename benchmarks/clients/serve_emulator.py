@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import sys
 import time
 
@@ -45,7 +46,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="answer 429 above CDF's default concurrent requests per project (4 applies, 2 deletes, 8 reads)",
     )
+    parser.add_argument("--log-requests", metavar="FILE", help="write each request line to FILE")
     args = parser.parse_args(argv)
+    if args.log_requests:
+        # The server logs request lines at debug level: which endpoints a client calls.
+        handler = logging.FileHandler(args.log_requests)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        server_log = logging.getLogger("pygen_runtime.testing.server")
+        server_log.addHandler(handler)
+        server_log.setLevel(logging.DEBUG)
     started = time.perf_counter()
     emulator = build(args.model, args.nodes, args.concurrency_limits)
     load_seconds = time.perf_counter() - started
