@@ -20,8 +20,8 @@ from reference_sdk import (
     WindTurbineClient,
     WindTurbineWrite,
 )
+from typed_testbed import INSTANCE_SPACE, RecordingTransport, make_config
 
-from conftest import INSTANCE_SPACE, RecordingTransport, make_config
 from pygen_runtime import CDFClient, CDFConflictError, ConfigurationError, InvalidArgumentError, Token
 
 APPLY = "/models/instances"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pygen_runtime.schema import Space
 from pygen_runtime.testing import Emulator
+from typed_testbed import INSTANCE_SPACE, WIND_TURBINE_MODEL
 
-from conftest import INSTANCE_SPACE, WIND_TURBINE_MODEL
 from pygen_runtime import CDFClient, ClientConfig, Token
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "python-sdk.md"

@@ -10,8 +10,8 @@ import pytest
 from pygen_runtime.testing import Emulator, Fault
 from pygen_runtime.typed import MAX_IN_FILTER_VALUES
 from reference_sdk import BladeWrite, WindTurbineClient, WindTurbineWrite
+from typed_testbed import INSTANCE_SPACE, RecordingTransport, make_config
 
-from conftest import INSTANCE_SPACE, RecordingTransport, make_config
 from pygen_runtime import InvalidArgumentError
 
 LIST = "/models/instances/list"

@@ -14,8 +14,7 @@ import yaml
 from pygen_runtime.schema import NodeApply, NodeOrEdgeData, Space, ViewId
 from pygen_runtime.testing import Emulator
 from reference_sdk import SensorTimeSeries, WindTurbine, WindTurbineClient
-
-from conftest import INSTANCE_SPACE, WIND_TURBINE_MODEL, make_config
+from typed_testbed import INSTANCE_SPACE, WIND_TURBINE_MODEL, make_config
 
 SERIES = ViewId(space="sp_pygen_power", external_id="SensorTimeSeries", version="1")
 TURBINE = ViewId(space="sp_pygen_power", external_id="WindTurbine", version="1")
