@@ -333,7 +333,7 @@ def _data_module(
                 "base_write_list": write_list_base,
                 "as_write_signature": statement(f"def as_write(self) -> {model.write}:", indent=INDENT),
                 "as_write_body": statement(
-                    f"return {model.write}.model_validate(self._write_values())", indent=METHOD_INDENT
+                    f"return {model.write}.model_construct(**self._write_values())", indent=METHOD_INDENT
                 ),
                 "read_item_class": statement(f"_item_class = {model.read}", indent=INDENT),
                 "write_item_class": statement(f"_item_class = {model.write}", indent=INDENT),

@@ -45,7 +45,7 @@ class Cognite360Image(Cognite3DTransformation, CogniteCubeMap):
 
     def as_write(self) -> Cognite360ImageWrite:
         """This node as a write object, to change and upsert."""
-        return Cognite360ImageWrite.model_validate(self._write_values())
+        return Cognite360ImageWrite.model_construct(**self._write_values())
 
 
 class Cognite360ImageWrite(Cognite3DTransformationWrite, CogniteCubeMapWrite):

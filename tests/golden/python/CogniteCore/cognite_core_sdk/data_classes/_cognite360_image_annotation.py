@@ -38,7 +38,7 @@ class Cognite360ImageAnnotation(CogniteAnnotation):
 
     def as_write(self) -> Cognite360ImageAnnotationWrite:
         """This edge as a write object, to change and upsert."""
-        return Cognite360ImageAnnotationWrite.model_validate(self._write_values())
+        return Cognite360ImageAnnotationWrite.model_construct(**self._write_values())
 
 
 class Cognite360ImageAnnotationWrite(CogniteAnnotationWrite):

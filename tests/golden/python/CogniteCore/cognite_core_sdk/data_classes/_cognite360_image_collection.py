@@ -36,7 +36,7 @@ class Cognite360ImageCollection(CogniteDescribable, Cognite3DRevision):
 
     def as_write(self) -> Cognite360ImageCollectionWrite:
         """This node as a write object, to change and upsert."""
-        return Cognite360ImageCollectionWrite.model_validate(self._write_values())
+        return Cognite360ImageCollectionWrite.model_construct(**self._write_values())
 
 
 class Cognite360ImageCollectionWrite(CogniteDescribableWrite, Cognite3DRevisionWrite):

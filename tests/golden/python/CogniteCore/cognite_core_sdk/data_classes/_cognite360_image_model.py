@@ -47,7 +47,7 @@ class Cognite360ImageModel(Cognite3DModel):
 
     def as_write(self) -> Cognite360ImageModelWrite:
         """This node as a write object, to change and upsert."""
-        return Cognite360ImageModelWrite.model_validate(self._write_values())
+        return Cognite360ImageModelWrite.model_construct(**self._write_values())
 
 
 class Cognite360ImageModelWrite(Cognite3DModelWrite):

@@ -41,7 +41,7 @@ class Cognite360ImageStation(CogniteDescribable):
 
     def as_write(self) -> Cognite360ImageStationWrite:
         """This node as a write object, to change and upsert."""
-        return Cognite360ImageStationWrite.model_validate(self._write_values())
+        return Cognite360ImageStationWrite.model_construct(**self._write_values())
 
 
 class Cognite360ImageStationWrite(CogniteDescribableWrite):

@@ -43,7 +43,7 @@ class Cognite3DModel(CogniteDescribable):
 
     def as_write(self) -> Cognite3DModelWrite:
         """This node as a write object, to change and upsert."""
-        return Cognite3DModelWrite.model_validate(self._write_values())
+        return Cognite3DModelWrite.model_construct(**self._write_values())
 
 
 class Cognite3DModelWrite(CogniteDescribableWrite):

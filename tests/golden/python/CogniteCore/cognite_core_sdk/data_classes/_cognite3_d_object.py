@@ -109,7 +109,7 @@ class Cognite3DObject(CogniteDescribable):
 
     def as_write(self) -> Cognite3DObjectWrite:
         """This node as a write object, to change and upsert."""
-        return Cognite3DObjectWrite.model_validate(self._write_values())
+        return Cognite3DObjectWrite.model_construct(**self._write_values())
 
 
 class Cognite3DObjectWrite(CogniteDescribableWrite):

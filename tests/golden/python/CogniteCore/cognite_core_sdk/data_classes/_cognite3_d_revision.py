@@ -39,7 +39,7 @@ class Cognite3DRevision(NodeRead):
 
     def as_write(self) -> Cognite3DRevisionWrite:
         """This node as a write object, to change and upsert."""
-        return Cognite3DRevisionWrite.model_validate(self._write_values())
+        return Cognite3DRevisionWrite.model_construct(**self._write_values())
 
 
 class Cognite3DRevisionWrite(NodeWrite):

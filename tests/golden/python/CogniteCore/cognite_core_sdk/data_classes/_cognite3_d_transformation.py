@@ -66,7 +66,7 @@ class Cognite3DTransformation(NodeRead):
 
     def as_write(self) -> Cognite3DTransformationWrite:
         """This node as a write object, to change and upsert."""
-        return Cognite3DTransformationWrite.model_validate(self._write_values())
+        return Cognite3DTransformationWrite.model_construct(**self._write_values())
 
 
 class Cognite3DTransformationWrite(NodeWrite):
@@ -156,7 +156,7 @@ class Cognite3DTransformationEdge(EdgeRead):
 
     def as_write(self) -> Cognite3DTransformationEdgeWrite:
         """This edge as a write object, to change and upsert."""
-        return Cognite3DTransformationEdgeWrite.model_validate(self._write_values())
+        return Cognite3DTransformationEdgeWrite.model_construct(**self._write_values())
 
 
 class Cognite3DTransformationEdgeWrite(EdgeWrite):

@@ -47,7 +47,7 @@ class CogniteActivity(CogniteDescribable, CogniteSourceable, CogniteSchedulable)
 
     def as_write(self) -> CogniteActivityWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteActivityWrite.model_validate(self._write_values())
+        return CogniteActivityWrite.model_construct(**self._write_values())
 
 
 class CogniteActivityWrite(

@@ -40,7 +40,7 @@ class CogniteAnnotation(CogniteDescribableEdge, CogniteSourceableEdge):
 
     def as_write(self) -> CogniteAnnotationWrite:
         """This edge as a write object, to change and upsert."""
-        return CogniteAnnotationWrite.model_validate(self._write_values())
+        return CogniteAnnotationWrite.model_construct(**self._write_values())
 
 
 class CogniteAnnotationWrite(CogniteDescribableEdgeWrite, CogniteSourceableEdgeWrite):

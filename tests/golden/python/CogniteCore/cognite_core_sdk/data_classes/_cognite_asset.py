@@ -133,7 +133,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
 
     def as_write(self) -> CogniteAssetWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteAssetWrite.model_validate(self._write_values())
+        return CogniteAssetWrite.model_construct(**self._write_values())
 
 
 class CogniteAssetWrite(

@@ -41,7 +41,7 @@ class CogniteAssetClass(CogniteDescribable):
 
     def as_write(self) -> CogniteAssetClassWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteAssetClassWrite.model_validate(self._write_values())
+        return CogniteAssetClassWrite.model_construct(**self._write_values())
 
 
 class CogniteAssetClassWrite(CogniteDescribableWrite):

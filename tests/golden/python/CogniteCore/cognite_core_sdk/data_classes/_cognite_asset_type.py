@@ -45,7 +45,7 @@ class CogniteAssetType(CogniteDescribable):
 
     def as_write(self) -> CogniteAssetTypeWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteAssetTypeWrite.model_validate(self._write_values())
+        return CogniteAssetTypeWrite.model_construct(**self._write_values())
 
 
 class CogniteAssetTypeWrite(CogniteDescribableWrite):

@@ -47,7 +47,7 @@ class CogniteCADModel(Cognite3DModel):
 
     def as_write(self) -> CogniteCADModelWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteCADModelWrite.model_validate(self._write_values())
+        return CogniteCADModelWrite.model_construct(**self._write_values())
 
 
 class CogniteCADModelWrite(Cognite3DModelWrite):

@@ -48,7 +48,7 @@ class CogniteCADNode(CogniteDescribable):
 
     def as_write(self) -> CogniteCADNodeWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteCADNodeWrite.model_validate(self._write_values())
+        return CogniteCADNodeWrite.model_construct(**self._write_values())
 
 
 class CogniteCADNodeWrite(CogniteDescribableWrite):

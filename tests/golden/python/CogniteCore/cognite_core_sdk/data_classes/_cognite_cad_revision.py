@@ -38,7 +38,7 @@ class CogniteCADRevision(Cognite3DRevision):
 
     def as_write(self) -> CogniteCADRevisionWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteCADRevisionWrite.model_validate(self._write_values())
+        return CogniteCADRevisionWrite.model_construct(**self._write_values())
 
 
 class CogniteCADRevisionWrite(Cognite3DRevisionWrite):

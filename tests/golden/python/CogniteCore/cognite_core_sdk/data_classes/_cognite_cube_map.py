@@ -46,7 +46,7 @@ class CogniteCubeMap(NodeRead):
 
     def as_write(self) -> CogniteCubeMapWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteCubeMapWrite.model_validate(self._write_values())
+        return CogniteCubeMapWrite.model_construct(**self._write_values())
 
 
 class CogniteCubeMapWrite(NodeWrite):

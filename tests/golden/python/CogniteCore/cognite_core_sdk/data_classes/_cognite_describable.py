@@ -55,7 +55,7 @@ class CogniteDescribable(NodeRead):
 
     def as_write(self) -> CogniteDescribableWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteDescribableWrite.model_validate(self._write_values())
+        return CogniteDescribableWrite.model_construct(**self._write_values())
 
 
 class CogniteDescribableWrite(NodeWrite):
@@ -125,7 +125,7 @@ class CogniteDescribableEdge(EdgeRead):
 
     def as_write(self) -> CogniteDescribableEdgeWrite:
         """This edge as a write object, to change and upsert."""
-        return CogniteDescribableEdgeWrite.model_validate(self._write_values())
+        return CogniteDescribableEdgeWrite.model_construct(**self._write_values())
 
 
 class CogniteDescribableEdgeWrite(EdgeWrite):

@@ -66,7 +66,7 @@ class CogniteDiagramAnnotation(CogniteAnnotation):
 
     def as_write(self) -> CogniteDiagramAnnotationWrite:
         """This edge as a write object, to change and upsert."""
-        return CogniteDiagramAnnotationWrite.model_validate(self._write_values())
+        return CogniteDiagramAnnotationWrite.model_construct(**self._write_values())
 
 
 class CogniteDiagramAnnotationWrite(CogniteAnnotationWrite):

@@ -85,7 +85,7 @@ class CogniteEquipment(CogniteDescribable, CogniteSourceable):
 
     def as_write(self) -> CogniteEquipmentWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteEquipmentWrite.model_validate(self._write_values())
+        return CogniteEquipmentWrite.model_construct(**self._write_values())
 
 
 class CogniteEquipmentWrite(CogniteDescribableWrite, CogniteSourceableWrite):

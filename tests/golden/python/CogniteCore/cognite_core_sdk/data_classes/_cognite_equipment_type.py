@@ -51,7 +51,7 @@ class CogniteEquipmentType(CogniteDescribable):
 
     def as_write(self) -> CogniteEquipmentTypeWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteEquipmentTypeWrite.model_validate(self._write_values())
+        return CogniteEquipmentTypeWrite.model_construct(**self._write_values())
 
 
 class CogniteEquipmentTypeWrite(CogniteDescribableWrite):

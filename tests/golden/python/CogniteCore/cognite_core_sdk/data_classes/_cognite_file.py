@@ -70,7 +70,7 @@ class CogniteFile(CogniteDescribable, CogniteSourceable):
 
     def as_write(self) -> CogniteFileWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteFileWrite.model_validate(self._write_values())
+        return CogniteFileWrite.model_construct(**self._write_values())
 
 
 class CogniteFileWrite(CogniteDescribableWrite, CogniteSourceableWrite):

@@ -48,7 +48,7 @@ class CogniteFileCategory(CogniteDescribable):
 
     def as_write(self) -> CogniteFileCategoryWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteFileCategoryWrite.model_validate(self._write_values())
+        return CogniteFileCategoryWrite.model_construct(**self._write_values())
 
 
 class CogniteFileCategoryWrite(CogniteDescribableWrite):

@@ -47,7 +47,7 @@ class CognitePointCloudModel(Cognite3DModel):
 
     def as_write(self) -> CognitePointCloudModelWrite:
         """This node as a write object, to change and upsert."""
-        return CognitePointCloudModelWrite.model_validate(self._write_values())
+        return CognitePointCloudModelWrite.model_construct(**self._write_values())
 
 
 class CognitePointCloudModelWrite(Cognite3DModelWrite):

@@ -40,7 +40,7 @@ class CognitePointCloudRevision(Cognite3DRevision):
 
     def as_write(self) -> CognitePointCloudRevisionWrite:
         """This node as a write object, to change and upsert."""
-        return CognitePointCloudRevisionWrite.model_validate(self._write_values())
+        return CognitePointCloudRevisionWrite.model_construct(**self._write_values())
 
 
 class CognitePointCloudRevisionWrite(Cognite3DRevisionWrite):

@@ -56,7 +56,7 @@ class CognitePointCloudVolume(CogniteDescribable):
 
     def as_write(self) -> CognitePointCloudVolumeWrite:
         """This node as a write object, to change and upsert."""
-        return CognitePointCloudVolumeWrite.model_validate(self._write_values())
+        return CognitePointCloudVolumeWrite.model_construct(**self._write_values())
 
 
 class CognitePointCloudVolumeWrite(CogniteDescribableWrite):

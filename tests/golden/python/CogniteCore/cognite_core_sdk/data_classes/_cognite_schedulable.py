@@ -49,7 +49,7 @@ class CogniteSchedulable(NodeRead):
 
     def as_write(self) -> CogniteSchedulableWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteSchedulableWrite.model_validate(self._write_values())
+        return CogniteSchedulableWrite.model_construct(**self._write_values())
 
 
 class CogniteSchedulableWrite(NodeWrite):

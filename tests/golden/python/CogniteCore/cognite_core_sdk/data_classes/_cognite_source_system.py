@@ -40,7 +40,7 @@ class CogniteSourceSystem(CogniteDescribable):
 
     def as_write(self) -> CogniteSourceSystemWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteSourceSystemWrite.model_validate(self._write_values())
+        return CogniteSourceSystemWrite.model_construct(**self._write_values())
 
 
 class CogniteSourceSystemWrite(CogniteDescribableWrite):

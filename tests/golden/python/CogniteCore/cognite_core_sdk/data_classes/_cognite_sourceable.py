@@ -72,7 +72,7 @@ class CogniteSourceable(NodeRead):
 
     def as_write(self) -> CogniteSourceableWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteSourceableWrite.model_validate(self._write_values())
+        return CogniteSourceableWrite.model_construct(**self._write_values())
 
 
 class CogniteSourceableWrite(NodeWrite):
@@ -172,7 +172,7 @@ class CogniteSourceableEdge(EdgeRead):
 
     def as_write(self) -> CogniteSourceableEdgeWrite:
         """This edge as a write object, to change and upsert."""
-        return CogniteSourceableEdgeWrite.model_validate(self._write_values())
+        return CogniteSourceableEdgeWrite.model_construct(**self._write_values())
 
 
 class CogniteSourceableEdgeWrite(EdgeWrite):

@@ -77,7 +77,7 @@ class CogniteTimeSeries(CogniteDescribable, CogniteSourceable):
 
     def as_write(self) -> CogniteTimeSeriesWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteTimeSeriesWrite.model_validate(self._write_values())
+        return CogniteTimeSeriesWrite.model_construct(**self._write_values())
 
 
 class CogniteTimeSeriesWrite(CogniteDescribableWrite, CogniteSourceableWrite):

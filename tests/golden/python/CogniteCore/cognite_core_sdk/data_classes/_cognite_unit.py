@@ -39,7 +39,7 @@ class CogniteUnit(CogniteDescribable):
 
     def as_write(self) -> CogniteUnitWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteUnitWrite.model_validate(self._write_values())
+        return CogniteUnitWrite.model_construct(**self._write_values())
 
 
 class CogniteUnitWrite(CogniteDescribableWrite):

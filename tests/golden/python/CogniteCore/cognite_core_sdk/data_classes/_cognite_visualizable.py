@@ -36,7 +36,7 @@ class CogniteVisualizable(NodeRead):
 
     def as_write(self) -> CogniteVisualizableWrite:
         """This node as a write object, to change and upsert."""
-        return CogniteVisualizableWrite.model_validate(self._write_values())
+        return CogniteVisualizableWrite.model_construct(**self._write_values())
 
 
 class CogniteVisualizableWrite(NodeWrite):

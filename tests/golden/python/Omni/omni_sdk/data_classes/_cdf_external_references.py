@@ -31,7 +31,7 @@ class CDFExternalReferences(NodeRead):
 
     def as_write(self) -> CDFExternalReferencesWrite:
         """This node as a write object, to change and upsert."""
-        return CDFExternalReferencesWrite.model_validate(self._write_values())
+        return CDFExternalReferencesWrite.model_construct(**self._write_values())
 
 
 class CDFExternalReferencesWrite(NodeWrite):

@@ -31,7 +31,7 @@ class CDFExternalReferencesListed(NodeRead):
 
     def as_write(self) -> CDFExternalReferencesListedWrite:
         """This node as a write object, to change and upsert."""
-        return CDFExternalReferencesListedWrite.model_validate(self._write_values())
+        return CDFExternalReferencesListedWrite.model_construct(**self._write_values())
 
 
 class CDFExternalReferencesListedWrite(NodeWrite):

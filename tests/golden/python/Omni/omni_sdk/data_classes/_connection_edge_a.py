@@ -33,7 +33,7 @@ class ConnectionEdgeA(EdgeRead):
 
     def as_write(self) -> ConnectionEdgeAWrite:
         """This edge as a write object, to change and upsert."""
-        return ConnectionEdgeAWrite.model_validate(self._write_values())
+        return ConnectionEdgeAWrite.model_construct(**self._write_values())
 
 
 class ConnectionEdgeAWrite(EdgeWrite):

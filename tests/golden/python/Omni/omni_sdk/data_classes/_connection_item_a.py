@@ -44,7 +44,7 @@ class ConnectionItemA(NodeRead):
 
     def as_write(self) -> ConnectionItemAWrite:
         """This node as a write object, to change and upsert."""
-        return ConnectionItemAWrite.model_validate(self._write_values())
+        return ConnectionItemAWrite.model_construct(**self._write_values())
 
 
 class ConnectionItemAWrite(NodeWrite):

@@ -53,7 +53,7 @@ class ConnectionItemB(NodeRead):
 
     def as_write(self) -> ConnectionItemBWrite:
         """This node as a write object, to change and upsert."""
-        return ConnectionItemBWrite.model_validate(self._write_values())
+        return ConnectionItemBWrite.model_construct(**self._write_values())
 
 
 class ConnectionItemBWrite(NodeWrite):

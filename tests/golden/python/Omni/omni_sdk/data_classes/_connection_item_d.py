@@ -48,7 +48,7 @@ class ConnectionItemD(NodeRead):
 
     def as_write(self) -> ConnectionItemDWrite:
         """This node as a write object, to change and upsert."""
-        return ConnectionItemDWrite.model_validate(self._write_values())
+        return ConnectionItemDWrite.model_construct(**self._write_values())
 
 
 class ConnectionItemDWrite(NodeWrite):

@@ -100,7 +100,7 @@ class ConnectionItemE(NodeRead):
 
     def as_write(self) -> ConnectionItemEWrite:
         """This node as a write object, to change and upsert."""
-        return ConnectionItemEWrite.model_validate(self._write_values())
+        return ConnectionItemEWrite.model_construct(**self._write_values())
 
 
 class ConnectionItemEWrite(NodeWrite):

@@ -70,7 +70,7 @@ class ConnectionItemF(NodeRead):
 
     def as_write(self) -> ConnectionItemFWrite:
         """This node as a write object, to change and upsert."""
-        return ConnectionItemFWrite.model_validate(self._write_values())
+        return ConnectionItemFWrite.model_construct(**self._write_values())
 
 
 class ConnectionItemFWrite(NodeWrite):

@@ -46,7 +46,7 @@ class ConnectionItemG(NodeRead):
 
     def as_write(self) -> ConnectionItemGWrite:
         """This node as a write object, to change and upsert."""
-        return ConnectionItemGWrite.model_validate(self._write_values())
+        return ConnectionItemGWrite.model_construct(**self._write_values())
 
 
 class ConnectionItemGWrite(NodeWrite):

@@ -43,7 +43,7 @@ class ConnectionItemH(NodeRead):
 
     def as_write(self) -> ConnectionItemHWrite:
         """This node as a write object, to change and upsert."""
-        return ConnectionItemHWrite.model_validate(self._write_values())
+        return ConnectionItemHWrite.model_construct(**self._write_values())
 
 
 class ConnectionItemHWrite(NodeWrite):

@@ -46,7 +46,7 @@ class DependentOnNonWritable(NodeRead):
 
     def as_write(self) -> DependentOnNonWritableWrite:
         """This node as a write object, to change and upsert."""
-        return DependentOnNonWritableWrite.model_validate(self._write_values())
+        return DependentOnNonWritableWrite.model_construct(**self._write_values())
 
 
 class DependentOnNonWritableWrite(NodeWrite):

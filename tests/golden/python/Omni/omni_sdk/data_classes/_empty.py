@@ -38,7 +38,7 @@ class Empty(NodeRead):
 
     def as_write(self) -> EmptyWrite:
         """This node as a write object, to change and upsert."""
-        return EmptyWrite.model_validate(self._write_values())
+        return EmptyWrite.model_construct(**self._write_values())
 
 
 class EmptyWrite(NodeWrite):

@@ -37,7 +37,7 @@ class Implementation1(SubInterface):
 
     def as_write(self) -> Implementation1Write:
         """This node as a write object, to change and upsert."""
-        return Implementation1Write.model_validate(self._write_values())
+        return Implementation1Write.model_construct(**self._write_values())
 
 
 class Implementation1Write(SubInterfaceWrite):

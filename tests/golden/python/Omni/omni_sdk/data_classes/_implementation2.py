@@ -29,7 +29,7 @@ class Implementation2(SubInterface):
 
     def as_write(self) -> Implementation2Write:
         """This node as a write object, to change and upsert."""
-        return Implementation2Write.model_validate(self._write_values())
+        return Implementation2Write.model_construct(**self._write_values())
 
 
 class Implementation2Write(SubInterfaceWrite):

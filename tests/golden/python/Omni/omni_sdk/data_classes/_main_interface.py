@@ -34,7 +34,7 @@ class MainInterface(NodeRead):
 
     def as_write(self) -> MainInterfaceWrite:
         """This node as a write object, to change and upsert."""
-        return MainInterfaceWrite.model_validate(self._write_values())
+        return MainInterfaceWrite.model_construct(**self._write_values())
 
 
 class MainInterfaceWrite(NodeWrite):

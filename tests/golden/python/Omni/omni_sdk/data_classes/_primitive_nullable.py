@@ -43,7 +43,7 @@ class PrimitiveNullable(NodeRead):
 
     def as_write(self) -> PrimitiveNullableWrite:
         """This node as a write object, to change and upsert."""
-        return PrimitiveNullableWrite.model_validate(self._write_values())
+        return PrimitiveNullableWrite.model_construct(**self._write_values())
 
 
 class PrimitiveNullableWrite(NodeWrite):

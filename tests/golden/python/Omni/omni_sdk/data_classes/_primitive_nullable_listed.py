@@ -43,7 +43,7 @@ class PrimitiveNullableListed(NodeRead):
 
     def as_write(self) -> PrimitiveNullableListedWrite:
         """This node as a write object, to change and upsert."""
-        return PrimitiveNullableListedWrite.model_validate(self._write_values())
+        return PrimitiveNullableListedWrite.model_construct(**self._write_values())
 
 
 class PrimitiveNullableListedWrite(NodeWrite):

@@ -43,7 +43,7 @@ class PrimitiveRequired(NodeRead):
 
     def as_write(self) -> PrimitiveRequiredWrite:
         """This node as a write object, to change and upsert."""
-        return PrimitiveRequiredWrite.model_validate(self._write_values())
+        return PrimitiveRequiredWrite.model_construct(**self._write_values())
 
 
 class PrimitiveRequiredWrite(NodeWrite):

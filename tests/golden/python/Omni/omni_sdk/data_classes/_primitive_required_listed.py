@@ -43,7 +43,7 @@ class PrimitiveRequiredListed(NodeRead):
 
     def as_write(self) -> PrimitiveRequiredListedWrite:
         """This node as a write object, to change and upsert."""
-        return PrimitiveRequiredListedWrite.model_validate(self._write_values())
+        return PrimitiveRequiredListedWrite.model_construct(**self._write_values())
 
 
 class PrimitiveRequiredListedWrite(NodeWrite):

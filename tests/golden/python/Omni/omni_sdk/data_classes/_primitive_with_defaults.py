@@ -37,7 +37,7 @@ class PrimitiveWithDefaults(NodeRead):
 
     def as_write(self) -> PrimitiveWithDefaultsWrite:
         """This node as a write object, to change and upsert."""
-        return PrimitiveWithDefaultsWrite.model_validate(self._write_values())
+        return PrimitiveWithDefaultsWrite.model_construct(**self._write_values())
 
 
 class PrimitiveWithDefaultsWrite(NodeWrite):

@@ -35,7 +35,7 @@ class Implementation1_2(SubInterface):
 
     def as_write(self) -> Implementation1_2Write:
         """This node as a write object, to change and upsert."""
-        return Implementation1_2Write.model_validate(self._write_values())
+        return Implementation1_2Write.model_construct(**self._write_values())
 
 
 class Implementation1_2Write(SubInterfaceWrite):

@@ -36,7 +36,7 @@ class SubInterface(MainInterface):
 
     def as_write(self) -> SubInterfaceWrite:
         """This node as a write object, to change and upsert."""
-        return SubInterfaceWrite.model_validate(self._write_values())
+        return SubInterfaceWrite.model_construct(**self._write_values())
 
 
 class SubInterfaceWrite(MainInterfaceWrite):

@@ -24,7 +24,7 @@ class Pump(NodeRead):
 
     def as_write(self) -> PumpWrite:
         """This node as a write object, to change and upsert."""
-        return PumpWrite.model_validate(self._write_values())
+        return PumpWrite.model_construct(**self._write_values())
 
 
 class PumpWrite(NodeWrite):

@@ -39,7 +39,7 @@ class Pumps(NodeRead):
 
     def as_write(self) -> PumpsWrite:
         """This node as a write object, to change and upsert."""
-        return PumpsWrite.model_validate(self._write_values())
+        return PumpsWrite.model_construct(**self._write_values())
 
 
 class PumpsWrite(NodeWrite):

@@ -46,7 +46,7 @@ class Blade(NodeRead):
 
     def as_write(self) -> BladeWrite:
         """This node as a write object, to change and upsert."""
-        return BladeWrite.model_validate(self._write_values())
+        return BladeWrite.model_construct(**self._write_values())
 
 
 class BladeWrite(NodeWrite):

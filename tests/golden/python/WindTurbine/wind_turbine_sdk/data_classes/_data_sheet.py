@@ -46,7 +46,7 @@ class DataSheet(NodeRead):
 
     def as_write(self) -> DataSheetWrite:
         """This node as a write object, to change and upsert."""
-        return DataSheetWrite.model_validate(self._write_values())
+        return DataSheetWrite.model_construct(**self._write_values())
 
 
 class DataSheetWrite(NodeWrite):

@@ -24,7 +24,7 @@ class Distance(EdgeRead):
 
     def as_write(self) -> DistanceWrite:
         """This edge as a write object, to change and upsert."""
-        return DistanceWrite.model_validate(self._write_values())
+        return DistanceWrite.model_construct(**self._write_values())
 
 
 class DistanceWrite(EdgeWrite):

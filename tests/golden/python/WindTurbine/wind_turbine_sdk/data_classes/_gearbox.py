@@ -44,7 +44,7 @@ class Gearbox(NodeRead):
 
     def as_write(self) -> GearboxWrite:
         """This node as a write object, to change and upsert."""
-        return GearboxWrite.model_validate(self._write_values())
+        return GearboxWrite.model_construct(**self._write_values())
 
 
 class GearboxWrite(NodeWrite):

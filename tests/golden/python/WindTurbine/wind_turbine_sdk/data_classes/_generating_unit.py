@@ -36,7 +36,7 @@ class GeneratingUnit(NodeRead):
 
     def as_write(self) -> GeneratingUnitWrite:
         """This node as a write object, to change and upsert."""
-        return GeneratingUnitWrite.model_validate(self._write_values())
+        return GeneratingUnitWrite.model_construct(**self._write_values())
 
 
 class GeneratingUnitWrite(NodeWrite):

@@ -43,7 +43,7 @@ class Generator(NodeRead):
 
     def as_write(self) -> GeneratorWrite:
         """This node as a write object, to change and upsert."""
-        return GeneratorWrite.model_validate(self._write_values())
+        return GeneratorWrite.model_construct(**self._write_values())
 
 
 class GeneratorWrite(NodeWrite):

@@ -49,7 +49,7 @@ class HighSpeedShaft(NodeRead):
 
     def as_write(self) -> HighSpeedShaftWrite:
         """This node as a write object, to change and upsert."""
-        return HighSpeedShaftWrite.model_validate(self._write_values())
+        return HighSpeedShaftWrite.model_construct(**self._write_values())
 
 
 class HighSpeedShaftWrite(NodeWrite):

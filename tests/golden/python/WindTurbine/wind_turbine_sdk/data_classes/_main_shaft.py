@@ -46,7 +46,7 @@ class MainShaft(NodeRead):
 
     def as_write(self) -> MainShaftWrite:
         """This node as a write object, to change and upsert."""
-        return MainShaftWrite.model_validate(self._write_values())
+        return MainShaftWrite.model_construct(**self._write_values())
 
 
 class MainShaftWrite(NodeWrite):

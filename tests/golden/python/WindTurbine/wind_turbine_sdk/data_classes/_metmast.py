@@ -44,7 +44,7 @@ class Metmast(NodeRead):
 
     def as_write(self) -> MetmastWrite:
         """This node as a write object, to change and upsert."""
-        return MetmastWrite.model_validate(self._write_values())
+        return MetmastWrite.model_construct(**self._write_values())
 
 
 class MetmastWrite(NodeWrite):

@@ -51,7 +51,7 @@ class Nacelle(NodeRead):
 
     def as_write(self) -> NacelleWrite:
         """This node as a write object, to change and upsert."""
-        return NacelleWrite.model_validate(self._write_values())
+        return NacelleWrite.model_construct(**self._write_values())
 
 
 class NacelleWrite(NodeWrite):

@@ -49,7 +49,7 @@ class PowerInverter(NodeRead):
 
     def as_write(self) -> PowerInverterWrite:
         """This node as a write object, to change and upsert."""
-        return PowerInverterWrite.model_validate(self._write_values())
+        return PowerInverterWrite.model_construct(**self._write_values())
 
 
 class PowerInverterWrite(NodeWrite):

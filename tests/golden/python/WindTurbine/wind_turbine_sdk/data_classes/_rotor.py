@@ -43,7 +43,7 @@ class Rotor(NodeRead):
 
     def as_write(self) -> RotorWrite:
         """This node as a write object, to change and upsert."""
-        return RotorWrite.model_validate(self._write_values())
+        return RotorWrite.model_construct(**self._write_values())
 
 
 class RotorWrite(NodeWrite):

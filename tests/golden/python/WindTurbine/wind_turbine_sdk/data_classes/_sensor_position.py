@@ -38,7 +38,7 @@ class SensorPosition(NodeRead):
 
     def as_write(self) -> SensorPositionWrite:
         """This node as a write object, to change and upsert."""
-        return SensorPositionWrite.model_validate(self._write_values())
+        return SensorPositionWrite.model_construct(**self._write_values())
 
 
 class SensorPositionWrite(NodeWrite):

@@ -55,7 +55,7 @@ class SensorTimeSeries(NodeRead):
 
     def as_write(self) -> SensorTimeSeriesWrite:
         """This node as a write object, to change and upsert."""
-        return SensorTimeSeriesWrite.model_validate(self._write_values())
+        return SensorTimeSeriesWrite.model_construct(**self._write_values())
 
 
 class SensorTimeSeriesWrite(NodeWrite):

@@ -27,7 +27,7 @@ class SolarPanel(GeneratingUnit):
 
     def as_write(self) -> SolarPanelWrite:
         """This node as a write object, to change and upsert."""
-        return SolarPanelWrite.model_validate(self._write_values())
+        return SolarPanelWrite.model_construct(**self._write_values())
 
 
 class SolarPanelWrite(GeneratingUnitWrite):

@@ -49,7 +49,7 @@ class WindTurbine(GeneratingUnit):
 
     def as_write(self) -> WindTurbineWrite:
         """This node as a write object, to change and upsert."""
-        return WindTurbineWrite.model_validate(self._write_values())
+        return WindTurbineWrite.model_construct(**self._write_values())
 
 
 class WindTurbineWrite(GeneratingUnitWrite):
