@@ -133,7 +133,7 @@ def check_cut(found: set[str], expected: set[str], limit: int | None, truncated:
 limits = st.one_of(st.none(), st.integers(min_value=1, max_value=30))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     plan=st.sampled_from(["query", "layered"]),
     page_size=st.integers(min_value=1, max_value=6),

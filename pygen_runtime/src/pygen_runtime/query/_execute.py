@@ -358,10 +358,6 @@ class Executor:
             new = self._connect_edges(step, parents, self._hops(step, parents), fetch)
         self._fill_below(step, new)
 
-    def _full(self, step: Step) -> bool:
-        room = self._room(step)
-        return room is not None and room <= 0
-
     def _reverse_children(self, step: Step, parents: Sequence[NodeId]) -> Iterator[Node]:
         plan = self.plan.of(step)
         refused = self._refusals[id(step)]
@@ -430,9 +426,9 @@ class Executor:
             if new:
                 yield new
             cursor = page.next_cursor
-            if cursor is None:
-                return
-            if self._full(root):
+            # A full start goes on with pages of one until a start node it must refuse shows
+            # that the limit cut results, or nothing is left.
+            if cursor is None or self._refusals[id(root)]:
                 return
 
     # -- one query request ------------------------------------------------------------------------
@@ -456,7 +452,8 @@ class Executor:
             if new:
                 yield new
             cursor = result.next_cursor.get(root_set)
-            if cursor is None or self._full(root):
+            # As in the layered strategy: a full start probes with a page of one.
+            if cursor is None or self._refusals[id(root)]:
                 return
 
     def _set_size(self, step: Step) -> int:
@@ -472,7 +469,7 @@ class Executor:
         fetched layered for these parents instead."""
         plan = self.plan.of(step)
         names = [plan.set_name] + ([plan.edge_set_name] if step.kind == "edges" else [])
-        if any(result.next_cursor.get(name) for name in names):
+        if not plan.in_query or any(result.next_cursor.get(name) for name in names):
             self._fill(step, parents)
             return
         for parent in parents:

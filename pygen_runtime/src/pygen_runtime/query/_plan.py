@@ -91,6 +91,9 @@ class StepPlan:
     step: Step
     set_name: str
     selected: tuple[str, ...]
+    # Whether the step has a result set in the ``query`` strategy's request; a list relation
+    # followed inwards (and what is below it) is fetched layered, with ``containsAny``.
+    in_query: bool = True
 
     @property
     def edge_set_name(self) -> str:
@@ -216,6 +219,8 @@ class QueryPlan:
         select: dict[str, Any] = {}
         for step in self.root.walk():
             plan = self.of(step)
+            if not plan.in_query:
+                continue
             limit = sizes.get(id(step), self.set_limit(step))
             sort = {"sort": list(step.sort)} if step.sort else {}
             if step.parent is None:
@@ -248,7 +253,9 @@ class QueryPlan:
     def __str__(self) -> str:
         lines = [f"Strategy: {self.strategy}", f"Why: {self.reason}", "Steps:"]
         for step in self.root.walk():
-            lines.append(f"  {self.of(step).set_name:<6} {step.path}: {_describe(step)}")
+            plan = self.of(step)
+            name = plan.set_name if plan.in_query or self.strategy == "layered" else "-"
+            lines.append(f"  {name:<6} {step.path}: {_describe(step)}")
         lines.append("Requests:")
         if self.strategy == "query":
             lines.append(f"  POST {_INSTANCES}/query, once per page of {self.root.path}:")
@@ -317,6 +324,8 @@ def _describe(step: Step) -> str:
     elif step.kind == "reverse":
         kind = "list relation" if step.is_list else "relation"
         parts = [f"reverse of the {kind} {step.relation!r} of {step.view}"]
+        if step.is_list:
+            parts.append("always layered (containsAny)")
     else:
         distance = "any distance" if step.max_distance is None else f"max distance {step.max_distance}"
         parts = [f"edges of type {step.edge_type} {step.direction}, {distance}, to {step.view}"]
@@ -339,6 +348,22 @@ def _check_shape(root: Step, limits: QueryLimits) -> None:
             )
 
 
+def _in_query(root: Step) -> set[int]:
+    """The steps a query request can hold: all but list relations followed inwards (CDF's query
+    endpoint is not relied on for those) and the steps below them."""
+    held: set[int] = set()
+
+    def visit(step: Step) -> None:
+        if step.kind == "reverse" and step.is_list:
+            return
+        held.add(id(step))
+        for child in step.children:
+            visit(child)
+
+    visit(root)
+    return held
+
+
 def make_plan(root: Step, choice: PlanChoice, limits: QueryLimits) -> QueryPlan:
     """Choose the strategy for the query starting at ``root`` (or take the one asked for)."""
     if root.parent is not None:
@@ -347,7 +372,8 @@ def make_plan(root: Step, choice: PlanChoice, limits: QueryLimits) -> QueryPlan:
         raise InvalidArgumentError(f"plan must be 'auto', 'query' or 'layered', got {choice!r}.")
     _check_shape(root, limits)
     steps = list(root.walk())
-    set_count = sum(2 if step.kind == "edges" else 1 for step in steps)
+    in_query = _in_query(root)
+    set_count = sum(2 if step.kind == "edges" else 1 for step in steps if id(step) in in_query)
     strategy: Strategy
     if root.ids is not None:
         strategy, reason = "layered", "the start is a list of ids: by-ids requests need no query"
@@ -377,5 +403,7 @@ def make_plan(root: Step, choice: PlanChoice, limits: QueryLimits) -> QueryPlan:
         )
     plan = QueryPlan(root=root, strategy=strategy, reason=reason, limits=limits)
     for index, step in enumerate(steps):
-        plan.steps[id(step)] = StepPlan(step=step, set_name=f"s{index}", selected=_selected(step))
+        plan.steps[id(step)] = StepPlan(
+            step=step, set_name=f"s{index}", selected=_selected(step), in_query=id(step) in in_query
+        )
     return plan
