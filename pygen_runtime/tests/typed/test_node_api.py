@@ -169,7 +169,7 @@ def test_list_refuses_unknown_sort_property_and_bad_arguments(farm: WindTurbineC
     with pytest.raises(InvalidArgumentError, match="direction must be"):
         farm.wind_turbine.list(direction="up")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="retrieve_connections must be"):
-        farm.wind_turbine.list(retrieve_connections="full")  # type: ignore[arg-type]
+        farm.wind_turbine.list(retrieve_connections="all")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="limit must be"):
         farm.wind_turbine.list(limit=-1)
     with pytest.raises(InvalidArgumentError, match="chunk_size must be between 1 and 1000"):
@@ -260,3 +260,23 @@ def test_properties_are_named_by_python_name_or_wire_identifier(farm: WindTurbin
 
     assert [turbine.external_id for turbine in by_wire] == ["wt-2", "wt-1"]
     assert [turbine.external_id for turbine in by_name] == ["wt-2", "wt-1"]
+
+
+def test_full_connections_are_the_connected_typed_nodes(farm: WindTurbineClient) -> None:
+    from reference_sdk import Blade, DataSheet, Nacelle
+
+    turbine = farm.wind_turbine.retrieve("wt-1", retrieve_connections="full")
+    [listed] = farm.wind_turbine.list(external_id_prefix="wt-1", retrieve_connections="full")
+
+    assert turbine is not None
+    assert isinstance(turbine.nacelle, Nacelle)
+    assert turbine.nacelle.external_id == "nacelle-1"
+    assert [type(blade) for blade in turbine.blades or []] == [Blade, Blade]
+    assert sorted(blade.external_id for blade in turbine.blades or []) == ["b-1a", "b-1b"]
+    assert [sheet.is_uploaded for sheet in listed.datasheets or [] if isinstance(sheet, DataSheet)] == [True]
+    assert turbine.metmast == []
+
+
+def test_full_connections_need_a_view_with_connections(farm: WindTurbineClient) -> None:
+    with pytest.raises(InvalidArgumentError, match="GeneratingUnitAPI has no connections to fill"):
+        farm.generating_unit.list(retrieve_connections="full")

@@ -55,7 +55,7 @@ ListT = TypeVar("ListT", bound=NodeReadList[Any] | EdgeReadList[Any])
 
 AggregateName = Literal["count", "avg", "min", "max", "sum"]
 SortDirection = Literal["ascending", "descending"]
-RetrieveConnections = Literal["skip", "identifier"]
+RetrieveConnections = Literal["skip", "identifier", "full"]
 
 _AGGREGATIONS: dict[str, type[Avg | Min | Max | Sum]] = {"avg": Avg, "min": Min, "max": Max, "sum": Sum}
 _INSTANCE_SORT_FIELDS = {
@@ -356,12 +356,29 @@ class _InstanceAPI(Generic[ReadT, ListT]):
                     return value
         return AggregatedHistogram(property=wire, interval=interval, buckets=[])
 
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The read class of the nodes at the other end of each connection and direct relation
+        field; generated APIs override this so that ``retrieve_connections="full"`` can fill those
+        fields with typed nodes."""
+        return {}
+
     def _fill_connections(self, items: builtins.list[Any], retrieve_connections: RetrieveConnections) -> None:
-        if retrieve_connections not in ("skip", "identifier"):
+        if retrieve_connections not in ("skip", "identifier", "full"):
             raise InvalidArgumentError(
-                f"retrieve_connections must be 'skip' or 'identifier', got {retrieve_connections!r}."
+                f"retrieve_connections must be 'skip', 'identifier' or 'full', got {retrieve_connections!r}."
             )
         if retrieve_connections == "skip" or not items:
+            return
+        if retrieve_connections == "full":
+            targets = self._connection_targets()
+            if not targets:
+                raise InvalidArgumentError(
+                    f"{type(self).__name__} has no connections to fill with typed nodes; "
+                    "use retrieve_connections='identifier' for ids."
+                )
+            from pygen_runtime.query import fill_connections
+
+            fill_connections(self._client.cdf, items, targets)
             return
         for name, connection in self._read_class._connection_fields.items():
             if isinstance(connection, Edges):
@@ -459,7 +476,8 @@ class NodeAPI(_InstanceAPI[NodeReadT, NodeListT]):
     ) -> NodeListT:
         """Nodes of this view matching ``filter`` (a CDF filter), up to ``limit`` (None for all of
         them, fetched page by page). ``retrieve_connections="identifier"`` fills edge and
-        reverse-relation fields with the ids of the connected nodes."""
+        reverse-relation fields with the ids of the connected nodes; ``"full"`` fills them, and
+        the direct relations, with the connected nodes themselves (one level deep)."""
         result = self._list(filter, sort_by, direction, sort, limit)
         self._fill_connections(result, retrieve_connections)
         return result

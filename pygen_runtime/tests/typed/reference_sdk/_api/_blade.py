@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -18,6 +19,7 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._blade import Blade, BladeList
+from reference_sdk.data_classes._sensor_position import SensorPosition
 
 __all__ = ["BladeAPI"]
 
@@ -47,6 +49,9 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
 
     _read_class = Blade
     _list_class = BladeList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {"sensor_positions": SensorPosition}
 
     def list(
         self,

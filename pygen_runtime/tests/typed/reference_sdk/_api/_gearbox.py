@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -19,6 +20,8 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._gearbox import Gearbox, GearboxList
+from reference_sdk.data_classes._nacelle import Nacelle
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["GearboxAPI"]
 
@@ -48,6 +51,14 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
 
     _read_class = Gearbox
     _list_class = GearboxList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "displacement_x": SensorTimeSeries,
+            "displacement_y": SensorTimeSeries,
+            "displacement_z": SensorTimeSeries,
+            "nacelle": Nacelle,
+        }
 
     def list(
         self,

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -19,6 +20,8 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._generator import Generator, GeneratorList
+from reference_sdk.data_classes._nacelle import Nacelle
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["GeneratorAPI"]
 
@@ -53,6 +56,13 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
 
     _read_class = Generator
     _list_class = GeneratorList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "generator_speed_controller": SensorTimeSeries,
+            "generator_speed_controller_reference": SensorTimeSeries,
+            "nacelle": Nacelle,
+        }
 
     def list(
         self,

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -19,6 +20,8 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._high_speed_shaft import HighSpeedShaft, HighSpeedShaftList
+from reference_sdk.data_classes._nacelle import Nacelle
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["HighSpeedShaftAPI"]
 
@@ -48,6 +51,14 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
 
     _read_class = HighSpeedShaft
     _list_class = HighSpeedShaftList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "bending_moment_y": SensorTimeSeries,
+            "bending_monent_x": SensorTimeSeries,
+            "nacelle": Nacelle,
+            "torque": SensorTimeSeries,
+        }
 
     def list(
         self,

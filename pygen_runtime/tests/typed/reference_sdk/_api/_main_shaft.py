@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -19,6 +20,8 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._main_shaft import MainShaft, MainShaftList
+from reference_sdk.data_classes._nacelle import Nacelle
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["MainShaftAPI"]
 
@@ -52,6 +55,16 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
 
     _read_class = MainShaft
     _list_class = MainShaftList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "bending_x": SensorTimeSeries,
+            "bending_y": SensorTimeSeries,
+            "calculated_tilt_moment": SensorTimeSeries,
+            "calculated_yaw_moment": SensorTimeSeries,
+            "nacelle": Nacelle,
+            "torque": SensorTimeSeries,
+        }
 
     def list(
         self,

@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -21,6 +22,7 @@ from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._distance import Distance, DistanceList
 from reference_sdk.data_classes._metmast import Metmast, MetmastList
+from reference_sdk.data_classes._wind_turbine import WindTurbine
 
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
@@ -132,6 +134,9 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.wind_turbines_edge = MetmastWind_turbinesAPI(client)
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {"wind_turbines": WindTurbine}
 
     def list(
         self,

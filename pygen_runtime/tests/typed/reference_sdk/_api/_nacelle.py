@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -18,7 +19,14 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
+from reference_sdk.data_classes._gearbox import Gearbox
+from reference_sdk.data_classes._generator import Generator
+from reference_sdk.data_classes._high_speed_shaft import HighSpeedShaft
+from reference_sdk.data_classes._main_shaft import MainShaft
 from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
+from reference_sdk.data_classes._power_inverter import PowerInverter
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+from reference_sdk.data_classes._wind_turbine import WindTurbine
 
 __all__ = ["NacelleAPI"]
 
@@ -62,6 +70,20 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
 
     _read_class = Nacelle
     _list_class = NacelleList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "acc_from_back_side_y": SensorTimeSeries,
+            "acc_from_back_side_z": SensorTimeSeries,
+            "gearbox": Gearbox,
+            "generator": Generator,
+            "high_speed_shaft": HighSpeedShaft,
+            "main_shaft": MainShaft,
+            "power_inverter": PowerInverter,
+            "wind_turbine": WindTurbine,
+            "yaw_direction": SensorTimeSeries,
+            "yaw_error": SensorTimeSeries,
+        }
 
     def list(
         self,

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -18,7 +19,9 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
+from reference_sdk.data_classes._nacelle import Nacelle
 from reference_sdk.data_classes._power_inverter import PowerInverter, PowerInverterList
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["PowerInverterAPI"]
 
@@ -48,6 +51,14 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
 
     _read_class = PowerInverter
     _list_class = PowerInverterList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "active_power_total": SensorTimeSeries,
+            "apparent_power_total": SensorTimeSeries,
+            "nacelle": Nacelle,
+            "reactive_power_total": SensorTimeSeries,
+        }
 
     def list(
         self,

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -19,6 +20,8 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._rotor import Rotor, RotorList
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+from reference_sdk.data_classes._wind_turbine import WindTurbine
 
 __all__ = ["RotorAPI"]
 
@@ -46,6 +49,13 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
 
     _read_class = Rotor
     _list_class = RotorList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "rotor_speed_controller": SensorTimeSeries,
+            "rpm_low_speed_shaft": SensorTimeSeries,
+            "wind_turbine": WindTurbine,
+        }
 
     def list(
         self,

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -18,7 +19,9 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
+from reference_sdk.data_classes._blade import Blade
 from reference_sdk.data_classes._sensor_position import SensorPosition, SensorPositionList
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["SensorPositionAPI"]
 
@@ -83,6 +86,19 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
 
     _read_class = SensorPosition
     _list_class = SensorPositionList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "blade": Blade,
+            "edgewise_bend_mom_crosstalk_corrected": SensorTimeSeries,
+            "edgewise_bend_mom_offset": SensorTimeSeries,
+            "edgewise_bend_mom_offset_crosstalk_corrected": SensorTimeSeries,
+            "edgewisewise_bend_mom": SensorTimeSeries,
+            "flapwise_bend_mom": SensorTimeSeries,
+            "flapwise_bend_mom_crosstalk_corrected": SensorTimeSeries,
+            "flapwise_bend_mom_offset": SensorTimeSeries,
+            "flapwise_bend_mom_offset_crosstalk_corrected": SensorTimeSeries,
+        }
 
     def list(
         self,

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -18,6 +19,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
+from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 from reference_sdk.data_classes._solar_panel import SolarPanel, SolarPanelList
 
 __all__ = ["SolarPanelAPI"]
@@ -57,6 +59,9 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
 
     _read_class = SolarPanel
     _list_class = SolarPanelList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {"efficiency": SensorTimeSeries, "orientation": SensorTimeSeries}
 
     def list(
         self,

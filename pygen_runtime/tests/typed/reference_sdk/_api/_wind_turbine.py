@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -19,7 +20,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
+from reference_sdk.data_classes._blade import Blade
+from reference_sdk.data_classes._data_sheet import DataSheet
 from reference_sdk.data_classes._distance import Distance, DistanceList
+from reference_sdk.data_classes._metmast import Metmast
+from reference_sdk.data_classes._nacelle import Nacelle
+from reference_sdk.data_classes._rotor import Rotor
 from reference_sdk.data_classes._wind_turbine import WindTurbine, WindTurbineList
 
 if TYPE_CHECKING:
@@ -148,6 +154,15 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.metmast_edge = WindTurbineMetmastAPI(client)
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        return {
+            "blades": Blade,
+            "datasheets": DataSheet,
+            "metmast": Metmast,
+            "nacelle": Nacelle,
+            "rotor": Rotor,
+        }
 
     def list(
         self,
