@@ -14,11 +14,13 @@ Options of ``[tool.hatch.build.hooks.pygen]`` besides hatchling's own:
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any, NoReturn
 
-from hatchling.builders.config import BuilderConfig
+from hatchling.builders.config import BuilderConfig, env_var_enabled
+from hatchling.builders.constants import BuildEnvVars
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 from hatch_pygen.errors import ConfigError, PygenError
@@ -66,6 +68,11 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
 
     PLUGIN_NAME = "pygen"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The staging folder of each version built, until finalize() removes it.
+        self._staged: dict[str, Path] = {}
+
     def _abort(self, error: PygenError) -> NoReturn:
         self.app.abort(f"pygen: error: {one_line(error)}")
         raise SystemExit(1)  # abort exits; this line only convinces the type checker
@@ -104,17 +111,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         try:
             language = self._language()
             if self.target_name == "wheel":
-                from hatch_pygen.hook._wheel import stage_sdk, staging_folder
-
-                staged = stage_sdk(
-                    root,
-                    language=language,
-                    dependencies=self._dependencies(),
-                    shipped_files=self._shipped_files,
-                    folder=staging_folder(root, self.target_name, version),
-                    reporter=reporter,
-                )
-                build_data["force_include"].update(staged.force_include)
+                self._stage_wheel(root, version, build_data, language, reporter)
             elif self.target_name == "sdist":
                 from hatch_pygen.hook._sdist import sdist_inclusions
 
@@ -128,39 +125,57 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         except PygenError as error:
             self._abort(error)
 
-    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
-        """After a wheel is built its staged files are in it: remove them from the project."""
-        if self.target_name == "wheel":
-            from hatch_pygen.hook._wheel import staging_folder
+    def _stage_wheel(
+        self, root: Path, version: str, build_data: dict[str, Any], language: str, reporter: _AppReporter
+    ) -> None:
+        from hatch_pygen.hook._wheel import new_staging_folder, stage_sdk
 
-            self._remove(staging_folder(Path(self.root), self.target_name, version))
-            self._remove_empty_staging_root()
+        folder = new_staging_folder(root, self.target_name, version)
+        try:
+            staged = stage_sdk(
+                root,
+                language=language,
+                dependencies=self._dependencies(),
+                shipped_files=self._shipped_files,
+                folder=folder,
+                reporter=reporter,
+            )
+        except BaseException:
+            self._remove(folder)
+            self._remove_if_empty(folder.parent)
+            raise
+        self._staged[version] = folder
+        build_data["force_include"].update(staged.force_include)
+        if env_var_enabled(BuildEnvVars.HOOKS_ONLY):
+            self.app.display_info(f"pygen: the generated package is in {folder} (`hatch clean` removes it)")
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        """After a wheel is built its staged files are in it: remove them."""
+        folder = self._staged.pop(version, None)
+        if folder is not None:
+            self._remove(folder)
+            self._remove_if_empty(folder.parent)
 
     def clean(self, versions: list[str]) -> None:
         """``hatch clean``: remove whatever builds of this target staged and left behind.
 
-        Every version's folder goes, not only ``versions``: hatch passes the default versions
+        Every version's folders go, not only ``versions``: hatch passes the default versions
         (``standard``), and an editable build's leftovers are just as stale.
         """
-        from hatch_pygen.hook._wheel import STAGING_ROOT
+        from hatch_pygen.hook._wheel import staging_root
 
-        staging_root = Path(self.root).joinpath(*STAGING_ROOT.parts)
-        for folder in sorted(staging_root.glob(f"{self.target_name}-*")):
+        parent = staging_root(Path(self.root))
+        for folder in sorted(parent.glob(f"{self.target_name}-*")):
             self._remove(folder)
-        self._remove_empty_staging_root()
+        self._remove_if_empty(parent)
 
     def _remove(self, folder: Path) -> None:
         if folder.exists():
             shutil.rmtree(folder, ignore_errors=True)
             self.app.display_debug(f"pygen: removed {folder}")
 
-    def _remove_empty_staging_root(self) -> None:
-        """Remove ``build/pygen`` and then ``build`` when nothing is left in them."""
-        from hatch_pygen.hook._wheel import STAGING_ROOT
-
-        staging_root = Path(self.root).joinpath(*STAGING_ROOT.parts)
-        for folder in (staging_root, staging_root.parent):
-            try:
-                folder.rmdir()
-            except OSError:
-                return  # not empty (another build, or the user's files), or already gone
+    @staticmethod
+    def _remove_if_empty(folder: Path) -> None:
+        # Not empty (another build of the project is staging), or already gone: leave it.
+        with contextlib.suppress(OSError):
+            folder.rmdir()

@@ -9,14 +9,13 @@ intact), so a broken lock fails the sdist and not, later, somebody else's wheel 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from hatch_pygen.config import LOCK_FILE_NAME, SNAPSHOT_DIR_NAME, FileModel, load_config
 from hatch_pygen.errors import LockError, PygenError
 from hatch_pygen.hook._runtime_link import check_runtime_link
-from hatch_pygen.hook._wheel import STAGING_ROOT, Reporter, required_runtime
+from hatch_pygen.hook._wheel import Reporter, required_runtime
 from hatch_pygen.lock import read_lock, read_locked_snapshot
 from hatch_pygen.sdk import find_renderer
 
@@ -37,11 +36,7 @@ def _inside(root: Path, path: Path, what: str) -> str:
 def sdist_inclusions(
     root: Path, *, language: str, dependencies: Sequence[str], reporter: Reporter
 ) -> dict[str, str]:
-    """The files the sdist must carry (absolute path -> path in the sdist), after checking them.
-
-    Also removes SDK files a wheel build staged in the project and left behind (a
-    ``--hooks-only`` run), which the sdist's file selection would otherwise pick up.
-    """
+    """The files the sdist must carry (absolute path -> path in the sdist), after checking them."""
     config = load_config(root / "pyproject.toml")
     for note in config.notes:
         reporter.info(f"pygen: note: {note}")
@@ -78,5 +73,4 @@ def sdist_inclusions(
             reporter.info(
                 f"pygen: the sdist carries {LOCK_FILE_NAME} and {len(config.cdf_models)} snapshot(s)"
             )
-    shutil.rmtree(root.joinpath(*STAGING_ROOT.parts), ignore_errors=True)
     return dict(sorted(carried.items(), key=lambda item: item[1]))

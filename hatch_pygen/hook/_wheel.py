@@ -1,16 +1,19 @@
 """What a wheel build gets: the SDK generated into a staging folder, handed to hatchling.
 
-The files are written under ``build/pygen/<target>-<version>/`` in the project and named in
-``build_data["force_include"]``, which hatchling ships in wheels and copies into editable
-wheels alike. Because the generated files are force-included, a project holding nothing but
-``pyproject.toml`` builds (hatchling's file selection then ships only them), and a project with
-its own package ships both, unless the two would share a path: that stops the build.
+The files are written to a staging folder of the build's own, under the system's temp folder and
+never into the project (so a read-only checkout builds, two builds of one checkout never meet,
+and nothing staged can end up in an sdist), and named in ``build_data["force_include"]``, which
+hatchling ships in wheels and copies into editable wheels alike. Because the generated files are
+force-included, a project holding nothing but ``pyproject.toml`` builds (hatchling's file
+selection then ships only them), and a project with its own package ships both, unless the two
+would share a path: that stops the build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -24,17 +27,14 @@ from hatch_pygen.pipeline import build, load_models
 from hatch_pygen.sdk import IR_JSON, find_renderer, package_path
 
 __all__ = [
-    "STAGING_ROOT",
     "Reporter",
     "StagedSdk",
     "find_collisions",
+    "new_staging_folder",
     "required_runtime",
     "stage_sdk",
-    "staging_folder",
+    "staging_root",
 ]
-
-# Relative to the project root; `hatch clean` (the hook's clean()) removes it.
-STAGING_ROOT = PurePosixPath("build", "pygen")
 
 
 class Reporter(Protocol):
@@ -58,9 +58,26 @@ class StagedSdk:
     locked: bool
 
 
-def staging_folder(root: Path, target: str, version: str) -> Path:
-    """Where a build of ``target`` (``wheel``) in ``version`` (``standard``, ``editable``) stages files."""
-    return root.joinpath(*STAGING_ROOT.parts, f"{target}-{version}")
+def staging_root(root: Path) -> Path:
+    """The folder under which builds of the project at ``root`` stage files (one per user and project).
+
+    `hatch clean` (the hook's ``clean()``) removes what is left in it.
+    """
+    key = hashlib.sha256(f"{Path.home()}\n{root.resolve()}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"pygen-build-{key}"
+
+
+def new_staging_folder(root: Path, target: str, version: str) -> Path:
+    """A new, private staging folder for one build of ``target`` (``wheel``) in ``version`` (``standard``)."""
+    parent = staging_root(root)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{target}-{version}-", dir=parent))
+    except OSError as error:
+        raise PygenError(
+            f"cannot create a staging folder for the generated SDK in {parent} ({error.strerror}); "
+            "set TMPDIR to a writable folder"
+        ) from None
 
 
 def required_runtime(language: str) -> str | None:
@@ -107,7 +124,6 @@ def _collision_error(package: str, clashes: Sequence[str], root: Path) -> PygenE
 
 def _write_staging(folder: Path, files: Mapping[str, str]) -> dict[str, str]:
     """Write ``files`` (wheel path -> text) under ``folder``; return the force-include map, sorted."""
-    shutil.rmtree(folder, ignore_errors=True)
     force_include: dict[str, str] = {}
     try:
         for relative in sorted(files):

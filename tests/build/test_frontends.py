@@ -2,7 +2,8 @@
 
 Each runs in a subprocess with build isolation, offline, against the session's wheelhouse (see
 conftest.py); CDF is the emulator on loopback. The artifacts are unzipped and checked, and no
-credential may appear in any file of a wheel or sdist or in any build log.
+credential may appear in any file of a wheel or sdist or in any build log. ``pip install`` of the
+example project into a fresh environment, and the SDK it installs at work, are in test_demo.py.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from hatch_pygen.render import runtime_requirement
 
 BIN = Path(sys.executable).parent
 TOKEN = "build-test-token-3c9f2a71"
-SAMPLE_DATA = Path(__file__).resolve().parents[2] / "example-project" / "sample-data" / "wind-farm.yaml"
 # Generous: an isolated build installs its requirements first; a hung build still ends.
 TIMEOUT_SECONDS = 240
 
@@ -101,35 +101,6 @@ def credentials_environ(
         "CDF_TOKEN": TOKEN,
         "CDF_CLIENT_SECRET": windturbine_emulator.credentials.client_secret,
     }
-
-
-def test_pip_installs_the_sdk_project_with_build_isolation_and_the_sdk_works(
-    sdk_project: Callable[..., Path],
-    credentials_environ: dict[str, str],
-    windturbine_emulator: Emulator,
-    served_emulator: Any,
-    tmp_path: Path,
-) -> None:
-    root = sdk_project(language=None)
-    python = fresh_venv(tmp_path / "venv")
-    log = pip(python, "install", "-v", root, env=credentials_environ, cwd=tmp_path)
-    assert "pygen: generated wind_sdk (python, 16 view(s)" in log
-    windturbine_emulator.load_instances(SAMPLE_DATA)
-    use_sdk = (
-        "from wind_sdk import WindTurbineClient\n"
-        "with WindTurbineClient.from_env() as client:\n"
-        "    turbines = client.wind_turbine.list(windfarm='Hornsea', limit=None)\n"
-        "    print(sorted(turbine.name for turbine in turbines))\n"
-    )
-    cdf = {
-        "CDF_URL": served_emulator.url,
-        "CDF_PROJECT": windturbine_emulator.project,
-        "CDF_TOKEN": windturbine_emulator.issue_token(),
-    }
-    env = {name: value for name, value in credentials_environ.items() if not name.startswith("CDF_")}
-    shown = run([python, "-c", use_sdk], env={**env, **cdf}, cwd=tmp_path)
-    assert shown.strip() == "['HORNSEA-01', 'HORNSEA-02', 'HORNSEA-03']"
-    assert_no_secret([TOKEN, credentials_environ["CDF_CLIENT_SECRET"]], logs=[log])
 
 
 def test_pip_installs_the_sdk_project_in_editable_mode(

@@ -7,6 +7,7 @@ test_frontends.py. Every failure a user can cause must end as one line, without 
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import tarfile
 import zipfile
@@ -18,6 +19,7 @@ import pytest
 from packaging.requirements import Requirement
 from pygen_runtime.testing import Emulator
 
+from hatch_pygen.hook._wheel import new_staging_folder, staging_root
 from hatch_pygen.lock import read_lock
 from hatch_pygen.render import runtime_requirement
 
@@ -514,16 +516,6 @@ def test_a_lock_that_misses_a_model_stops_the_sdist(
     assert "pygen.lock does not cover sp_pygen_power:Solar/2" in failure_line(capsys)
 
 
-def test_the_sdist_leaves_out_files_a_hooks_only_run_staged(
-    sdk_project: Callable[..., Path], hatchling_build: Build
-) -> None:
-    root = sdk_project()
-    hatchling_build(root, hooks_only=True)
-    assert (root / "build" / "pygen" / "wheel-standard" / "wind_sdk" / "ir.json").is_file()
-    names = sdist_names(hatchling_build(root, target="sdist"))
-    assert not [name for name in names if name.startswith("build/")]
-
-
 # -- reproducible, and hatchling's switches ---------------------------------------------------------
 def test_two_builds_of_the_same_input_are_byte_identical(
     sdk_project: Callable[..., Path], hatchling_build: Build, monkeypatch: pytest.MonkeyPatch
@@ -539,27 +531,46 @@ def test_two_builds_of_the_same_input_are_byte_identical(
         assert {info.date_time[:3] for info in archive.infolist()} == {(2026, 1, 1)}
 
 
-def test_hooks_only_stages_the_sdk_and_hatch_clean_removes_it(
-    sdk_project: Callable[..., Path], hatchling_build: Build
+def test_hooks_only_stages_the_sdk_outside_the_project_and_hatch_clean_removes_it(
+    sdk_project: Callable[..., Path],
+    hatchling_build: Build,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = sdk_project()
-    hatchling_build(root, hooks_only=True)
-    hatchling_build(root, versions=["editable"], hooks_only=True)
-    staged = sorted(path.name for path in (root / "build" / "pygen").iterdir())
-    assert staged == ["wheel-editable", "wheel-standard"]
+    staging = staging_root(root)
+    monkeypatch.setenv("HATCH_BUILD_HOOKS_ONLY", "true")  # what `hatch build --hooks-only` sets
+    hatchling_build(root)
+    hatchling_build(root, versions=["editable"])
+    staged = sorted(staging.iterdir())
+    assert [folder.name.rsplit("-", 1)[0] for folder in staged] == ["wheel-editable", "wheel-standard"]
+    assert (staged[1] / "wind_sdk" / "ir.json").is_file()
+    assert f"pygen: the generated package is in {staged[1]}" in capsys.readouterr().err
+    # Nothing in the project but what was there (and hatchling's empty output folder).
+    assert sorted(path.name for path in root.iterdir()) == [
+        "dist",
+        "pygen-models",
+        "pygen.lock",
+        "pyproject.toml",
+    ]
+    monkeypatch.delenv("HATCH_BUILD_HOOKS_ONLY")
     hatchling_build(root, clean_only=True)
-    assert not (root / "build").exists()
+    assert not staging.exists()
 
 
-def test_clean_leaves_a_build_folder_that_holds_other_files(
+def test_a_failed_build_leaves_no_staging_folder_and_concurrent_builds_have_their_own(
     sdk_project: Callable[..., Path], hatchling_build: Build
 ) -> None:
-    root = sdk_project()
-    (root / "build").mkdir()
-    (root / "build" / "notes.txt").write_text("mine")
-    hatchling_build(root, hooks_only=True)
-    hatchling_build(root, clean_only=True)
-    assert sorted(path.name for path in (root / "build").iterdir()) == ["notes.txt"]
+    root = sdk_project(language="python", dependencies=[])  # the runtime link fails after staging began
+    with pytest.raises(SystemExit):
+        hatchling_build(root)
+    assert not staging_root(root).exists()
+    try:
+        first, second = (new_staging_folder(root, "wheel", "standard") for _ in range(2))
+        assert first != second
+        assert first.parent == second.parent == staging_root(root)
+    finally:
+        shutil.rmtree(staging_root(root), ignore_errors=True)
 
 
 def test_with_hooks_disabled_the_project_builds_without_the_sdk(
