@@ -1,6 +1,6 @@
 """The import block of a generated module, sorted as ruff's isort rules sort it.
 
-Sections: ``__future__``, the standard library, third-party packages (pydantic, the runtime),
+Sections: the standard library, third-party packages (pydantic, the runtime),
 then the SDK's own modules (relative imports, which keep the SDK movable to any package name).
 Names within an import: constants, then classes, then the rest, each alphabetically.
 """
@@ -18,8 +18,6 @@ _STANDARD_LIBRARY = frozenset({"collections.abc", "datetime", "functools", "impo
 
 
 def _section(module: str) -> int:
-    if module == "__future__":
-        return 0
     if module in _STANDARD_LIBRARY:
         return 1
     if module.startswith("."):
@@ -59,10 +57,9 @@ def import_block(imports: Mapping[str, Iterable[str]], *, indent: str = "") -> s
     from .pump import Pump
     """
     sections: dict[int, list[str]] = {}
-    for module in sorted(imports, key=natural_key):
+    # A module with no names left to import is left out.
+    for module in sorted((module for module in imports if imports[module]), key=natural_key):
         names = sorted(set(imports[module]), key=name_order)
-        if not names:
-            continue
         one_line = f"{indent}from {module} import {', '.join(names)}"
         sections.setdefault(_section(module), []).append(
             one_line if fits(one_line) else bracketed(f"from {module} import ", names, indent=indent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hatch_pygen.ir import PrimitiveType, PropertyIR
 from hatch_pygen.render.python._literals import string_literal
 
-__all__ = ["enum_literal", "primitive_annotation", "range_annotation"]
+__all__ = ["enum_literal", "primitive_annotation"]
 
 _PRIMITIVES: dict[str, str] = {
     "text": "str",
@@ -27,11 +27,6 @@ _PRIMITIVES: dict[str, str] = {
 def primitive_annotation(type_: PrimitiveType | None) -> str:
     """``"int64"`` -> ``"int"``, ``"timestamp"`` -> ``"datetime"``."""
     return _PRIMITIVES[type_ or "json"]
-
-
-def range_annotation(prop: PropertyIR) -> str:
-    """The type of the ``min_``/``max_`` filter parameters of a property with a range filter."""
-    return primitive_annotation(prop.type)
 
 
 def enum_literal(prop: PropertyIR) -> str:
