@@ -280,3 +280,9 @@ def test_full_connections_are_the_connected_typed_nodes(farm: WindTurbineClient)
 def test_full_connections_need_a_view_with_connections(farm: WindTurbineClient) -> None:
     with pytest.raises(InvalidArgumentError, match="GeneratingUnitAPI has no connections to fill"):
         farm.generating_unit.list(retrieve_connections="full")
+
+
+def test_retrieve_leaves_out_nodes_without_data_in_the_view(farm: WindTurbineClient) -> None:
+    assert farm.wind_turbine.retrieve("b-1a") is None
+    assert [turbine.external_id for turbine in farm.wind_turbine.retrieve(["b-1a", "wt-2"])] == ["wt-2"]
+    assert farm.distance.retrieve("wt-1") is None

@@ -517,7 +517,10 @@ class NodeAPI(_InstanceAPI[NodeReadT, NodeListT]):
         ids = [as_node_id(item, default_space, "retrieve") for item in given]
         cls = self._read_class
         chunks = [
-            Chunk(dataclasses.replace(chunk.call, parse=typed_items_parser(cls)), chunk.inputs)
+            Chunk(
+                dataclasses.replace(chunk.call, parse=typed_items_parser(cls, only_with_data=True)),
+                chunk.inputs,
+            )
             for chunk in retrieve_chunks(ids, cls.view_id(), False)
         ]
         found = self._http.run_chunks(chunks)
@@ -577,7 +580,10 @@ class EdgeAPI(_InstanceAPI[EdgeReadT, EdgeListT]):
         ids = [_edge_id(item, default_space) for item in given]
         cls = self._read_class
         chunks = [
-            Chunk(dataclasses.replace(chunk.call, parse=typed_items_parser(cls)), chunk.inputs)
+            Chunk(
+                dataclasses.replace(chunk.call, parse=typed_items_parser(cls, only_with_data=True)),
+                chunk.inputs,
+            )
             for chunk in retrieve_chunks(ids, cls.view_id(), False)
         ]
         found = self._http.run_chunks(chunks)

@@ -142,11 +142,23 @@ def _set_aside_misfits(
     return set_aside
 
 
-def typed_items_parser(cls: type[ReadT], key: str = "items") -> Any:
-    """A parser of ``{"items": [...]}`` (a byids or search answer) into a list of ``cls``."""
+def typed_items_parser(cls: type[ReadT], key: str = "items", *, only_with_data: bool = False) -> Any:
+    """A parser of ``{"items": [...]}`` (a byids or search answer) into a list of ``cls``.
+
+    ``only_with_data`` leaves out instances without data in ``cls``'s view: CDF's byids answers
+    with every instance asked for, so a blade asked for as a wind turbine would otherwise come
+    back as a wind turbine with no values.
+    """
+    view = cls._view_id
+    view_key = f"{view.external_id}/{view.version}"
 
     def parse(body: Any) -> list[ReadT]:
-        return parse_instances(cls, _instance_dicts(expect_items(body, key)))
+        items = _instance_dicts(expect_items(body, key))
+        if only_with_data:
+            items = [
+                item for item in items if view_key in ((item.get("properties") or {}).get(view.space) or {})
+            ]
+        return parse_instances(cls, items)
 
     return parse
 
