@@ -55,7 +55,8 @@ class Graph:
         self.emulator.load_instances(nodes + edges)
 
     def _node(self, external_id: str) -> dict[str, Any]:
-        properties: dict[str, Any] = {"name": external_id}
+        path = [{"space": "g", "externalId": ancestor} for ancestor in self.path(external_id)]
+        properties: dict[str, Any] = {"name": external_id, "path": path}
         if external_id in self.parent:
             properties["parent"] = {"space": "g", "externalId": self.parent[external_id]}
         return {
@@ -75,6 +76,10 @@ class Graph:
             "startNode": {"space": "g", "externalId": start},
             "endNode": {"space": "g", "externalId": end},
         }
+
+    def path(self, node: str) -> list[str]:
+        """The node's ancestors from the root down, and the node itself."""
+        return [*self.path(self.parent[node]), node] if node in self.parent else [node]
 
     def roots(self) -> list[str]:
         return [node for node in self.order if node not in self.parent]
@@ -143,6 +148,8 @@ limits = st.one_of(st.none(), st.integers(min_value=1, max_value=30))
     grandchildren_limit=limits,
     links_limit=limits,
     max_distance=st.sampled_from([1, 2, None]),
+    subtree_limit=limits,
+    up_limit=st.one_of(st.none(), st.integers(min_value=1, max_value=3)),
 )
 def test_every_step_is_exact_at_any_page_size_and_limit(
     plan: str,
@@ -153,13 +160,16 @@ def test_every_step_is_exact_at_any_page_size_and_limit(
     grandchildren_limit: int | None,
     links_limit: int | None,
     max_distance: int | None,
+    subtree_limit: int | None,
+    up_limit: int | None,
 ) -> None:
     world = graph()
     roots = Query.nodes(ASSET, filter=NO_PARENT, limit=root_limit)
     children = roots.reverse("children", through=ASSET, property="parent", limit=children_limit)
     children.reverse("children", through=ASSET, property="parent", limit=grandchildren_limit)
-    children.direct("up", "parent", ASSET)
+    children.direct("up", "parent", ASSET, limit=up_limit)
     roots.edges("links", ("g", "link"), ASSET, max_distance=max_distance, limit=links_limit)
+    roots.reverse("subtree", through=ASSET, property="path", is_list=True, limit=subtree_limit)
     query_limits = QueryLimits(page_size=page_size, min_page_size=1, ids_per_request=ids_per_request)
 
     with client() as cdf:
@@ -184,7 +194,25 @@ def test_every_step_is_exact_at_any_page_size_and_limit(
     )
 
     for child in child_items.values():
-        assert names(child.connections["up"]) == [world.parent[child.node.external_id]]
+        assert set(names(child.connections["up"])) <= {world.parent[child.node.external_id]}
+    check_cut(
+        {up.node.external_id for child in child_items.values() for up in child.connections["up"]},
+        {world.parent[child.node.external_id] for child in child_items.values()},
+        up_limit,
+        results.truncated["CogniteAsset.children.up"],
+    )
+    if up_limit is None:
+        assert all(len(child.connections["up"]) == 1 for child in child_items.values())
+
+    subtree = {root.node.external_id: names(root.connections["subtree"]) for root in results}
+    for root, found in subtree.items():
+        assert set(found) <= {node for node in world.order if root in world.path(node)}
+    check_cut(
+        {node for found in subtree.values() for node in found},
+        {node for node in world.order for root in subtree if root in world.path(node)},
+        subtree_limit,
+        results.truncated["CogniteAsset.subtree"],
+    )
     expected_grandchildren = {
         grandchild for child in child_items.values() for grandchild in world.children(child.node.external_id)
     }
