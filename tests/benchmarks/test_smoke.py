@@ -68,10 +68,18 @@ def test_the_smoke_run_finishes_without_failures(smoke_run: dict[str, Any]) -> N
         assert section["failed"] == [], section["failed"]
 
 
-@pytest.mark.parametrize("benchmark", ["iterate", "memory"])
-def test_every_reading_client_reads_every_node(smoke_run: dict[str, Any], benchmark: str) -> None:
+@pytest.mark.parametrize(
+    ("benchmark", "clients"),
+    [
+        ("iterate", {"floor: httpx + json", "ours: runtime CDFClient", "ours: generated SDK"}),
+        ("memory", {"floor: httpx + json", "ours: generated SDK"}),
+    ],
+)
+def test_every_reading_client_reads_every_node(
+    smoke_run: dict[str, Any], benchmark: str, clients: set[str]
+) -> None:
     rows = _rows(smoke_run["sections"][benchmark])
-    assert set(rows) == {"floor: httpx + json", "ours: runtime CDFClient", "ours: generated SDK"}
+    assert set(rows) == clients
     for client, row in rows.items():
         assert row["extra"]["nodes"] == SMOKE_SIZES[benchmark], client
         assert row["extra"]["named"] == SMOKE_SIZES[benchmark], client
