@@ -150,6 +150,7 @@ limits = st.one_of(st.none(), st.integers(min_value=1, max_value=30))
     max_distance=st.sampled_from([1, 2, None]),
     subtree_limit=limits,
     up_limit=st.one_of(st.none(), st.integers(min_value=1, max_value=3)),
+    sort_children=st.booleans(),
 )
 def test_every_step_is_exact_at_any_page_size_and_limit(
     plan: str,
@@ -162,10 +163,18 @@ def test_every_step_is_exact_at_any_page_size_and_limit(
     max_distance: int | None,
     subtree_limit: int | None,
     up_limit: int | None,
+    sort_children: bool,
 ) -> None:
     world = graph()
     roots = Query.nodes(ASSET, filter=NO_PARENT, limit=root_limit)
-    children = roots.reverse("children", through=ASSET, property="parent", limit=children_limit)
+    by_name = [{"property": ["cdf_cdm", "CogniteAsset/v1", "name"], "direction": "descending"}]
+    children = roots.reverse(
+        "children",
+        through=ASSET,
+        property="parent",
+        limit=children_limit,
+        sort=by_name if sort_children else (),
+    )
     children.reverse("children", through=ASSET, property="parent", limit=grandchildren_limit)
     children.direct("up", "parent", ASSET, limit=up_limit)
     roots.edges("links", ("g", "link"), ASSET, max_distance=max_distance, limit=links_limit)
@@ -182,6 +191,8 @@ def test_every_step_is_exact_at_any_page_size_and_limit(
     child_items = {id(child.connections): child for root in results for child in root.connections["children"]}
     for root in results:
         reference = world.children(root.node.external_id)
+        if sort_children:
+            reference = sorted(reference, reverse=True)
         assert [name for name in reference if name in names(root.connections["children"])] == names(
             root.connections["children"]
         )
