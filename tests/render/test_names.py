@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hatch_pygen.ir import IR, PropertyIR, ViewIR
-from hatch_pygen.render.python._model import attribute_names, build_filters, build_views
+from hatch_pygen.render.python._fields import attribute_names
+from hatch_pygen.render.python._filters import build_filters
+from hatch_pygen.render.python._model import build_views
 from hatch_pygen.render.python._names import (
     RESERVED_ATTRIBUTES,
     RESERVED_CLASS_NAMES,

@@ -1,58 +1,42 @@
-"""The files of a generated Python SDK: which modules exist and what each template receives.
+"""The files of a generated Python SDK: which modules exist, and the package's ``__init__``.
 
 Layout of a package ``wind_sdk``::
 
     wind_sdk/__init__.py              the public names, imported lazily; RUNTIME_REQUIREMENT
     wind_sdk/_client.py               the client (and a sub-client per data model when several)
     wind_sdk/data_classes/_<view>.py  read, write and list classes of one view
-    wind_sdk/_api/_<view>.py          the API of one view (and of its edge properties' edges)
+    wind_sdk/_api/_<view>.py          the API of one view (and of its edge properties)
     wind_sdk/py.typed
 
 Modules import each other only where a class inherits another (data classes of parents) or an
-API subclasses another (an edge property's API subclasses its edge view's API); clients import
-APIs inside the attribute that creates them, so importing the package loads almost nothing.
+API reads another view's classes (an edge property's edge view); clients import APIs inside the
+attribute that creates them, so importing the package loads almost nothing.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
-
 from hatch_pygen._version import __version__
 from hatch_pygen.errors import PygenError
-from hatch_pygen.ir import IR, DataModelIR
+from hatch_pygen.ir import IR
 from hatch_pygen.render._runtime import runtime_requirement
-from hatch_pygen.render.python._imports import import_block, name_order
-from hatch_pygen.render.python._layout import Call, Expression, statement
+from hatch_pygen.render.python._api_module import api_module
+from hatch_pygen.render.python._client_module import client_module
+from hatch_pygen.render.python._data_module import data_module
+from hatch_pygen.render.python._fields import INDENT
+from hatch_pygen.render.python._imports import import_block
+from hatch_pygen.render.python._layout import Call, statement
 from hatch_pygen.render.python._literals import docstring, string_literal
-from hatch_pygen.render.python._model import (
-    INDENT,
-    RESERVED_CLIENT_ATTRIBUTES,
-    FilterModel,
-    ViewModel,
-    build_views,
-    view_id_call,
+from hatch_pygen.render.python._model import ViewModel, build_views, models_with_views
+from hatch_pygen.render.python._names import claim, pascal_case, python_class_name
+from hatch_pygen.render.python._source import (
+    API_PACKAGE,
+    CLIENT_MODULE,
+    DATA_PACKAGE,
+    SourceFile,
+    all_statement,
 )
-from hatch_pygen.render.python._names import claim, pascal_case, python_attribute, python_class_name
 
 __all__ = ["SourceFile", "package_files"]
-
-DATA_PACKAGE = "data_classes"
-API_PACKAGE = "_api"
-CLIENT_MODULE = "_client"
-METHOD_INDENT = INDENT * 2
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One file to write: the template that lays it out and the values it gets (or fixed text)."""
-
-    path: str
-    template: str | None
-    context: dict[str, Any] = field(default_factory=dict)
-    text: str = ""
 
 
 def _header(ir: IR) -> str:
@@ -65,21 +49,10 @@ def _header(ir: IR) -> str:
     return line.replace("\n", " ")
 
 
-def _all(names: Iterable[str]) -> str:
-    ordered = sorted(set(names), key=lambda name: name_order(name, fold_case=False))
-    return statement(Call("__all__ = ", tuple(string_literal(name) for name in ordered), "[]"))
-
-
-def _models_with_views(ir: IR) -> list[DataModelIR]:
-    """The data models that get a sub-client: those with a generated view (validation reports
-    the others)."""
-    return [model for model in ir.data_models if model.views]
-
-
 def _client_name(ir: IR) -> str:
     if ir.client_name:
         return ir.client_name
-    models = _models_with_views(ir)
+    models = models_with_views(ir)
     if len(models) == 1:
         return f"{python_class_name(models[0].external_id)}Client"
     return f"{pascal_case((ir.package or 'sdk').rsplit('.', 1)[-1])}Client"
@@ -109,20 +82,20 @@ def package_files(ir: IR) -> list[SourceFile]:
             "subpackage_init.py.j2",
             {"header": header, "docstring": docstring("The API of each view, one module per view.")},
         ),
-        _client_module(ir, header, root, client_name, sub_clients, views),
+        client_module(ir, header, root, client_name, sub_clients, views),
         SourceFile(f"{root}/py.typed", None, text=""),
     ]
     modules: dict[str, list[ViewModel]] = {}
     for model in views:
         modules.setdefault(model.module, []).append(model)
     for module, members in modules.items():
-        files.append(_data_module(header, root, module, members, views))
-        files.append(_api_module(header, root, module, members))
+        files.append(data_module(header, root, module, members, views))
+        files.append(api_module(header, root, module, members))
     return files
 
 
 def _sub_client_names(ir: IR, client_name: str) -> dict[tuple[str, str, str], str]:
-    models = _models_with_views(ir)
+    models = models_with_views(ir)
     if len(models) < 2:
         return {}
     taken = {client_name}
@@ -170,551 +143,6 @@ def _package_init(ir: IR, header: str, root: str, client_name: str, views: list[
                 ),
                 explode=True,
             ),
-            "all": _all([*exports, "RUNTIME_REQUIREMENT"]),
+            "all": all_statement([*exports, "RUNTIME_REQUIREMENT"]),
         },
     )
-
-
-def _property(name: str, type_name: str, module: str | None, argument: str, doc: str) -> dict[str, str]:
-    lines = []
-    if module is not None:
-        lines.append(import_block({module: [type_name]}, indent=METHOD_INDENT))
-        lines.append("")
-    lines.append(statement(f"return {type_name}({argument})", indent=METHOD_INDENT))
-    return {
-        "module": module or "",
-        "type": type_name,
-        "signature": statement(f"def {name}(self) -> {type_name}:", indent=INDENT),
-        "doc": docstring(doc, METHOD_INDENT),
-        "body": "\n".join(lines),
-    }
-
-
-def _client_module(
-    ir: IR,
-    header: str,
-    root: str,
-    client_name: str,
-    sub_clients: dict[tuple[str, str, str], str],
-    views: list[ViewModel],
-) -> SourceFile:
-    api_imports: dict[str, list[str]] = {}
-    for model in views:
-        api_imports.setdefault(f".{API_PACKAGE}.{model.module}", []).append(model.api)
-
-    def view_properties(members: list[ViewModel], argument: str) -> list[dict[str, str]]:
-        return [
-            _property(
-                model.attribute,
-                model.api,
-                f".{API_PACKAGE}.{model.module}",
-                argument,
-                f"{model.read} {model.kind}s ({model.label}).",
-            )
-            for model in members
-        ]
-
-    instance_space = string_literal(ir.instance_space) if ir.instance_space else "None"
-    client_lines = [
-        statement(f"default_instance_space: ClassVar[str | None] = {instance_space}", indent=INDENT)
-    ]
-    clients: list[dict[str, Any]] = []
-    if sub_clients:
-        attributes: set[str] = set()
-        properties = []
-        for data_model in _models_with_views(ir):
-            key = (data_model.space, data_model.external_id, data_model.version)
-            members = [
-                model
-                for ref in data_model.views
-                for model in views
-                if (model.view.space, model.view.external_id, model.view.version)
-                == (ref.space, ref.external_id, ref.version)
-            ]
-            clients.append(
-                {
-                    "header": statement(f"class {sub_clients[key]}:"),
-                    "doc": docstring(
-                        f"The views of {data_model.display_name or data_model.external_id} "
-                        f"({data_model.space}:{data_model.external_id}/{data_model.version}).",
-                        INDENT,
-                    ),
-                    "class_lines": [_SUB_CLIENT_INIT],
-                    "properties": view_properties(members, "self._client"),
-                }
-            )
-            properties.append(
-                _property(
-                    claim(python_attribute(data_model.external_id, RESERVED_CLIENT_ATTRIBUTES), attributes),
-                    sub_clients[key],
-                    None,
-                    "self",
-                    f"The views of {data_model.display_name or data_model.external_id}.",
-                )
-            )
-        clients.append(_client_class(ir, client_name, client_lines, properties))
-    else:
-        clients.append(_client_class(ir, client_name, client_lines, view_properties(views, "self")))
-    names = [client_name, *sub_clients.values()]
-    return SourceFile(
-        f"{root}/{CLIENT_MODULE}.py",
-        "client_module.py.j2",
-        {
-            "header": header,
-            "docstring": docstring(f"The {client_name}: one attribute per view, each created on first use."),
-            "imports": import_block(
-                {
-                    "functools": ["cached_property"],
-                    "typing": ["TYPE_CHECKING", "ClassVar"],
-                    "pygen_runtime.typed": ["TypedClient"],
-                }
-            ),
-            "type_checking_imports": import_block(api_imports, indent=INDENT),
-            "all": _all(names),
-            "clients": clients,
-        },
-    )
-
-
-_SUB_CLIENT_INIT = (
-    f"{INDENT}def __init__(self, client: TypedClient) -> None:\n{METHOD_INDENT}self._client = client"
-)
-
-
-def _client_class(ir: IR, name: str, lines: list[str], properties: list[dict[str, str]]) -> dict[str, Any]:
-    models = ", ".join(f"{model.space}:{model.external_id}/{model.version}" for model in ir.data_models)
-    text = (
-        f"The client of {models or 'the SDK'}.\n\n"
-        f"Create it with ``{name}.from_env()``, ``{name}.from_toml(path)`` or "
-        f"``{name}(config)``; write with ``upsert()``, delete with ``delete()``."
-    )
-    return {
-        "header": statement(f"class {name}(TypedClient):"),
-        "doc": docstring(text, INDENT),
-        "class_lines": lines,
-        "properties": properties,
-    }
-
-
-def _data_module(
-    header: str, root: str, module: str, members: list[ViewModel], views: list[ViewModel]
-) -> SourceFile:
-    imports: dict[str, set[str]] = {
-        "typing": {"ClassVar"},
-        "pygen_runtime.schema": {"ViewId"},
-        "pygen_runtime.typed": set(),
-    }
-    by_read = {model.read: model for model in views}
-    by_write = {model.write: model for model in views if model.write}
-    contexts = []
-    for model in members:
-        assert model.read_class is not None
-        runtime = imports["pygen_runtime.typed"]
-        list_base = "NodeReadList" if model.kind == "node" else "EdgeReadList"
-        write_list_base = "NodeWriteList" if model.kind == "node" else "EdgeWriteList"
-        runtime.add(list_base)
-        classes = [model.read_class, *([model.write_class] if model.write_class else [])]
-        if model.write:
-            runtime.add(write_list_base)
-        for cls in classes:
-            _collect_header_imports(cls.header, model, by_read, by_write, imports, runtime)
-            for found in cls.fields:
-                _collect_field_imports(found.declaration, imports, runtime)
-        contexts.append(
-            {
-                "read_class": model.read_class,
-                "write_class": model.write_class,
-                "read": model.read,
-                "write": model.write,
-                "read_list": model.read_list,
-                "write_list": model.write_list,
-                "kind": model.kind,
-                "base_read_list": list_base,
-                "base_write_list": write_list_base,
-                "as_write_signature": statement(f"def as_write(self) -> {model.write}:", indent=INDENT),
-                "as_write_body": statement(
-                    f"return {model.write}.model_construct(**self._write_values())", indent=METHOD_INDENT
-                ),
-                "read_item_class": statement(f"_item_class = {model.read}", indent=INDENT),
-                "write_item_class": statement(f"_item_class = {model.write}", indent=INDENT),
-                "list_as_write_signature": statement(
-                    f"def as_write(self) -> {model.write_list}:", indent=INDENT
-                ),
-                "list_as_write_body": statement(
-                    f"return {model.write_list}([item.as_write() for item in self])", indent=METHOD_INDENT
-                ),
-                "read_list_header": statement(
-                    Call(f"class {model.read_list}", (f"{list_base}[{model.read}]",)), suffix=":"
-                ),
-                "write_list_header": statement(
-                    Call(f"class {model.write_list}", (f"{write_list_base}[{model.write}]",)), suffix=":"
-                ),
-                "view_id_statement": statement(
-                    view_id_call(model.view), indent=INDENT, prefix="_view_id: ClassVar[ViewId] = "
-                ),
-            }
-        )
-    labels = ", ".join(sorted({model.label for model in members}))
-    return SourceFile(
-        f"{root}/{DATA_PACKAGE}/{module}.py",
-        "data_module.py.j2",
-        {
-            "header": header,
-            "docstring": docstring(f"The read, write and list classes of {labels}."),
-            "imports": import_block(
-                {name: sorted(values) for name, values in imports.items() if name != module}
-            ),
-            "all": _all(name for model in members for name in model.exported),
-            "views": contexts,
-        },
-    )
-
-
-def _collect_header_imports(
-    header: str,
-    model: ViewModel,
-    by_read: dict[str, ViewModel],
-    by_write: dict[str, ViewModel],
-    imports: dict[str, set[str]],
-    runtime: set[str],
-) -> None:
-    bases = header[header.index("(") + 1 : header.rindex(")")].replace("\n", " ").split(",")
-    for base in (part.strip() for part in bases):
-        if not base:
-            continue
-        parent = by_read.get(base) or by_write.get(base)
-        if parent is None:
-            runtime.add(base)
-        elif parent.module != model.module:
-            imports.setdefault(f".{parent.module}", set()).add(base)
-
-
-# Where each name generated code may use comes from.
-_IMPORTABLE: dict[str, str] = {
-    "Annotated": "typing",
-    "Any": "typing",
-    "Literal": "typing",
-    "Field": "pydantic",
-    "date": "datetime",
-    "datetime": "datetime",
-    "NodeId": "pygen_runtime.schema",
-    "NodeReference": "pygen_runtime.typed",
-    "NodeWrite": "pygen_runtime.typed",
-    "Edges": "pygen_runtime.typed",
-    "ReverseDirectRelation": "pygen_runtime.typed",
-}
-
-
-def names_used(code: str) -> set[str]:
-    """The names ``code`` refers to: identifiers outside string literals, not after a dot."""
-    return set(_NAME.findall(_STRING.sub('""', code)))
-
-
-_STRING = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
-_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
-
-
-def _collect_field_imports(declaration: str, imports: dict[str, set[str]], runtime: set[str]) -> None:
-    annotation = declaration.split(":", 1)[1]
-    for name in names_used(annotation) & set(_IMPORTABLE):
-        imports.setdefault(_IMPORTABLE[name], set()).add(name)
-
-
-def _api_module(header: str, root: str, module: str, members: list[ViewModel]) -> SourceFile:
-    imports: dict[str, set[str]] = {
-        "collections.abc": {"Iterator", "Sequence"},
-        "typing": {"Literal"},
-        "pygen_runtime.schema": {"AggregatedHistogram", "AggregateResult", "ViewId"},
-        "pygen_runtime.typed": {"AggregateName", "Aggregation", "SortDirection", "filters"},
-        "pygen_runtime.typed.filters": {"Filter"},
-    }
-    functions: list[str] = []
-    apis: list[dict[str, Any]] = []
-    names: list[str] = []
-    for model in members:
-        assert model.filters is not None
-        for edge_api in model.edge_apis:
-            edge_view = edge_api.edge_view
-            imports.setdefault(f"..{DATA_PACKAGE}.{edge_view.module}", set()).update(
-                {edge_view.read, edge_view.read_list}
-            )
-            function = f"_{edge_api.api_stem}_filter"
-            functions.append(_filter_function(function, edge_api.filters))
-            apis.append(
-                _api_class(
-                    edge_api.api,
-                    "EdgeAPI",
-                    edge_view.read,
-                    edge_view.read_list,
-                    edge_api.doc,
-                    [
-                        statement(f"_read_class = {edge_view.read}", indent=INDENT),
-                        statement(f"_list_class = {edge_view.read_list}", indent=INDENT),
-                        statement(edge_api.edge_type, indent=INDENT, prefix="_edge_type = "),
-                    ],
-                    _methods(
-                        edge_view.read_list, edge_api.filters, "edge", f"{edge_view.read} edges", function
-                    ),
-                )
-            )
-            names.append(edge_api.api)
-            imports["pygen_runtime.typed"].add("EdgeAPI")
-            imports["pygen_runtime.schema"].add("NodeId")
-        imports.setdefault(f"..{DATA_PACKAGE}.{model.module}", set()).update({model.read, model.read_list})
-        base = "NodeAPI" if model.kind == "node" else "EdgeAPI"
-        imports["pygen_runtime.typed"].add(base)
-        if model.kind == "node":
-            imports["pygen_runtime.typed"].add("RetrieveConnections")
-        both_kinds = model.kind == "edge" and model.view.used_for == "all"
-        function = f"_{model.module.lstrip('_')}{'_edge' if both_kinds else ''}_filter"
-        functions.append(_filter_function(function, model.filters))
-        class_lines = [
-            statement(f"_read_class = {model.read}", indent=INDENT),
-            statement(f"_list_class = {model.read_list}", indent=INDENT),
-        ]
-        if model.edge_apis:
-            lines = [
-                f"{INDENT}def __init__(self, client: TypedClient) -> None:",
-                f"{METHOD_INDENT}super().__init__(client)",
-            ]
-            lines.extend(
-                statement(f"self.{edge_api.attribute} = {edge_api.api}(client)", indent=METHOD_INDENT)
-                for edge_api in model.edge_apis
-            )
-            class_lines.append("")
-            class_lines.append("\n".join(lines))
-            imports.setdefault("typing", set()).add("TYPE_CHECKING")
-        apis.append(
-            _api_class(
-                model.api,
-                base,
-                model.read,
-                model.read_list,
-                docstring(
-                    f"The {model.read} {model.kind}s ({model.label}): ``client.{model.attribute}``.", INDENT
-                ),
-                class_lines,
-                _methods(model.read_list, model.filters, model.kind, f"{model.read} {model.kind}s", function),
-            )
-        )
-        names.append(model.api)
-    used = names_used("\n".join(functions))
-    for api in apis:
-        for method in api["methods"]:
-            used |= names_used(method["signature"].replace("def ", "", 1).rstrip(":") + "\n")
-    for name in used & {"NodeReference", "datetime", "date", "Any"}:
-        imports.setdefault(_IMPORTABLE[name], set()).add(name)
-    if "Literal" not in used:
-        imports["typing"].discard("Literal")
-    type_checking = (
-        {"pygen_runtime.typed": ["TypedClient"]} if "TYPE_CHECKING" in imports.get("typing", set()) else {}
-    )
-    labels = ", ".join(sorted({model.label for model in members}))
-    return SourceFile(
-        f"{root}/{API_PACKAGE}/{module}.py",
-        "api_module.py.j2",
-        {
-            "header": header,
-            "docstring": docstring(f"The API of {labels}."),
-            "imports": import_block({name: sorted(values) for name, values in imports.items() if values}),
-            "type_checking_imports": import_block(type_checking, indent=INDENT),
-            "all": _all(names),
-            "functions": functions,
-            "apis": apis,
-        },
-    )
-
-
-def _filter_function(name: str, model: FilterModel) -> str:
-    """``def _x_filter(view_id, default_space, <typed filters>, filter) -> Filter | None``."""
-    parameters = ["view_id: ViewId", "default_space: str | None"]
-    parameters.extend(parameter.declaration for parameter in model.parameters)
-    parameters.append("filter: Filter | None = None")
-    signature = statement(Call(f"def {name}", tuple(parameters)), suffix=" -> Filter | None:", explode=True)
-    body = statement(
-        Call("filters.and_", (*model.calls, "filter")), indent=INDENT, prefix="return ", explode=True
-    )
-    return f"{signature}\n{body}"
-
-
-def _api_class(
-    name: str,
-    base: str,
-    read: str,
-    read_list: str,
-    doc: str,
-    class_lines: list[str],
-    methods: list[dict[str, str]],
-) -> dict[str, Any]:
-    return {
-        "header": statement(Call(f"class {name}", (f"{base}[{read}, {read_list}]",)), suffix=":"),
-        "doc": doc,
-        "class_lines": class_lines,
-        "methods": methods,
-    }
-
-
-def _signature(name: str, parameters: list[str], returns: str) -> str:
-    return statement(
-        Call(f"def {name}", ("self", *parameters)), indent=INDENT, suffix=f" -> {returns}:", explode=True
-    )
-
-
-def _call(head: str, arguments: list[Expression]) -> str:
-    return statement(Call(head, tuple(arguments)), indent=METHOD_INDENT, prefix="return ", explode=True)
-
-
-_SORT_PARAMETERS = [
-    "filter: Filter | None = None",
-    "sort_by: str | Sequence[str] | None = None",
-    'direction: SortDirection = "ascending"',
-    "sort: Sequence[Filter] | None = None",
-]
-_PASS_SORT = ["sort_by=sort_by", "direction=direction", "sort=sort"]
-
-
-def _methods(read_list: str, model: FilterModel, kind: str, what: str, function: str) -> list[dict[str, str]]:
-    declared = [parameter.declaration for parameter in model.parameters]
-    build = Call(
-        f"filter={function}",
-        (
-            "self._read_class.view_id()",
-            "self._client.instance_space",
-            *(f"{parameter.name}={parameter.name}" for parameter in model.parameters),
-            "filter=filter",
-        ),
-    )
-    described = "\n".join(f"    {parameter.name}: {parameter.doc}" for parameter in model.parameters)
-    list_parameters = ["*", *declared, *_SORT_PARAMETERS, "limit: int | None = 25"]
-    list_arguments: list[Expression] = [build, *_PASS_SORT, "limit=limit"]
-    if kind == "node":
-        list_parameters.append('retrieve_connections: RetrieveConnections = "skip"')
-        list_arguments.append("retrieve_connections=retrieve_connections")
-    return [
-        {
-            "signature": _signature("list", list_parameters, read_list),
-            "doc": docstring(
-                f"{what} matching the filters, up to ``limit`` (None for all).\n\n"
-                f"Args:\n{described}\n"
-                "    filter: A CDF filter, combined with the ones above.\n"
-                "    sort_by: Properties to sort by (Python names or identifiers).\n"
-                "    direction: ``ascending`` or ``descending``.\n"
-                "    sort: CDF sort specifications, for what ``sort_by`` cannot say.\n"
-                "    limit: The most to return; None for all, fetched page by page."
-                + (
-                    '\n    retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields\n'
-                    "        with the ids of the connected nodes."
-                    if kind == "node"
-                    else ""
-                ),
-                METHOD_INDENT,
-            ),
-            "body": _call("super().list", list_arguments),
-        },
-        {
-            "signature": _signature(
-                "iterate",
-                [
-                    "chunk_size: int = 1000",
-                    "*",
-                    *declared,
-                    *_SORT_PARAMETERS,
-                    "limit: int | None = None",
-                    "cursor: str | None = None",
-                ],
-                f"Iterator[{read_list}]",
-            ),
-            "doc": docstring(
-                f"{what} matching the filters (as in ``list``), ``chunk_size`` at a time; the next\n"
-                "chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later\n"
-                "(``cursor=``).",
-                METHOD_INDENT,
-            ),
-            "body": _call(
-                "super().iterate", ["chunk_size", build, *_PASS_SORT, "limit=limit", "cursor=cursor"]
-            ),
-        },
-        {
-            "signature": _signature(
-                "search",
-                [
-                    "query: str | None = None",
-                    "properties: str | Sequence[str] | None = None",
-                    "*",
-                    *declared,
-                    *_SORT_PARAMETERS,
-                    'operator: Literal["AND", "OR"] | None = None',
-                    "limit: int = 25",
-                ],
-                read_list,
-            ),
-            "doc": docstring(
-                f"{what} whose text properties (or ``properties``) match ``query``, filtered as in\n"
-                "``list``; at most 1,000.",
-                METHOD_INDENT,
-            ),
-            "body": _call(
-                "super().search",
-                ["query", "properties", build, *_PASS_SORT, "operator=operator", "limit=limit"],
-            ),
-        },
-        {
-            "signature": _signature(
-                "aggregate",
-                [
-                    "aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation]",
-                    "property: str | None = None",
-                    "*",
-                    "group_by: str | Sequence[str] | None = None",
-                    "query: str | None = None",
-                    "search_properties: str | Sequence[str] | None = None",
-                    *declared,
-                    "filter: Filter | None = None",
-                    "limit: int = 100",
-                ],
-                "Sequence[AggregateResult]",
-            ),
-            "doc": docstring(
-                f"Count, average, minimum, maximum or sum of ``property`` over the matching {what}\n"
-                "(filtered as in ``list``), per ``group_by`` group; read a result with\n"
-                '``result.value("avg", property)``.',
-                METHOD_INDENT,
-            ),
-            "body": _call(
-                "super().aggregate",
-                [
-                    "aggregate",
-                    "property",
-                    "group_by=group_by",
-                    "query=query",
-                    "search_properties=search_properties",
-                    build,
-                    "limit=limit",
-                ],
-            ),
-        },
-        {
-            "signature": _signature(
-                "histogram",
-                [
-                    "property: str",
-                    "interval: float",
-                    "*",
-                    "query: str | None = None",
-                    "search_properties: str | Sequence[str] | None = None",
-                    *declared,
-                    "filter: Filter | None = None",
-                ],
-                "AggregatedHistogram",
-            ),
-            "doc": docstring(
-                f"How many matching {what} (filtered as in ``list``) have ``property`` in each\n"
-                "bucket of width ``interval``.",
-                METHOD_INDENT,
-            ),
-            "body": _call(
-                "super().histogram",
-                ["property", "interval", "query=query", "search_properties=search_properties", build],
-            ),
-        },
-    ]

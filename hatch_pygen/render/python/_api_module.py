@@ -1,0 +1,327 @@
+"""An API module of a generated SDK: the API class of one view (per kind of instance), the
+APIs of its edge properties, and the module-level functions that turn typed filters into one
+CDF filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hatch_pygen.render.python._fields import INDENT
+from hatch_pygen.render.python._filters import FilterModel
+from hatch_pygen.render.python._imports import import_block
+from hatch_pygen.render.python._layout import Call, Expression, statement
+from hatch_pygen.render.python._literals import docstring
+from hatch_pygen.render.python._model import ViewModel
+from hatch_pygen.render.python._source import (
+    API_PACKAGE,
+    DATA_PACKAGE,
+    IMPORTABLE,
+    METHOD_INDENT,
+    SourceFile,
+    all_statement,
+    names_used,
+)
+
+__all__ = ["api_module"]
+
+
+def api_module(header: str, root: str, module: str, members: list[ViewModel]) -> SourceFile:
+    imports: dict[str, set[str]] = {
+        "collections.abc": {"Iterator", "Sequence"},
+        "typing": {"Literal"},
+        "pygen_runtime.schema": {"AggregatedHistogram", "AggregateResult", "ViewId"},
+        "pygen_runtime.typed": {"AggregateName", "Aggregation", "SortDirection", "filters"},
+        "pygen_runtime.typed.filters": {"Filter"},
+    }
+    functions: list[str] = []
+    apis: list[dict[str, Any]] = []
+    names: list[str] = []
+    for model in members:
+        assert model.filters is not None
+        for edge_api in model.edge_apis:
+            edge_view = edge_api.edge_view
+            imports.setdefault(f"..{DATA_PACKAGE}.{edge_view.module}", set()).update(
+                {edge_view.read, edge_view.read_list}
+            )
+            function = f"_{edge_api.api_stem}_filter"
+            functions.append(_filter_function(function, edge_api.filters))
+            apis.append(
+                _api_class(
+                    edge_api.api,
+                    "EdgeAPI",
+                    edge_view.read,
+                    edge_view.read_list,
+                    edge_api.doc,
+                    [
+                        statement(f"_read_class = {edge_view.read}", indent=INDENT),
+                        statement(f"_list_class = {edge_view.read_list}", indent=INDENT),
+                        statement(edge_api.edge_type, indent=INDENT, prefix="_edge_type = "),
+                    ],
+                    _methods(
+                        edge_view.read_list, edge_api.filters, "edge", f"{edge_view.read} edges", function
+                    ),
+                )
+            )
+            names.append(edge_api.api)
+            imports["pygen_runtime.typed"].add("EdgeAPI")
+            imports["pygen_runtime.schema"].add("NodeId")
+        imports.setdefault(f"..{DATA_PACKAGE}.{model.module}", set()).update({model.read, model.read_list})
+        base = "NodeAPI" if model.kind == "node" else "EdgeAPI"
+        imports["pygen_runtime.typed"].add(base)
+        if model.kind == "node":
+            imports["pygen_runtime.typed"].add("RetrieveConnections")
+        both_kinds = model.kind == "edge" and model.view.used_for == "all"
+        function = f"_{model.module.lstrip('_')}{'_edge' if both_kinds else ''}_filter"
+        functions.append(_filter_function(function, model.filters))
+        class_lines = [
+            statement(f"_read_class = {model.read}", indent=INDENT),
+            statement(f"_list_class = {model.read_list}", indent=INDENT),
+        ]
+        if model.edge_apis:
+            lines = [
+                f"{INDENT}def __init__(self, client: TypedClient) -> None:",
+                f"{METHOD_INDENT}super().__init__(client)",
+            ]
+            lines.extend(
+                statement(f"self.{edge_api.attribute} = {edge_api.api}(client)", indent=METHOD_INDENT)
+                for edge_api in model.edge_apis
+            )
+            class_lines.append("")
+            class_lines.append("\n".join(lines))
+            imports.setdefault("typing", set()).add("TYPE_CHECKING")
+        apis.append(
+            _api_class(
+                model.api,
+                base,
+                model.read,
+                model.read_list,
+                docstring(
+                    f"The {model.read} {model.kind}s ({model.label}): ``client.{model.attribute}``.", INDENT
+                ),
+                class_lines,
+                _methods(model.read_list, model.filters, model.kind, f"{model.read} {model.kind}s", function),
+            )
+        )
+        names.append(model.api)
+    used = names_used("\n".join(functions))
+    for api in apis:
+        for method in api["methods"]:
+            used |= names_used(method["signature"].replace("def ", "", 1).rstrip(":") + "\n")
+    for name in used & {"NodeReference", "datetime", "date", "Any"}:
+        imports.setdefault(IMPORTABLE[name], set()).add(name)
+    if "Literal" not in used:
+        imports["typing"].discard("Literal")
+    type_checking = (
+        {"pygen_runtime.typed": ["TypedClient"]} if "TYPE_CHECKING" in imports.get("typing", set()) else {}
+    )
+    labels = ", ".join(sorted({model.label for model in members}))
+    return SourceFile(
+        f"{root}/{API_PACKAGE}/{module}.py",
+        "api_module.py.j2",
+        {
+            "header": header,
+            "docstring": docstring(f"The API of {labels}."),
+            "imports": import_block({name: sorted(values) for name, values in imports.items() if values}),
+            "type_checking_imports": import_block(type_checking, indent=INDENT),
+            "all": all_statement(names),
+            "functions": functions,
+            "apis": apis,
+        },
+    )
+
+
+def _filter_function(name: str, model: FilterModel) -> str:
+    """``def _x_filter(view_id, default_space, <typed filters>, filter) -> Filter | None``."""
+    parameters = ["view_id: ViewId", "default_space: str | None"]
+    parameters.extend(parameter.declaration for parameter in model.parameters)
+    parameters.append("filter: Filter | None = None")
+    signature = statement(Call(f"def {name}", tuple(parameters)), suffix=" -> Filter | None:", explode=True)
+    body = statement(
+        Call("filters.and_", (*model.calls, "filter")), indent=INDENT, prefix="return ", explode=True
+    )
+    return f"{signature}\n{body}"
+
+
+def _api_class(
+    name: str,
+    base: str,
+    read: str,
+    read_list: str,
+    doc: str,
+    class_lines: list[str],
+    methods: list[dict[str, str]],
+) -> dict[str, Any]:
+    return {
+        "header": statement(Call(f"class {name}", (f"{base}[{read}, {read_list}]",)), suffix=":"),
+        "doc": doc,
+        "class_lines": class_lines,
+        "methods": methods,
+    }
+
+
+def _signature(name: str, parameters: list[str], returns: str) -> str:
+    return statement(
+        Call(f"def {name}", ("self", *parameters)), indent=INDENT, suffix=f" -> {returns}:", explode=True
+    )
+
+
+def _call(head: str, arguments: list[Expression]) -> str:
+    return statement(Call(head, tuple(arguments)), indent=METHOD_INDENT, prefix="return ", explode=True)
+
+
+_SORT_PARAMETERS = [
+    "filter: Filter | None = None",
+    "sort_by: str | Sequence[str] | None = None",
+    'direction: SortDirection = "ascending"',
+    "sort: Sequence[Filter] | None = None",
+]
+
+
+_PASS_SORT = ["sort_by=sort_by", "direction=direction", "sort=sort"]
+
+
+def _methods(read_list: str, model: FilterModel, kind: str, what: str, function: str) -> list[dict[str, str]]:
+    declared = [parameter.declaration for parameter in model.parameters]
+    build = Call(
+        f"filter={function}",
+        (
+            "self._read_class.view_id()",
+            "self._client.instance_space",
+            *(f"{parameter.name}={parameter.name}" for parameter in model.parameters),
+            "filter=filter",
+        ),
+    )
+    described = "\n".join(f"    {parameter.name}: {parameter.doc}" for parameter in model.parameters)
+    list_parameters = ["*", *declared, *_SORT_PARAMETERS, "limit: int | None = 25"]
+    list_arguments: list[Expression] = [build, *_PASS_SORT, "limit=limit"]
+    if kind == "node":
+        list_parameters.append('retrieve_connections: RetrieveConnections = "skip"')
+        list_arguments.append("retrieve_connections=retrieve_connections")
+    return [
+        {
+            "signature": _signature("list", list_parameters, read_list),
+            "doc": docstring(
+                f"{what} matching the filters, up to ``limit`` (None for all).\n\n"
+                f"Args:\n{described}\n"
+                "    filter: A CDF filter, combined with the ones above.\n"
+                "    sort_by: Properties to sort by (Python names or identifiers).\n"
+                "    direction: ``ascending`` or ``descending``.\n"
+                "    sort: CDF sort specifications, for what ``sort_by`` cannot say.\n"
+                "    limit: The most to return; None for all, fetched page by page."
+                + (
+                    '\n    retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields\n'
+                    "        with the ids of the connected nodes."
+                    if kind == "node"
+                    else ""
+                ),
+                METHOD_INDENT,
+            ),
+            "body": _call("super().list", list_arguments),
+        },
+        {
+            "signature": _signature(
+                "iterate",
+                [
+                    "chunk_size: int = 1000",
+                    "*",
+                    *declared,
+                    *_SORT_PARAMETERS,
+                    "limit: int | None = None",
+                    "cursor: str | None = None",
+                ],
+                f"Iterator[{read_list}]",
+            ),
+            "doc": docstring(
+                f"{what} matching the filters (as in ``list``), ``chunk_size`` at a time; the next\n"
+                "chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later\n"
+                "(``cursor=``).",
+                METHOD_INDENT,
+            ),
+            "body": _call(
+                "super().iterate", ["chunk_size", build, *_PASS_SORT, "limit=limit", "cursor=cursor"]
+            ),
+        },
+        {
+            "signature": _signature(
+                "search",
+                [
+                    "query: str | None = None",
+                    "properties: str | Sequence[str] | None = None",
+                    "*",
+                    *declared,
+                    *_SORT_PARAMETERS,
+                    'operator: Literal["AND", "OR"] | None = None',
+                    "limit: int = 25",
+                ],
+                read_list,
+            ),
+            "doc": docstring(
+                f"{what} whose text properties (or ``properties``) match ``query``, filtered as in\n"
+                "``list``; at most 1,000.",
+                METHOD_INDENT,
+            ),
+            "body": _call(
+                "super().search",
+                ["query", "properties", build, *_PASS_SORT, "operator=operator", "limit=limit"],
+            ),
+        },
+        {
+            "signature": _signature(
+                "aggregate",
+                [
+                    "aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation]",
+                    "property: str | None = None",
+                    "*",
+                    "group_by: str | Sequence[str] | None = None",
+                    "query: str | None = None",
+                    "search_properties: str | Sequence[str] | None = None",
+                    *declared,
+                    "filter: Filter | None = None",
+                    "limit: int = 100",
+                ],
+                "Sequence[AggregateResult]",
+            ),
+            "doc": docstring(
+                f"Count, average, minimum, maximum or sum of ``property`` over the matching {what}\n"
+                "(filtered as in ``list``), per ``group_by`` group; read a result with\n"
+                '``result.value("avg", property)``.',
+                METHOD_INDENT,
+            ),
+            "body": _call(
+                "super().aggregate",
+                [
+                    "aggregate",
+                    "property",
+                    "group_by=group_by",
+                    "query=query",
+                    "search_properties=search_properties",
+                    build,
+                    "limit=limit",
+                ],
+            ),
+        },
+        {
+            "signature": _signature(
+                "histogram",
+                [
+                    "property: str",
+                    "interval: float",
+                    "*",
+                    "query: str | None = None",
+                    "search_properties: str | Sequence[str] | None = None",
+                    *declared,
+                    "filter: Filter | None = None",
+                ],
+                "AggregatedHistogram",
+            ),
+            "doc": docstring(
+                f"How many matching {what} (filtered as in ``list``) have ``property`` in each\n"
+                "bucket of width ``interval``.",
+                METHOD_INDENT,
+            ),
+            "body": _call(
+                "super().histogram",
+                ["property", "interval", "query=query", "search_properties=search_properties", build],
+            ),
+        },
+    ]

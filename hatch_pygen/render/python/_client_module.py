@@ -1,0 +1,130 @@
+"""The client module of a generated SDK: the client class, and a sub-client per data model
+when the SDK holds several."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hatch_pygen.ir import IR
+from hatch_pygen.render.python._fields import INDENT
+from hatch_pygen.render.python._imports import import_block
+from hatch_pygen.render.python._layout import statement
+from hatch_pygen.render.python._literals import docstring, string_literal
+from hatch_pygen.render.python._model import RESERVED_CLIENT_ATTRIBUTES, ViewModel, models_with_views
+from hatch_pygen.render.python._names import claim, python_attribute
+from hatch_pygen.render.python._source import (
+    API_PACKAGE,
+    CLIENT_MODULE,
+    METHOD_INDENT,
+    SourceFile,
+    all_statement,
+    api_property,
+)
+
+__all__ = ["client_module"]
+
+
+def client_module(
+    ir: IR,
+    header: str,
+    root: str,
+    client_name: str,
+    sub_clients: dict[tuple[str, str, str], str],
+    views: list[ViewModel],
+) -> SourceFile:
+    api_imports: dict[str, list[str]] = {}
+    for model in views:
+        api_imports.setdefault(f".{API_PACKAGE}.{model.module}", []).append(model.api)
+
+    def view_properties(members: list[ViewModel], argument: str) -> list[dict[str, str]]:
+        return [
+            api_property(
+                model.attribute,
+                model.api,
+                f".{API_PACKAGE}.{model.module}",
+                argument,
+                f"{model.read} {model.kind}s ({model.label}).",
+            )
+            for model in members
+        ]
+
+    instance_space = string_literal(ir.instance_space) if ir.instance_space else "None"
+    client_lines = [
+        statement(f"default_instance_space: ClassVar[str | None] = {instance_space}", indent=INDENT)
+    ]
+    clients: list[dict[str, Any]] = []
+    if sub_clients:
+        attributes: set[str] = set()
+        properties = []
+        for data_model in models_with_views(ir):
+            key = (data_model.space, data_model.external_id, data_model.version)
+            members = [
+                model
+                for ref in data_model.views
+                for model in views
+                if (model.view.space, model.view.external_id, model.view.version)
+                == (ref.space, ref.external_id, ref.version)
+            ]
+            clients.append(
+                {
+                    "header": statement(f"class {sub_clients[key]}:"),
+                    "doc": docstring(
+                        f"The views of {data_model.display_name or data_model.external_id} "
+                        f"({data_model.space}:{data_model.external_id}/{data_model.version}).",
+                        INDENT,
+                    ),
+                    "class_lines": [_SUB_CLIENT_INIT],
+                    "properties": view_properties(members, "self._client"),
+                }
+            )
+            properties.append(
+                api_property(
+                    claim(python_attribute(data_model.external_id, RESERVED_CLIENT_ATTRIBUTES), attributes),
+                    sub_clients[key],
+                    None,
+                    "self",
+                    f"The views of {data_model.display_name or data_model.external_id}.",
+                )
+            )
+        clients.append(_client_class(ir, client_name, client_lines, properties))
+    else:
+        clients.append(_client_class(ir, client_name, client_lines, view_properties(views, "self")))
+    names = [client_name, *sub_clients.values()]
+    return SourceFile(
+        f"{root}/{CLIENT_MODULE}.py",
+        "client_module.py.j2",
+        {
+            "header": header,
+            "docstring": docstring(f"The {client_name}: one attribute per view, each created on first use."),
+            "imports": import_block(
+                {
+                    "functools": ["cached_property"],
+                    "typing": ["TYPE_CHECKING", "ClassVar"],
+                    "pygen_runtime.typed": ["TypedClient"],
+                }
+            ),
+            "type_checking_imports": import_block(api_imports, indent=INDENT),
+            "all": all_statement(names),
+            "clients": clients,
+        },
+    )
+
+
+_SUB_CLIENT_INIT = (
+    f"{INDENT}def __init__(self, client: TypedClient) -> None:\n{METHOD_INDENT}self._client = client"
+)
+
+
+def _client_class(ir: IR, name: str, lines: list[str], properties: list[dict[str, str]]) -> dict[str, Any]:
+    models = ", ".join(f"{model.space}:{model.external_id}/{model.version}" for model in ir.data_models)
+    text = (
+        f"The client of {models or 'the SDK'}.\n\n"
+        f"Create it with ``{name}.from_env()``, ``{name}.from_toml(path)`` or "
+        f"``{name}(config)``; write with ``upsert()``, delete with ``delete()``."
+    )
+    return {
+        "header": statement(f"class {name}(TypedClient):"),
+        "doc": docstring(text, INDENT),
+        "class_lines": lines,
+        "properties": properties,
+    }

@@ -1,0 +1,118 @@
+"""A data-class module of a generated SDK: the read, write and list classes of one view."""
+
+from __future__ import annotations
+
+from hatch_pygen.render.python._fields import INDENT, view_id_call
+from hatch_pygen.render.python._imports import import_block
+from hatch_pygen.render.python._layout import Call, statement
+from hatch_pygen.render.python._literals import docstring
+from hatch_pygen.render.python._model import ViewModel
+from hatch_pygen.render.python._source import (
+    DATA_PACKAGE,
+    IMPORTABLE,
+    METHOD_INDENT,
+    SourceFile,
+    all_statement,
+    names_used,
+)
+
+__all__ = ["data_module"]
+
+
+def data_module(
+    header: str, root: str, module: str, members: list[ViewModel], views: list[ViewModel]
+) -> SourceFile:
+    imports: dict[str, set[str]] = {
+        "typing": {"ClassVar"},
+        "pygen_runtime.schema": {"ViewId"},
+        "pygen_runtime.typed": set(),
+    }
+    by_read = {model.read: model for model in views}
+    by_write = {model.write: model for model in views if model.write}
+    contexts = []
+    for model in members:
+        assert model.read_class is not None
+        runtime = imports["pygen_runtime.typed"]
+        list_base = "NodeReadList" if model.kind == "node" else "EdgeReadList"
+        write_list_base = "NodeWriteList" if model.kind == "node" else "EdgeWriteList"
+        runtime.add(list_base)
+        classes = [model.read_class, *([model.write_class] if model.write_class else [])]
+        if model.write:
+            runtime.add(write_list_base)
+        for cls in classes:
+            _collect_header_imports(cls.header, model, by_read, by_write, imports, runtime)
+            for found in cls.fields:
+                _collect_field_imports(found.declaration, imports, runtime)
+        contexts.append(
+            {
+                "read_class": model.read_class,
+                "write_class": model.write_class,
+                "read": model.read,
+                "write": model.write,
+                "read_list": model.read_list,
+                "write_list": model.write_list,
+                "kind": model.kind,
+                "base_read_list": list_base,
+                "base_write_list": write_list_base,
+                "as_write_signature": statement(f"def as_write(self) -> {model.write}:", indent=INDENT),
+                "as_write_body": statement(
+                    f"return {model.write}.model_construct(**self._write_values())", indent=METHOD_INDENT
+                ),
+                "read_item_class": statement(f"_item_class = {model.read}", indent=INDENT),
+                "write_item_class": statement(f"_item_class = {model.write}", indent=INDENT),
+                "list_as_write_signature": statement(
+                    f"def as_write(self) -> {model.write_list}:", indent=INDENT
+                ),
+                "list_as_write_body": statement(
+                    f"return {model.write_list}([item.as_write() for item in self])", indent=METHOD_INDENT
+                ),
+                "read_list_header": statement(
+                    Call(f"class {model.read_list}", (f"{list_base}[{model.read}]",)), suffix=":"
+                ),
+                "write_list_header": statement(
+                    Call(f"class {model.write_list}", (f"{write_list_base}[{model.write}]",)), suffix=":"
+                ),
+                "view_id_statement": statement(
+                    view_id_call(model.view), indent=INDENT, prefix="_view_id: ClassVar[ViewId] = "
+                ),
+            }
+        )
+    labels = ", ".join(sorted({model.label for model in members}))
+    return SourceFile(
+        f"{root}/{DATA_PACKAGE}/{module}.py",
+        "data_module.py.j2",
+        {
+            "header": header,
+            "docstring": docstring(f"The read, write and list classes of {labels}."),
+            "imports": import_block(
+                {name: sorted(values) for name, values in imports.items() if name != module}
+            ),
+            "all": all_statement(name for model in members for name in model.exported),
+            "views": contexts,
+        },
+    )
+
+
+def _collect_header_imports(
+    header: str,
+    model: ViewModel,
+    by_read: dict[str, ViewModel],
+    by_write: dict[str, ViewModel],
+    imports: dict[str, set[str]],
+    runtime: set[str],
+) -> None:
+    bases = header[header.index("(") + 1 : header.rindex(")")].replace("\n", " ").split(",")
+    for base in (part.strip() for part in bases):
+        if not base:
+            continue
+        parent = by_read.get(base) or by_write.get(base)
+        if parent is None:
+            runtime.add(base)
+        elif parent.module != model.module:
+            imports.setdefault(f".{parent.module}", set()).add(base)
+
+
+def _collect_field_imports(declaration: str, imports: dict[str, set[str]], runtime: set[str]) -> None:
+    annotation = declaration.split(":", 1)[1]
+    for name in names_used(annotation) & set(IMPORTABLE):
+        imports.setdefault(IMPORTABLE[name], set()).add(name)
