@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from golden_sdks import case_dir
 from model_builder import mapped, snapshot, view
+from pygen_runtime.testing import Emulator
 from shared_cdf import model_file
 from typer.testing import CliRunner
 
@@ -23,6 +25,7 @@ from hatch_pygen.render.python._imports import import_block
 from hatch_pygen.render.python._layout import Call, bracketed, statement
 from hatch_pygen.sdk import write_sdk
 from hatch_pygen.validation import validate
+from pygen_runtime import ClientConfig, Token
 from pygen_runtime import __version__ as runtime_version
 
 
@@ -150,3 +153,27 @@ def test_pygen_generate_writes_the_python_sdk(on_path: Path) -> None:
     sdk: Any = importlib.import_module("cli_pumps_sdk")
     assert sdk.PumpsClient.default_instance_space is None
     assert (on_path / "cli_pumps_sdk" / "py.typed").is_file()
+
+
+def test_several_data_models_get_one_sub_client_each(on_path: Path) -> None:
+    sys.path.insert(0, str(case_dir("OmniMulti")))
+    try:
+        sdk: Any = importlib.import_module("omni_multi_sdk")
+        emulator = Emulator(project="multi")
+        for name in ("OmniMultiA", "OmniMultiB", "OmniMultiC"):
+            emulator.load_model(model_file(name))
+        config = ClientConfig(base_url=emulator.base_url, project=emulator.project, credentials=Token("t"))
+        with sdk.OmniMultiSdkClient(config, transport=emulator.transport()) as client:
+            # Within a data model a view keeps its own name, even where the SDK as a whole had to
+            # qualify it (Implementation1 is in two models, in two versions).
+            second = client.omni_multi_b.implementation1
+            other = client.omni_multi_c.implementation1
+            assert second._read_class.view_id().version == "2"
+            assert other._read_class.view_id().space == "pygen-models-other"
+            assert client.omni_multi_a.main_interface is client.omni_multi_a.main_interface
+            assert list(second.list()) == []
+            assert list(other.list()) == []
+    finally:
+        sys.path.remove(str(case_dir("OmniMulti")))
+        for name in [name for name in sys.modules if name.split(".")[0] == "omni_multi_sdk"]:
+            del sys.modules[name]

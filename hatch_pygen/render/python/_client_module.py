@@ -36,16 +36,18 @@ def client_module(
     for model in views:
         api_imports.setdefault(f".{API_PACKAGE}.{model.module}", []).append(model.api)
 
-    def view_properties(members: list[ViewModel], argument: str) -> list[dict[str, str]]:
+    def view_properties(
+        members: list[ViewModel], argument: str, attributes: list[str]
+    ) -> list[dict[str, str]]:
         return [
             api_property(
-                model.attribute,
+                attribute,
                 model.api,
                 f".{API_PACKAGE}.{model.module}",
                 argument,
                 f"{model.read} {model.kind}s ({model.label}).",
             )
-            for model in members
+            for model, attribute in zip(members, attributes, strict=True)
         ]
 
     instance_space = string_literal(ir.instance_space) if ir.instance_space else "None"
@@ -74,7 +76,7 @@ def client_module(
                         INDENT,
                     ),
                     "class_lines": [_SUB_CLIENT_INIT],
-                    "properties": view_properties(members, "self._client"),
+                    "properties": view_properties(members, "self._client", _sub_client_attributes(members)),
                 }
             )
             properties.append(
@@ -88,7 +90,14 @@ def client_module(
             )
         clients.append(_client_class(ir, client_name, client_lines, properties))
     else:
-        clients.append(_client_class(ir, client_name, client_lines, view_properties(views, "self")))
+        clients.append(
+            _client_class(
+                ir,
+                client_name,
+                client_lines,
+                view_properties(views, "self", [model.attribute for model in views]),
+            )
+        )
     names = [client_name, *sub_clients.values()]
     return SourceFile(
         f"{root}/{CLIENT_MODULE}.py",
@@ -128,3 +137,18 @@ def _client_class(ir: IR, name: str, lines: list[str], properties: list[dict[str
         "class_lines": lines,
         "properties": properties,
     }
+
+
+def _sub_client_attributes(members: list[ViewModel]) -> list[str]:
+    """The attributes of a data model's views in its sub-client: the view's external id when no
+    other view of that model reads the same (``client.omni_multi_b.implementation1``), else the
+    SDK-wide name, which validation made unique (``implementation1_2``)."""
+    local = [
+        python_attribute(model.view.external_id, RESERVED_CLIENT_ATTRIBUTES)
+        + ("_edge" if model.kind == "edge" and model.view.used_for == "all" else "")
+        for model in members
+    ]
+    return [
+        name if local.count(name) == 1 else model.attribute
+        for name, model in zip(local, members, strict=True)
+    ]

@@ -50,7 +50,7 @@ class OmniMultiBClient:
         self._client = client
 
     @cached_property
-    def implementation1_2(self) -> Implementation1_2API:
+    def implementation1(self) -> Implementation1_2API:
         """Implementation1_2 nodes (pygen-models:Implementation1/2)."""
         from ._api._implementation1_2 import Implementation1_2API
 
@@ -78,7 +78,7 @@ class OmniMultiCClient:
         self._client = client
 
     @cached_property
-    def implementation1_1(self) -> Implementation1_1API:
+    def implementation1(self) -> Implementation1_1API:
         """Implementation1_1 nodes (pygen-models-other:Implementation1/1)."""
         from ._api._implementation1_1 import Implementation1_1API
 
