@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _results import Row, Section
+from _results import Row, Section, Target
 
 BEGIN = "<!-- benchmark-results:begin -->"
 END = "<!-- benchmark-results:end -->"
@@ -58,6 +58,13 @@ def load_average() -> str:
     except OSError:
         return "unknown"
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+def _verdict(target: Target) -> str:
+    """Whether a target was met; a figure shown without a target of its own gets a dash."""
+    if target.met is None and target.shown != "not measured":
+        return "—"
+    return _VERDICT[target.met]
 
 
 def _seconds(value: float | None) -> str:
@@ -134,7 +141,7 @@ def results_markdown(info: RunInfo, sections: Sequence[Section]) -> str:
         "",
     ]
     target_rows = [
-        [target.what, target.target, target.shown, _VERDICT[target.met]]
+        [target.what, target.target, target.shown, _verdict(target)]
         for section in sections
         for target in section.targets
     ]

@@ -348,17 +348,13 @@ def generate(setup: Setup) -> Section:
         section.skipped.append(f"v1: {setup.v1_missing_reason}")
     for name in setup.generate_models:
         ours, v1 = section.row(f"{OURS} {name}"), section.row(f"v1: generate_sdk {name}")
-        if name == SDK_MODEL or (ours is not None and v1 is not None):
-            minimum = 5 if name == SDK_MODEL else 0
-            target = ratio_target(
-                f"generate {name}: wall, v1 ÷ ours",
-                "≥5×" if minimum else "—",
-                _wall(v1),
-                _wall(ours),
-                minimum,
-            )
-            if not minimum:
-                target.met = None
+        if name != SDK_MODEL and (ours is None or v1 is None):
+            continue
+        # DESIGN.md's target is CogniteCore's; the other models are shown for their ratios.
+        for measure, value in (("wall", _wall), ("CPU", _cpu)):
+            target = ratio_target(f"generate {name}: {measure}, v1 ÷ ours", "≥5×", value(v1), value(ours), 5)
+            if name != SDK_MODEL:
+                target.target, target.met = "(shown)", None
             section.targets.append(target)
     return section
 
