@@ -216,9 +216,17 @@ def run_example(python: Path, cdf: dict[str, str]) -> None:
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="scripts/demo.sh",
+        description="Build the pygen-runtime and hatch-pygen wheels, serve the CDF emulator on loopback, "
+        "pip install ./example-project into a fresh virtual environment, run example.py against the "
+        "emulator, and stop it.",
+    )
     parser.add_argument(
-        "--work", type=Path, default=REPOSITORY / "build" / "demo", help="working folder (replaced)"
+        "--work",
+        type=Path,
+        default=REPOSITORY / "build" / "demo",
+        help="working folder, replaced on each run",
     )
     parser.add_argument(
         "--find-links", type=Path, action="append", default=[], help="another folder of wheels for pip"
