@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from hatch_pygen.config._toml import parse_toml
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -36,8 +38,8 @@ def test_every_toml_example_of_the_build_hook_page_parses() -> None:
         assert "pygen" in parse_toml(block, source="build-hook.md")["tool"]
 
 
-def test_the_provenance_shown_is_what_the_example_projects_wheel_holds(
-    tmp_path: Path, hatchling_build: Callable[..., Path]
+def test_the_provenance_and_progress_shown_are_what_the_example_projects_build_gives(
+    tmp_path: Path, hatchling_build: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = tmp_path / "example"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("build", "dist"))
@@ -46,3 +48,5 @@ def test_the_provenance_shown_is_what_the_example_projects_wheel_holds(
         built: dict[str, Any] = json.loads(archive.read("windturbine_sdk/pygen-provenance.json"))
     [shown] = [json.loads(block) for block in code_blocks("build-hook.md", "json")]
     assert shown == built
+    [progress] = code_blocks("quickstart.md", "text")
+    assert progress.strip() in capsys.readouterr().err.splitlines()
