@@ -405,3 +405,23 @@ def test_full_connections_fill_typed_fields_one_level_deep(windturbine: Any, cli
     ):
         fill_connections(client, turbines, {"nope": Blade})
     fill_connections(client, [], {"blades": Blade})
+
+
+def test_a_terminal_fetches_only_its_path_and_the_builder_runs_again(
+    windturbine: Any, client_of: Any
+) -> None:
+    client, transport = client_of(windturbine)
+    select = WindTurbineSelect(client).name.prefix("WT")
+    select.metmast.position.equals(1.0)  # a branch off the path to the blades
+    blades = select.blades
+
+    first = blades.list_blade(limit=None)
+    sent_first = dict(transport.counts)
+    again = blades.list_blade(limit=None)
+    turbines = select.list_wind_turbine(limit=3)
+
+    assert ids(first) == ids(again)
+    assert len(first) == 30
+    # The turbines, then their blades by id: no edges, no metmasts.
+    assert sent_first == {"list": 1, "byids": 1}
+    assert len(turbines) == 3

@@ -26,6 +26,7 @@ the path filled in; ``iterate`` hands out the nodes of the current step page by 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -43,6 +44,7 @@ from pygen_runtime.schema import NodeId, ViewId
 if TYPE_CHECKING:
     from pygen_runtime.client import CDFClient
     from pygen_runtime.query._plan import PlanChoice, QueryPlan
+    from pygen_runtime.query._results import QueryResults
 
 __all__ = [
     "BooleanFilter",
@@ -158,16 +160,33 @@ class Select(Generic[ReadT]):
             step = step.parent
         return steps[::-1]
 
-    def _here(self, limit: int | None) -> Iterator[list[ResultItem]]:
-        """The items of this step, page by page of the start, each once, up to ``limit``."""
-        path = self._path()
-        root = self._build.root
-        root.limit = limit if len(path) == 1 else None
-        self._step.limit = limit
+    def _copy(self, steps: Sequence[Step], limit: int | None) -> tuple[list[Step], dict[int, Any]]:
+        """A copy of the path ``steps`` alone (branches off it are not fetched), with ``limit``
+        on its last step, and the select class of each copied step. The builder is left as it is,
+        so it can run again."""
+        copies: list[Step] = []
+        classes: dict[int, Any] = {}
+        for step in steps:
+            parent = copies[-1] if copies else None
+            copy = dataclasses.replace(step, parent=parent, children=[], limit=None)
+            if parent is not None:
+                parent.children.append(copy)
+            copies.append(copy)
+            classes[id(copy)] = self._build.classes.get(id(step))
+        copies[-1].limit = limit
+        return copies, classes
+
+    def _run(self, root: Step) -> QueryResults:
+        return root.execute(self._build.client, plan=self._build.plan, limits=self._build.limits)
+
+    def _here(self, limit: int | None) -> Iterator[tuple[list[ResultItem], _Converter, Step]]:
+        """The items of this step, page by page of the start, each once, up to ``limit``, with
+        the converter to typed objects and the (copied) step they belong to."""
+        path, classes = self._copy(self._path(), limit)
+        converter = _Converter(classes)
         seen: set[int] = set()
         taken = 0
-        results = root.execute(self._build.client, plan=self._build.plan, limits=self._build.limits)
-        for page in results.pages():
+        for page in self._run(path[0]).pages():
             layer = page
             for step in path[1:]:
                 layer = [connected for item in layer for connected in item.connections.get(step.name, [])]
@@ -180,24 +199,24 @@ class Select(Generic[ReadT]):
                 fresh = fresh[: limit - taken]
             taken += len(fresh)
             if fresh:
-                yield fresh
+                yield fresh, converter, path[-1]
             if limit is not None and taken >= limit:
                 return
 
     def _list(self, limit: int | None = 25) -> list[ReadT]:
         """The nodes of this step reached through every step before it (each once), up to
         ``limit``; generated SDKs expose it as ``list_<view>``."""
-        converter = _Converter(self._build)
-        return [typed for page in self._here(limit) for typed in converter.convert(page, self._step)]
+        return [
+            typed for page, converter, step in self._here(limit) for typed in converter.convert(page, step)
+        ]
 
     def iterate(self, chunk_size: int = 1000, limit: int | None = None) -> Iterator[list[ReadT]]:
         """The nodes of this step, ``chunk_size`` at a time, fetched as they are iterated."""
         if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
             raise InvalidArgumentError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}.")
-        converter = _Converter(self._build)
         chunk: list[ReadT] = []
-        for page in self._here(limit):
-            for typed in converter.convert(page, self._step):
+        for page, converter, step in self._here(limit):
+            for typed in converter.convert(page, step):
                 chunk.append(typed)
                 if len(chunk) == chunk_size:
                     yield chunk
@@ -208,13 +227,17 @@ class Select(Generic[ReadT]):
     def list_full(self, limit: int | None = 25) -> list[Any]:
         """The start's nodes (up to ``limit``) with their connections along the path built so far
         filled in, as typed objects."""
-        root = self._build.root
+        classes: dict[int, Any] = {}
+
+        def copy(step: Step, parent: Step | None) -> Step:
+            copied = dataclasses.replace(step, parent=parent, children=[], limit=None)
+            copied.children = [copy(child, copied) for child in step.children]
+            classes[id(copied)] = self._build.classes.get(id(step))
+            return copied
+
+        root = copy(self._build.root, None)
         root.limit = limit
-        for step in root.walk():
-            if step is not root:
-                step.limit = None
-        results = root.execute(self._build.client, plan=self._build.plan, limits=self._build.limits)
-        return _Converter(self._build).convert(results.collect(), root)
+        return _Converter(classes).convert(self._run(root).collect(), root)
 
 
 class _Converter:
@@ -222,8 +245,9 @@ class _Converter:
     in one call, and each item once (shared items stay shared, so a densely connected result does
     not multiply)."""
 
-    def __init__(self, build: _Build) -> None:
-        self._build = build
+    def __init__(self, classes: Mapping[int, Any]) -> None:
+        # The select class of each step (by id), whose ``_read_class`` items become.
+        self._classes = classes
 
     def convert(self, items: Sequence[ResultItem], step: Step) -> list[Any]:
         """``items`` of ``step`` as typed objects, with the connections below ``step`` set."""
@@ -243,7 +267,7 @@ class _Converter:
         typed: dict[int, dict[int, Any]] = {}
         steps = {id(at): at for at in step.walk()}
         for step_id, by_key in pending.items():
-            select = self._build.classes.get(step_id)
+            select = self._classes.get(step_id)
             read_class = select._read_class if select is not None else None
             typed[step_id] = dict(zip(by_key, to_typed(read_class, list(by_key.values())), strict=True))
         for step_id, by_key in pending.items():
