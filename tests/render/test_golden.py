@@ -89,16 +89,46 @@ def test_the_golden_sdks_pass_ruff_check_and_format_without_changes() -> None:
     assert wider.returncode == 0, wider.stdout + wider.stderr
 
 
-def test_the_golden_sdks_pass_mypy_strict(tmp_path: Path) -> None:
+# Code a user writes against the WindTurbine SDK: mypy must accept it, and must reject the lines
+# marked as errors (strict mode reports an ignore comment that is not needed).
+USAGE = """
+from wind_turbine_sdk import BladeWrite, WindTurbine, WindTurbineClient, WindTurbineList, WindTurbineWrite
+
+
+def use(client: WindTurbineClient) -> None:
+    turbines: WindTurbineList = client.wind_turbine.list(name_prefix="WT", min_capacity=1.0, limit=None)
+    first: WindTurbine | None = client.wind_turbine.retrieve("wt-1")
+    for chunk in client.wind_turbine.iterate(100, windfarm=["north", "south"]):
+        turbines.extend(chunk)
+    blade = BladeWrite(external_id="b", is_damaged=True)
+    client.upsert([WindTurbineWrite(external_id="wt-2", blades=[blade])])
+    if first is not None and first.capacity is not None:
+        print(first.capacity + 1.0, first.as_write().external_id)
+    client.wind_turbine.list(min_capacity="high")  # type: ignore[arg-type]
+    client.wind_turbine.list(capacity_prefix="x")  # type: ignore[call-arg]
+"""
+
+
+def test_the_golden_sdks_and_code_using_them_pass_mypy_strict(tmp_path: Path) -> None:
     config = tmp_path / "mypy.ini"
     config.write_text("[mypy]\nstrict = True\nplugins = pydantic.mypy\n", encoding="utf-8")
+    usage = tmp_path / "usage_check.py"
+    usage.write_text(USAGE, encoding="utf-8")
     packages = [f"{case}/{package_name(case)}" for case in sorted(CASES)]
     done = _run(
-        [str(BIN / "mypy"), "--config-file", str(config), "--cache-dir", str(tmp_path / "cache"), *packages],
+        [
+            str(BIN / "mypy"),
+            "--config-file",
+            str(config),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            *packages,
+            str(usage),
+        ],
         GOLDEN_DIR,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"no issues found in {sum(1 for _ in GOLDEN_DIR.rglob('*.py'))} source files" in done.stdout
+    assert f"no issues found in {sum(1 for _ in GOLDEN_DIR.rglob('*.py')) + 1} source files" in done.stdout
 
 
 def test_rendering_is_deterministic_across_runs_and_hash_seeds() -> None:
