@@ -4,6 +4,7 @@ generated, imports, and lists against the emulator."""
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from collections.abc import Callable, Iterator
 from functools import cached_property
@@ -15,6 +16,7 @@ from model_builder import direct, edge, mapped, reverse, snapshot, view, view_re
 from pygen_runtime.schema import DataModel
 from pygen_runtime.testing import Emulator
 
+from hatch_pygen import validation
 from hatch_pygen.config import ViewSelector
 from hatch_pygen.ir import build_ir
 from hatch_pygen.render import render
@@ -201,3 +203,11 @@ def _apis(client: Any) -> list[Any]:
             value = getattr(client, name)
             found.extend([value] if hasattr(value, "list") else _apis(value))
     return found
+
+
+def test_every_warning_validation_reports_has_a_case_here() -> None:
+    # A new kind of problem in validation needs a case above, showing the SDK survives it.
+    source = "".join(
+        path.read_text(encoding="utf-8") for path in Path(validation.__file__).parent.glob("*.py")
+    )
+    assert set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source)) == set(CASES)
