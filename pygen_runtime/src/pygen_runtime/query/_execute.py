@@ -100,7 +100,9 @@ class Executor:
         self._items: dict[int, dict[Key, ResultItem]] = {id(step): {} for step in plan.root.walk()}
         self._absent: dict[int, set[Key]] = {id(step): set() for step in plan.root.walk()}
         self._by_id: dict[ViewId, dict[Key, Node]] = {}
-        # Per step: how many new nodes it had to refuse because its limit was reached.
+        # Per step: how many nodes it took, and how many new ones it had to refuse because its
+        # limit was reached.
+        self._taken: Counter[int] = Counter()
         self._refusals: Counter[int] = Counter()
 
     # -- budgets and retries ----------------------------------------------------------------------
@@ -138,7 +140,7 @@ class Executor:
         """How many more nodes ``step`` may take (None: no limit)."""
         if step.limit is None:
             return None
-        return step.limit - len(self._items[id(step)])
+        return step.limit - self._taken[id(step)]
 
     def _chunks(self, values: Sequence[T]) -> Iterator[Sequence[T]]:
         start = 0
@@ -236,7 +238,11 @@ class Executor:
             self.truncated[step.path] = True
             return None
         item = ResultItem(node=self._selected_only(step, node), view=step.view)
-        cache[key] = item
+        self._taken[id(step)] += 1
+        # The start's pages never repeat a node: its items are not kept, so iterating a long
+        # start holds one page at a time. Other steps keep theirs, to fetch each node once.
+        if step.parent is not None:
+            cache[key] = item
         new.append(item)
         return item
 
