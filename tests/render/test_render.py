@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from golden_sdks import case_dir
-from model_builder import mapped, snapshot, view
+from model_builder import SPACE, direct, mapped, snapshot, view, view_ref
+from pygen_runtime.schema import Space
 from pygen_runtime.testing import Emulator
 from shared_cdf import model_file
 from typer.testing import CliRunner
@@ -177,3 +178,44 @@ def test_several_data_models_get_one_sub_client_each(on_path: Path) -> None:
         sys.path.remove(str(case_dir("OmniMulti")))
         for name in [name for name in sys.modules if name.split(".")[0] == "omni_multi_sdk"]:
             del sys.modules[name]
+
+
+def test_a_reverse_relation_through_a_container_is_read_through_the_view_at_its_other_end(
+    on_path: Path,
+) -> None:
+    pointer = direct("Station")
+    pointer["container"]["externalId"] = "PumpContainer"
+    pointer["containerPropertyIdentifier"] = "station_ref"
+    reverse_through_container = {
+        "source": view_ref("Pump"),
+        "through": {
+            "source": {"type": "container", "space": SPACE, "externalId": "PumpContainer"},
+            "identifier": "station_ref",
+        },
+        "connectionType": "multi_reverse_direct_relation",
+    }
+    model = snapshot(
+        [
+            view("Pump", {"station": pointer}),
+            view(
+                "Station", {"name": mapped(container="StationContainer"), "pumps": reverse_through_container}
+            ),
+        ]
+    )
+    ir = build_ir(validate([model]), package="through_sdk", instance_space="plant")
+    write_sdk(render(ir, language="python"), on_path, "through_sdk")
+    sdk: Any = importlib.import_module("through_sdk")
+    emulator = Emulator(project="through")
+    emulator.load_model(model.data_model.dump())
+    config = ClientConfig(base_url=emulator.base_url, project=emulator.project, credentials=Token("t"))
+    with sdk.ModelClient(config, transport=emulator.transport()) as client:
+        client.cdf.spaces.apply(Space(space="plant"))
+        client.upsert(
+            [
+                sdk.StationWrite(external_id="s1", name="S1"),
+                sdk.PumpWrite(external_id="p1", station=("plant", "s1")),
+                sdk.PumpWrite(external_id="p2", station=("plant", "s1")),
+            ]
+        )
+        station = client.station.retrieve("s1", retrieve_connections="identifier")
+    assert sorted(node.external_id for node in station.pumps) == ["p1", "p2"]

@@ -66,11 +66,27 @@ class ViewIndex:
     def __init__(self, ir: IR) -> None:
         self.by_key = {view_key(view): view for view in ir.views}
 
-    def property(self, ref: ViewRef, identifier: str) -> PropertyIR | None:
-        view = self.by_key.get(view_key(ref))
-        if view is None:
+    def through(self, reverse: PropertyIR) -> tuple[ViewRef | ViewIR, PropertyIR] | None:
+        """The view and direct relation a reverse relation goes through. A reverse relation
+        through a container property is read through the view at its other end, by the view
+        property mapped to that container property; None when no generated view has it."""
+        through = reverse.through
+        if through is None:
             return None
-        return next((prop for prop in view.properties if prop.identifier == identifier), None)
+        if through.view is not None:
+            view = self.by_key.get(view_key(through.view))
+            matches = (
+                prop for prop in (view.properties if view else ()) if prop.identifier == through.identifier
+            )
+            found = next(matches, None)
+            return (through.view, found) if found is not None else None
+        other = self.by_key.get(view_key(reverse.target)) if reverse.target is not None else None
+        if other is None:
+            return None
+        for prop in other.properties:
+            if prop.container == through.container and prop.container_property == through.identifier:
+                return other, prop
+        return None
 
 
 def _property_doc(prop: PropertyIR) -> str:
@@ -109,15 +125,18 @@ def _connection_marker(prop: PropertyIR, views: ViewIndex) -> Call | None:
         if prop.target is not None:
             arguments.append(view_id_call(prop.target, "other_end=ViewId"))
         return Call("Edges", tuple(arguments))
-    if prop.kind == "reverse_relation" and prop.through is not None and prop.through.view is not None:
-        through = views.property(prop.through.view, prop.through.identifier)
+    if prop.kind == "reverse_relation" and prop.through is not None:
+        found = views.through(prop)
+        if found is None:
+            return None
+        through_view, through = found
         arguments = [
-            view_id_call(prop.through.view, "through_view=ViewId"),
-            f"through_property={string_literal(prop.through.identifier)}",
+            view_id_call(through_view, "through_view=ViewId"),
+            f"through_property={string_literal(through.identifier)}",
         ]
         if not prop.list:
             arguments.append("multiple=False")
-        if through is not None and through.list:
+        if through.list:
             arguments.append("list_relation=True")
         return Call("ReverseDirectRelation", tuple(arguments))
     return None
