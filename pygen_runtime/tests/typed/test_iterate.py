@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 import pytest
-from pygen_runtime.testing import Emulator, Fault
+from pygen_runtime.testing import Emulator, Fault, FaultPlan
 from pygen_runtime.typed import MAX_IN_FILTER_VALUES
 from reference_sdk import BladeWrite, WindTurbineClient, WindTurbineWrite
-from typed_testbed import INSTANCE_SPACE, RecordingTransport, make_config
+from typed_testbed import INSTANCE_SPACE, WIND_TURBINE_MODEL, RecordingTransport, make_config
 
 from pygen_runtime import InvalidArgumentError
 
@@ -94,7 +94,10 @@ def test_iterate_stops_requests_when_the_caller_stops(
     assert len(recording.sent(LIST)) <= 2
 
 
-def test_iterate_survives_rate_limits_and_server_errors(emulator: Emulator) -> None:
+def test_iterate_survives_rate_limits_and_server_errors() -> None:
+    # A seeded plan: the same requests meet the same faults on every run.
+    emulator = Emulator(project="faulty", faults=FaultPlan(seed=7))
+    emulator.load_model(WIND_TURBINE_MODEL)
     expected = seed_turbines(emulator, 10_000)
     throttled = emulator.faults.add(Fault.rate_limited(0, endpoint=LIST, probability=0.3, times=6))
     failing = emulator.faults.add(Fault.server_error(503, endpoint=LIST, probability=0.3, times=6))
