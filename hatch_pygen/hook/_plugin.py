@@ -146,8 +146,13 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
             raise
         self._staged[version] = folder
         build_data["force_include"].update(staged.force_include)
+        # With --hooks-only no wheel is built and the staged package is what there is to look at;
+        # hatch passes that as a flag the hook cannot see, so the place is also a debug message.
+        where = f"pygen: the generated package is in {folder} (`hatch clean` removes it)"
         if env_var_enabled(BuildEnvVars.HOOKS_ONLY):
-            self.app.display_info(f"pygen: the generated package is in {folder} (`hatch clean` removes it)")
+            self.app.display_info(where)
+        else:
+            self.app.display_debug(where)
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         """After a wheel is built its staged files are in it: remove them."""

@@ -21,6 +21,7 @@ import pytest
 from packaging.requirements import Requirement
 from pygen_runtime.testing import Emulator
 
+from hatch_pygen.hook._wheel import staging_root
 from hatch_pygen.render import runtime_requirement
 
 BIN = Path(sys.executable).parent
@@ -186,10 +187,19 @@ def test_python_m_build_makes_an_sdist_whose_wheel_builds_with_cdf_gone(
     assert_no_secret([cdf["CDF_CLIENT_SECRET"]], logs=[lock_log, log], artifacts=[sdist, wheel])
 
 
-def test_hatch_build_and_uv_build_give_the_same_wheel_as_pip(
+def test_hatch_build_and_uv_build_give_the_same_wheel_as_pip_and_hatch_clean_cleans(
     sdk_project: Callable[..., Path], credentials_environ: dict[str, str], tmp_path: Path
 ) -> None:
     root = sdk_project(language=None)
+    hooks_only = run(
+        [BIN / "hatch", "-v", "build", "--hooks-only", "-t", "wheel"], env=credentials_environ, cwd=root
+    )
+    assert "pygen: the generated package is in " in hooks_only
+    assert [folder.name[: len("wheel-standard")] for folder in staging_root(root).iterdir()] == [
+        "wheel-standard"
+    ]
+    run([BIN / "hatch", "clean"], env=credentials_environ, cwd=root)
+    assert not staging_root(root).exists()
     hatch_log = run([BIN / "hatch", "build", tmp_path / "hatch"], env=credentials_environ, cwd=root)
     uv_log = run(
         [BIN / "uv", "build", "--python", sys.executable, "--out-dir", tmp_path / "uv", root],
