@@ -24,7 +24,7 @@ from hatch_pygen.errors import PygenError
 from hatch_pygen.hook._provenance import PROVENANCE_FILE, provenance, provenance_text
 from hatch_pygen.hook._runtime_link import check_runtime_link
 from hatch_pygen.pipeline import build, load_models
-from hatch_pygen.sdk import IR_JSON, find_renderer, package_path
+from hatch_pygen.sdk import GENERATED_MARKER, IR_JSON, find_renderer, package_path
 
 __all__ = [
     "Reporter",
@@ -108,8 +108,6 @@ def find_collisions(package: str, shipped: Iterable[str]) -> list[str]:
 def _collision_error(package: str, clashes: Sequence[str], root: Path) -> PygenError:
     folder = package_path(package)
     listed = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
-    from hatch_pygen.sdk import GENERATED_MARKER
-
     if (root / folder / GENERATED_MARKER).is_file():
         hint = f"{folder}/ was written by `pygen generate`; delete it, the build generates the package itself"
     else:
@@ -134,7 +132,7 @@ def _write_staging(folder: Path, files: Mapping[str, str]) -> dict[str, str]:
     except OSError as error:
         raise PygenError(
             f"cannot write the generated SDK to {folder} ({error.strerror}); "
-            "the project folder must be writable during the build"
+            "set TMPDIR to a writable folder with room for it"
         ) from None
     return force_include
 
