@@ -176,3 +176,10 @@ def test_delete(client: Any) -> None:
     deleted = client.delete(["wt-3", (INSTANCE_SPACE, "wt-2")])
     assert sorted(node.external_id for node in deleted) == ["wt-2", "wt-3"]
     assert [item.external_id for item in client.wind_turbine.list()] == ["wt-1"]
+
+
+def test_connection_fields_hold_node_ids(sdk: Any) -> None:
+    assert sdk.Blade.model_fields["sensor_positions"].annotation == list[NodeId] | None
+    assert sdk.Nacelle.model_fields["wind_turbine"].annotation == NodeId | None
+    assert sdk.WindTurbine.model_fields["metmast"].annotation == list[NodeId] | None
+    assert "sensor_positions" not in sdk.BladeWrite.model_fields

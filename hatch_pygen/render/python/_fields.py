@@ -155,7 +155,10 @@ def field_model(prop: PropertyIR, name: str, views: ViewIndex, *, write: bool) -
         marker is None or (write and prop.kind == "reverse_relation")
     ):
         return None
-    item = (_WRITE_NODE if write else "NodeId") if prop.kind == "edge" else scalar_type(prop, write=write)
+    if prop.kind in ("edge", "reverse_relation"):
+        item = _WRITE_NODE if write else "NodeId"
+    else:
+        item = scalar_type(prop, write=write)
     annotation = f"list[{item}]" if prop.list else item
     required = write and prop.required and marker is None
     if not required:

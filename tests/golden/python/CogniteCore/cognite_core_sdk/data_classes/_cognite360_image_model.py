@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pygen_runtime.schema import ViewId
+from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWriteList, ReverseDirectRelation
 
 from ._cognite3_d_model import Cognite3DModel, Cognite3DModelWrite
@@ -34,7 +34,7 @@ class Cognite360ImageModel(Cognite3DModel):
     )
 
     collections: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

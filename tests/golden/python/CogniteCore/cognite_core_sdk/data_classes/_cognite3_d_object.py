@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -50,7 +50,7 @@ class Cognite3DObject(CogniteDescribable):
     )
 
     asset: Annotated[
-        Any | None,
+        NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -62,7 +62,7 @@ class Cognite3DObject(CogniteDescribable):
         ),
     ] = None
     cad_nodes: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -90,7 +90,7 @@ class Cognite3DObject(CogniteDescribable):
         ),
     ] = None
     point_cloud_volumes: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -64,7 +64,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
     )
 
     activities: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -77,7 +77,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
     ] = None
     asset_class: NodeId | None = Field(None, serialization_alias="assetClass")
     children: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -88,7 +88,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
         ),
     ] = None
     equipment: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -99,7 +99,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
         ),
     ] = None
     files: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -118,7 +118,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
     )
     root: NodeId | None = None
     time_series: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -54,7 +54,7 @@ class CogniteEquipment(CogniteDescribable, CogniteSourceable):
     )
 
     activities: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -71,7 +71,7 @@ class CogniteEquipment(CogniteDescribable, CogniteSourceable):
     manufacturer: str | None = None
     serial_number: str | None = Field(None, serialization_alias="serialNumber")
     time_series: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

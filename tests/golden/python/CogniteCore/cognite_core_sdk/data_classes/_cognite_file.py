@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -53,7 +53,7 @@ class CogniteFile(CogniteDescribable, CogniteSourceable):
     category: NodeId | None = None
     directory: str | None = None
     equipment: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -44,7 +44,7 @@ class ConnectionItemE(NodeRead):
     )
     direct_no_source: NodeId | None = Field(None, serialization_alias="directNoSource")
     direct_reverse_multi: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_models",
@@ -56,7 +56,7 @@ class ConnectionItemE(NodeRead):
         ),
     ] = None
     direct_reverse_single: Annotated[
-        Any | None,
+        NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_models",

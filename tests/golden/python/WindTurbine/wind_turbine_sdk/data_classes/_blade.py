@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
-from pygen_runtime.schema import ViewId
+from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
     NodeRead,
     NodeReadList,
@@ -33,7 +33,7 @@ class Blade(NodeRead):
     is_damaged: bool | None = None
     name: str | None = None
     sensor_positions: Annotated[
-        list[Any] | None,
+        list[NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",

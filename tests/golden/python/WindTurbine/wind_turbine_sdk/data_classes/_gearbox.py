@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -30,7 +30,7 @@ class Gearbox(NodeRead):
     displacement_y: NodeId | None = None
     displacement_z: NodeId | None = None
     nacelle: Annotated[
-        Any | None,
+        NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",

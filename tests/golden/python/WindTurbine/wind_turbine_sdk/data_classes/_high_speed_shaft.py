@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -34,7 +34,7 @@ class HighSpeedShaft(NodeRead):
     bending_moment_y: NodeId | None = None
     bending_monent_x: NodeId | None = None
     nacelle: Annotated[
-        Any | None,
+        NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -35,7 +35,7 @@ class Nacelle(NodeRead):
     main_shaft: NodeId | None = None
     power_inverter: NodeId | None = None
     wind_turbine: Annotated[
-        Any | None,
+        NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",

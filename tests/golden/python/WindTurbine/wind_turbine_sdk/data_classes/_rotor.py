@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -29,7 +29,7 @@ class Rotor(NodeRead):
     rotor_speed_controller: NodeId | None = None
     rpm_low_speed_shaft: NodeId | None = None
     wind_turbine: Annotated[
-        Any | None,
+        NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",
