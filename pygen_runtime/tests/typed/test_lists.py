@@ -115,3 +115,22 @@ def test_the_generic_list_classes_convert_through_their_items() -> None:
     assert isinstance(nodes.as_write(), NodeWriteList)
     assert [write.external_id for write in nodes.as_write()] == ["wt-1", "wt-2"]
     assert isinstance(EdgeReadList([edge]).as_write(), EdgeWriteList)
+
+
+def test_one_item_is_a_series_and_a_list_shows_as_a_table_in_notebooks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items = turbines()
+
+    series = items[0].to_pandas()
+    html = items._repr_html_()
+
+    assert series["name"] == "WT 1"
+    assert series["external_id"] == "wt-1"
+    assert html is not None
+    assert "<table" in html
+    assert "WT 2" in html
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    assert items._repr_html_() is None
+    with pytest.raises(PandasMissingError):
+        items[0].to_pandas()

@@ -136,6 +136,13 @@ class _TypedInstance(BaseModel):
                 f"{cls.__name__} has no view: a typed class needs `_view_id: ClassVar[ViewId] = ViewId(...)`."
             ) from None
 
+    def to_pandas(self) -> Any:
+        """This instance as a ``pandas.Series`` indexed by field name (needs
+        ``pip install 'pygen-runtime[pandas]'``)."""
+        from pygen_runtime.typed._lists import _import_pandas, _row
+
+        return _import_pandas().Series(_row(self))
+
     def property_values(self) -> dict[str, Any]:
         """The stored property values by wire identifier, as JSON values (connections left out;
         properties the SDK does not know included)."""

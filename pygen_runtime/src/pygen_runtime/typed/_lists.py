@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from pydantic import BaseModel
+
 from pygen_runtime.schema import EdgeId, NodeId
 from pygen_runtime.typed._instances import (
     EdgeRead,
@@ -46,7 +48,7 @@ def _import_pandas() -> Any:
     return pandas
 
 
-def _row(item: InstanceRead | InstanceWrite) -> dict[str, Any]:
+def _row(item: BaseModel) -> dict[str, Any]:
     # Python field names as columns: unique within a class, unlike wire identifiers, which may
     # repeat an instance field's name (a ``type`` property beside the node's ``type``).
     row = {name: getattr(item, name) for name in type(item).model_fields}
@@ -82,6 +84,15 @@ class _TypedList(list[ItemT], Generic[ItemT]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list.__repr__(self)})"
+
+    def _repr_html_(self) -> str | None:
+        """A table in notebooks, when pandas is installed."""
+        try:
+            frame = self.to_pandas()
+        except PandasMissingError:
+            return None
+        html: str = frame._repr_html_()
+        return html
 
 
 class NodeReadList(_TypedList[NodeReadT], Generic[NodeReadT]):
