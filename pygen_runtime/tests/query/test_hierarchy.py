@@ -4,6 +4,7 @@ expectations computed from the loaded data in plain Python."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -196,7 +197,7 @@ def test_results_are_fetched_as_they_are_iterated(hierarchy: Any, client_of: Any
     level_two.reverse("children", through=ASSET, property="parent")
     children = reference_children(hierarchy)
 
-    results = level_two.execute(client, limits=QueryLimits(page_size=100))
+    results = level_two.execute(client, limits=QueryLimits(page_size=100), prefetch=False)
     pages = results.pages()
     first = next(pages)
     sent_for_first_page = transport.total()
@@ -211,6 +212,27 @@ def test_results_are_fetched_as_they_are_iterated(hierarchy: Any, client_of: Any
             item.node.external_id
         ]
     assert transport.total() > sent_for_first_page
+
+
+def test_the_next_page_is_fetched_while_the_caller_holds_this_one(hierarchy: Any, client_of: Any) -> None:
+    client, transport = client_of(hierarchy)
+    level_two = Query.nodes(ASSET, filter=prefix(ASSET, "name", "Asset 2-"), limit=None)
+    level_two.reverse("children", through=ASSET, property="parent")
+
+    pages = level_two.execute(client, limits=QueryLimits(page_size=100)).pages()
+    first = next(pages)
+    # Without asking for it, the second page (100 parents, 1,000 children) arrives: 12 more
+    # requests. Waiting is bounded; on a busy machine it may take a while.
+    deadline = time.monotonic() + 30
+    while transport.total() < 2 * (1 + 10 + 1) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sent_before_the_second_page = transport.total()
+    second = next(pages)
+    pages.close()  # stop early: the page in flight is finished and dropped
+
+    assert len(first) == len(second) == 100
+    assert sent_before_the_second_page >= 2 * (1 + 10 + 1)
+    assert transport.total() <= 3 * (1 + 10 + 1)
 
 
 def test_results_are_iterated_once(hierarchy: Any, client_of: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,18 +63,35 @@ class ResultList(list[ResultItem]):
         return not any(self.truncated.values())
 
 
+def _prefetched(pages: Iterator[list[ResultItem]]) -> Iterator[list[ResultItem]]:
+    """``pages``, each next one computed in a worker thread while the caller holds the current
+    one. One worker, so the page generator only ever runs in one thread at a time."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pygen-query")
+    in_flight: Future[list[ResultItem] | None] = pool.submit(next, pages, None)
+    try:
+        while (page := in_flight.result()) is not None:
+            in_flight = pool.submit(next, pages, None)
+            yield page
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 class QueryResults:
     """The results of a query, fetched page by page of the start as they are iterated.
 
-    Every step of a page is complete before the page is handed out. ``truncated`` says, per step
-    path, whether that step's ``limit`` left results out (known for the pages fetched so far);
-    ``requests`` counts the requests sent, by endpoint. A result can be iterated once.
+    Every step of a page is complete before the page is handed out. With ``prefetch`` (the
+    default), the next page and everything below it are fetched in a background thread while the
+    caller works on the current one; at most one page is in flight, and it is finished and
+    dropped if the caller stops early. ``truncated`` says, per step path, whether that step's
+    ``limit`` left results out (known for the pages fetched so far); ``requests`` counts the
+    requests sent, by endpoint. A result can be iterated once.
     """
 
-    def __init__(self, client: CDFClient, plan: QueryPlan) -> None:
+    def __init__(self, client: CDFClient, plan: QueryPlan, *, prefetch: bool = True) -> None:
         from pygen_runtime.query._execute import Executor
 
         self.plan = plan
+        self.prefetch = prefetch
         self._executor = Executor(client.instances, plan)
         self._started = False
 
@@ -92,7 +110,8 @@ class QueryResults:
         if self._started:
             raise InvalidArgumentError("these query results were iterated already; execute the query again.")
         self._started = True
-        return self._executor.pages()
+        pages = self._executor.pages()
+        return _prefetched(pages) if self.prefetch else pages
 
     def __iter__(self) -> Iterator[ResultItem]:
         for page in self.pages():

@@ -176,8 +176,10 @@ class Select(Generic[ReadT]):
         copies[-1].limit = limit
         return copies, classes
 
-    def _run(self, root: Step) -> QueryResults:
-        return root.execute(self._build.client, plan=self._build.plan, limits=self._build.limits)
+    def _run(self, root: Step, *, prefetch: bool = True) -> QueryResults:
+        return root.execute(
+            self._build.client, plan=self._build.plan, limits=self._build.limits, prefetch=prefetch
+        )
 
     def _here(self, limit: int | None) -> Iterator[tuple[list[ResultItem], _Converter, Step]]:
         """The items of this step, page by page of the start, each once, up to ``limit``, with
@@ -186,7 +188,8 @@ class Select(Generic[ReadT]):
         converter = _Converter(classes)
         seen: set[int] = set()
         taken = 0
-        for page in self._run(path[0]).pages():
+        # A limit may be met on any page: fetch no page ahead of the one it needs.
+        for page in self._run(path[0], prefetch=limit is None).pages():
             layer = page
             for step in path[1:]:
                 layer = [connected for item in layer for connected in item.connections.get(step.name, [])]

@@ -233,12 +233,18 @@ class Step:
         return make_plan(self.root, plan, limits or QueryLimits())
 
     def execute(
-        self, client: CDFClient, *, plan: PlanChoice = "auto", limits: QueryLimits | None = None
+        self,
+        client: CDFClient,
+        *,
+        plan: PlanChoice = "auto",
+        limits: QueryLimits | None = None,
+        prefetch: bool = True,
     ) -> QueryResults:
-        """Run the whole query this step belongs to; the results are fetched as they are iterated."""
+        """Run the whole query this step belongs to; the results are fetched as they are iterated
+        (with ``prefetch``, the next page while the caller works on the current one)."""
         from pygen_runtime.query._results import QueryResults
 
-        return QueryResults(client, self.explain(plan=plan, limits=limits))
+        return QueryResults(client, self.explain(plan=plan, limits=limits), prefetch=prefetch)
 
 
 class Query:
