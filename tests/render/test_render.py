@@ -219,3 +219,13 @@ def test_a_reverse_relation_through_a_container_is_read_through_the_view_at_its_
         )
         station = client.station.retrieve("s1", retrieve_connections="identifier")
     assert sorted(node.external_id for node in station.pumps) == ["p1", "p2"]
+
+
+def test_a_dotted_package_name_gives_nested_folders_that_import(on_path: Path) -> None:
+    ir = build_ir(validate([snapshot([view("Pump", {"name": mapped()})])]), package="acme.pumps_sdk")
+    files = render(ir, language="python")
+    assert "acme/pumps_sdk/__init__.py" in files
+    write_sdk(files, on_path, "acme.pumps_sdk")
+    sdk: Any = importlib.import_module("acme.pumps_sdk")
+    assert sdk.Pump.__module__ == "acme.pumps_sdk.data_classes._pump"
+    assert sdk.ModelClient.__module__ == "acme.pumps_sdk._client"
