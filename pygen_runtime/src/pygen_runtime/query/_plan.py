@@ -44,8 +44,18 @@ PlanChoice = Literal["auto", "query", "layered"]
 _INSTANCES = "/models/instances"
 
 
-def _dumps(body: Any) -> str:
-    return json.dumps(body, indent=2, sort_keys=False)
+def _dumps(body: Any, indent: str = "") -> str:
+    """JSON as a person reads it: a value that fits on a short line stays on one line, larger
+    objects and lists open up, two spaces a level."""
+    flat = json.dumps(body, ensure_ascii=False)
+    if len(flat) <= 88 or not isinstance(body, (dict, list)) or not body:
+        return flat
+    inner = indent + "  "
+    if isinstance(body, dict):
+        lines = [f"{inner}{json.dumps(key)}: {_dumps(value, inner)}" for key, value in body.items()]
+        return "{\n" + ",\n".join(lines) + f"\n{indent}}}"
+    lines = [f"{inner}{_dumps(value, inner)}" for value in body]
+    return "[\n" + ",\n".join(lines) + f"\n{indent}]"
 
 
 @dataclass(frozen=True)
