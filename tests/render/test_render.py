@@ -229,3 +229,14 @@ def test_a_dotted_package_name_gives_nested_folders_that_import(on_path: Path) -
     sdk: Any = importlib.import_module("acme.pumps_sdk")
     assert sdk.Pump.__module__ == "acme.pumps_sdk.data_classes._pump"
     assert sdk.ModelClient.__module__ == "acme.pumps_sdk._client"
+
+
+def test_a_client_name_the_runtime_uses_is_stepped_around(on_path: Path) -> None:
+    ir = build_ir(
+        validate([snapshot([view("Pump", {"name": mapped()})])]),
+        package="clash_sdk",
+        client_name="TypedClient",
+    )
+    write_sdk(render(ir, language="python"), on_path, "clash_sdk")
+    sdk: Any = importlib.import_module("clash_sdk")
+    assert sdk.TypedClient_.__mro__[1].__name__ == "TypedClient"

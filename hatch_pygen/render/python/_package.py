@@ -26,7 +26,7 @@ from hatch_pygen.render.python._fields import INDENT
 from hatch_pygen.render.python._imports import import_block
 from hatch_pygen.render.python._layout import Call, statement
 from hatch_pygen.render.python._literals import docstring, string_literal
-from hatch_pygen.render.python._model import ViewModel, build_views, models_with_views
+from hatch_pygen.render.python._model import CLASS_RESERVED, ViewModel, build_views, models_with_views
 from hatch_pygen.render.python._names import claim, pascal_case, python_class_name
 from hatch_pygen.render.python._source import (
     API_PACKAGE,
@@ -50,12 +50,16 @@ def _header(ir: IR) -> str:
 
 
 def _client_name(ir: IR) -> str:
-    if ir.client_name:
-        return ir.client_name
+    """The configured client name, else one from the data model (``WindTurbineClient``) or,
+    with several, from the package; never a name the generated modules import."""
     models = models_with_views(ir)
-    if len(models) == 1:
-        return f"{python_class_name(models[0].external_id)}Client"
-    return f"{pascal_case((ir.package or 'sdk').rsplit('.', 1)[-1])}Client"
+    if ir.client_name:
+        name = ir.client_name
+    elif len(models) == 1:
+        name = f"{python_class_name(models[0].external_id)}Client"
+    else:
+        name = f"{pascal_case((ir.package or 'sdk').rsplit('.', 1)[-1])}Client"
+    return f"{name}_" if name in CLASS_RESERVED else name
 
 
 def package_files(ir: IR) -> list[SourceFile]:
