@@ -297,6 +297,32 @@ def test_each_step_is_sorted_as_asked(hierarchy: Any, client_of: Any, plan: str)
         }
 
 
+def test_pages_larger_than_the_list_endpoint_takes_are_query_pages_only(
+    hierarchy: Any, client_of: Any
+) -> None:
+    client, transport = client_of(hierarchy)
+    level_two = Query.nodes(ASSET, filter=prefix(ASSET, "name", "Asset 2-"), limit=None)
+    level_two.reverse("children", through=ASSET, property="parent")
+    few_roots = Query.nodes(ASSET, filter=NO_PARENT, limit=10)
+    few_roots.reverse("children", through=ASSET, property="parent").reverse(
+        "children", through=ASSET, property="parent"
+    )
+
+    listed = level_two.execute(client, limits=QueryLimits(page_size=5000)).collect()
+    list_limits = {body["limit"] for body in transport.bodies_of("list")}
+    queried = few_roots.execute(client, plan="query", limits=QueryLimits(page_size=5000)).collect()
+
+    assert len(listed) == 900
+    assert sum(len(item.connections["children"]) for item in listed) == 9000
+    assert list_limits == {1000}
+    # One query: the 900 grandchildren fit the larger result set.
+    assert (
+        sum(len(child.connections["children"]) for root in queried for child in root.connections["children"])
+        == 900
+    )
+    assert transport.counts["query"] == 1
+
+
 def test_long_id_lists_are_split_into_chunks(hierarchy: Any, client_of: Any) -> None:
     client, transport = client_of(hierarchy)
     level_one = Query.nodes(ASSET, filter=prefix(ASSET, "name", "Asset 1-"), limit=None)

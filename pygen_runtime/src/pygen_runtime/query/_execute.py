@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pygen_runtime._api._instances import LIST_PAGE_SIZE
 from pygen_runtime.errors import CDFAPIError, CDFError, CDFTimeoutError
 from pygen_runtime.query._limits import QueryTooLargeError
 from pygen_runtime.query._order import order
@@ -155,7 +156,9 @@ class Executor:
     ) -> Page[Node | Edge]:
         def send() -> Page[Node | Edge]:
             # One more than there is room for: an extra item shows that the limit cut results.
-            size = self._page_size if cap is None else max(1, min(self._page_size, cap + 1))
+            # The list endpoint pages at most 1,000 (query result sets go up to 10,000).
+            page_size = min(self._page_size, LIST_PAGE_SIZE)
+            size = page_size if cap is None else max(1, min(page_size, cap + 1))
             pages = self._api.iterate(
                 chunk_size=size,
                 limit=size,
