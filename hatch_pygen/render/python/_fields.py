@@ -161,7 +161,7 @@ def field_model(prop: PropertyIR, name: str, views: ViewIndex, *, write: bool) -
         item = scalar_type(prop, write=write)
     annotation = f"list[{item}]" if prop.list else item
     required = write and prop.required and marker is None
-    if not required:
+    if not required and annotation != "Any":  # Any already admits None
         annotation = f"{annotation} | None"
     if marker is not None:
         expression: Expression = Call(f"{name}: Annotated", (annotation, marker), "[]")

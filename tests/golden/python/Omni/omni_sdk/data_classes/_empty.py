@@ -32,7 +32,7 @@ class Empty(NodeRead):
     float64: float | None = None
     int32: int | None = None
     int64: int | None = None
-    json_: Any | None = Field(None, serialization_alias="json")
+    json_: Any = Field(None, serialization_alias="json")
     text: str | None = None
     timestamp: datetime | None = None
 
@@ -60,7 +60,7 @@ class EmptyWrite(NodeWrite):
     float64: float | None = None
     int32: int | None = None
     int64: int | None = None
-    json_: Any | None = Field(None, serialization_alias="json")
+    json_: Any = Field(None, serialization_alias="json")
     text: str | None = None
     timestamp: datetime | None = None
 

@@ -37,7 +37,7 @@ class PrimitiveNullable(NodeRead):
     float64: float | None = None
     int32: int | None = None
     int64: int | None = None
-    json_: Any | None = Field(None, serialization_alias="json")
+    json_: Any = Field(None, serialization_alias="json")
     text: str | None = None
     timestamp: datetime | None = None
 
@@ -65,7 +65,7 @@ class PrimitiveNullableWrite(NodeWrite):
     float64: float | None = None
     int32: int | None = None
     int64: int | None = None
-    json_: Any | None = Field(None, serialization_alias="json")
+    json_: Any = Field(None, serialization_alias="json")
     text: str | None = None
     timestamp: datetime | None = None
 

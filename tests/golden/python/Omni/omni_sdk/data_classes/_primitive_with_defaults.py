@@ -32,7 +32,7 @@ class PrimitiveWithDefaults(NodeRead):
     )
     default_boolean: bool | None = Field(None, serialization_alias="defaultBoolean")
     default_float32: float | None = Field(None, serialization_alias="defaultFloat32")
-    default_object: Any | None = Field(None, serialization_alias="defaultObject")
+    default_object: Any = Field(None, serialization_alias="defaultObject")
     default_string: str | None = Field(None, serialization_alias="defaultString")
 
     def as_write(self) -> PrimitiveWithDefaultsWrite:
@@ -55,7 +55,7 @@ class PrimitiveWithDefaultsWrite(NodeWrite):
     )
     default_boolean: bool | None = Field(None, serialization_alias="defaultBoolean")
     default_float32: float | None = Field(None, serialization_alias="defaultFloat32")
-    default_object: Any | None = Field(None, serialization_alias="defaultObject")
+    default_object: Any = Field(None, serialization_alias="defaultObject")
     default_string: str | None = Field(None, serialization_alias="defaultString")
 
 
