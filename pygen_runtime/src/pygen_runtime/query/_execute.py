@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from pygen_runtime._api._instances import LIST_PAGE_SIZE
 from pygen_runtime.errors import CDFAPIError, CDFError, CDFTimeoutError
@@ -26,12 +26,32 @@ from pygen_runtime.schema import Edge, Node, NodeId, QueryResult, ViewId
 
 if TYPE_CHECKING:
     from pygen_runtime._api._calls import Page
-    from pygen_runtime._api._instances import InstancesAPI
 
-__all__ = ["Executor"]
+__all__ = ["Executor", "InstancesReader"]
 
 Key = tuple[str, str]
 T = TypeVar("T")
+
+
+class InstancesReader(Protocol):
+    """The three reads a query sends: what ``client.instances`` offers (``InstancesAPI``), or its
+    asyncio twin behind a bridge (``_async``)."""
+
+    def iterate(
+        self,
+        *,
+        chunk_size: int,
+        instance_type: Literal["node", "edge"],
+        sources: list[ViewId] | None,
+        filter: Mapping[str, Any] | None,
+        sort: list[Mapping[str, Any]] | None,
+        limit: int | None,
+        cursor: str | None,
+    ) -> Iterator[Page[Node | Edge]]: ...
+
+    def retrieve(self, ids: list[NodeId], *, sources: list[ViewId] | None) -> list[Node | Edge]: ...
+
+    def query(self, query: Mapping[str, Any], *, cursors: Mapping[str, str | None] | None) -> QueryResult: ...
 
 
 def _key_of(value: Any) -> Key | None:
@@ -89,7 +109,7 @@ def reached_by_edges(
 class Executor:
     """Sends the requests of one plan; single use."""
 
-    def __init__(self, instances: InstancesAPI, plan: QueryPlan) -> None:
+    def __init__(self, instances: InstancesReader, plan: QueryPlan) -> None:
         self._api = instances
         self.plan = plan
         self.limits = plan.limits

@@ -18,12 +18,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pygen_runtime._api._instances import DEFAULT_LIST_LIMIT
 from pygen_runtime.errors import InvalidArgumentError
 from pygen_runtime.schema import NodeId, ViewId
 
 if TYPE_CHECKING:
-    from pygen_runtime.client import CDFClient
+    from pygen_runtime.client import AsyncCDFClient, CDFClient
+    from pygen_runtime.query._async import AsyncQueryResults
     from pygen_runtime.query._limits import QueryLimits
     from pygen_runtime.query._plan import PlanChoice, QueryPlan
     from pygen_runtime.query._results import QueryResults
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["Direction", "Query", "Step", "StepKind"]
 
 StepKind = Literal["start", "direct", "reverse", "edges"]
+# How many start nodes a query takes unless told otherwise: as many as ``instances.list``.
+DEFAULT_START_LIMIT = 25
 Direction = Literal["outwards", "inwards"]
 Sort = Sequence[Mapping[str, Any]]
 
@@ -246,6 +248,14 @@ class Step:
 
         return QueryResults(client, self.explain(plan=plan, limits=limits), prefetch=prefetch)
 
+    def execute_async(
+        self, client: AsyncCDFClient, *, plan: PlanChoice = "auto", limits: QueryLimits | None = None
+    ) -> AsyncQueryResults:
+        """The same with ``AsyncCDFClient``: ``async for item in step.execute_async(client)``."""
+        from pygen_runtime.query._async import AsyncQueryResults
+
+        return AsyncQueryResults(client, self.explain(plan=plan, limits=limits))
+
 
 class Query:
     """Where a query starts.
@@ -262,7 +272,7 @@ class Query:
         *,
         filter: Mapping[str, Any] | None = None,
         properties: Sequence[str] | None = None,
-        limit: int | None = DEFAULT_LIST_LIMIT,
+        limit: int | None = DEFAULT_START_LIMIT,
         sort: Sort = (),
         name: str | None = None,
     ) -> Step:
