@@ -183,3 +183,21 @@ def test_connection_fields_hold_node_ids(sdk: Any) -> None:
     assert sdk.Nacelle.model_fields["wind_turbine"].annotation == NodeId | None
     assert sdk.WindTurbine.model_fields["metmast"].annotation == list[NodeId] | None
     assert "sensor_positions" not in sdk.BladeWrite.model_fields
+
+
+def test_from_toml_and_from_env_keep_the_generated_default_instance_space(
+    sdk: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = tmp_path / "cdf.toml"
+    settings.write_text(
+        '[cognite]\nbase_url = "https://emulator.invalid"\nproject = "wind"\ntoken = "$WIND_TOKEN"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WIND_TOKEN", "t")
+    with sdk.WindTurbineClient.from_toml(settings) as client:
+        assert (client.instance_space, client.cdf.config.project) == (INSTANCE_SPACE, "wind")
+    environ = {"CDF_URL": "https://emulator.invalid", "CDF_PROJECT": "wind", "CDF_TOKEN": "t"}
+    with sdk.WindTurbineClient.from_env(environ=environ) as client:
+        assert client.instance_space == INSTANCE_SPACE
+    with sdk.WindTurbineClient.from_env(environ={**environ, "CDF_INSTANCE_SPACE": "other"}) as client:
+        assert client.instance_space == "other"
