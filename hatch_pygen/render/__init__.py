@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from hatch_pygen.errors import PygenError
-from hatch_pygen.ir import IR
+from hatch_pygen.ir import IR, IR_VERSION
 from hatch_pygen.render._runtime import RUNTIME_DISTRIBUTION, runtime_requirement
 
 __all__ = ["LANGUAGES", "RUNTIME_DISTRIBUTION", "render", "runtime_requirement"]
@@ -34,6 +34,11 @@ LANGUAGES: tuple[str, ...] = tuple(sorted(_RENDERERS))
 
 def render(ir: IR, *, language: str = "python") -> dict[str, str]:
     """The files of the SDK for ``ir`` in ``language``, by path relative to the output folder."""
+    if ir.ir_version != IR_VERSION:
+        raise PygenError(
+            f"this hatch-pygen renders IR version {IR_VERSION}, not {ir.ir_version}; "
+            "use the hatch-pygen that wrote the IR, or build the IR again with this one"
+        )
     renderer = _RENDERERS.get(language)
     if renderer is None:
         known = ", ".join(LANGUAGES)

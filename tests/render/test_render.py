@@ -56,6 +56,8 @@ def test_render_names_the_languages_it_knows() -> None:
         render(IR(package="x"), language="cobol")
     with pytest.raises(PygenError, match="no package name"):
         render(IR(), language="python")
+    with pytest.raises(PygenError, match="renders IR version 1, not 2"):
+        render(IR(package="x", ir_version="2"), language="python")
 
 
 def test_statements_split_only_when_they_do_not_fit() -> None:
