@@ -123,10 +123,16 @@ def _package_init(ir: IR, header: str, root: str, client_name: str, views: list[
         f"{model.display_name or model.external_id} ({model.space}:{model.external_id}/{model.version})"
         for model in ir.data_models
     )
-    text = (
-        f"A typed SDK for {title or 'CDF'}.\n\n"
-        f"Start with ``{client_name}.from_env()`` (or ``{client_name}(config)``, or\n"
-        f"``{client_name}.from_toml(path)``); names are imported when first used."
+    descriptions = [
+        model.description for model in ir.data_models if model.description and model.description.strip()
+    ]
+    text = "\n\n".join(
+        [
+            f"A typed SDK for {title or 'CDF'}.",
+            *descriptions,
+            f"Start with ``{client_name}.from_env()`` (or ``{client_name}(config)``, or\n"
+            f"``{client_name}.from_toml(path)``); names are imported when first used.",
+        ]
     )
     return SourceFile(
         f"{root}/__init__.py",
