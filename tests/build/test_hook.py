@@ -19,6 +19,7 @@ import pytest
 from packaging.requirements import Requirement
 from pygen_runtime.testing import Emulator
 
+import hatch_pygen
 from hatch_pygen.hook._wheel import new_staging_folder, staging_root
 from hatch_pygen.lock import read_lock
 from hatch_pygen.render import runtime_requirement
@@ -88,7 +89,7 @@ def test_the_provenance_names_generator_models_digests_and_project(
     assert lock is not None
     assert document == {
         "provenance-version": 1,
-        "generator": {"name": "hatch-pygen", "version": "0.1.0"},
+        "generator": {"name": "hatch-pygen", "version": hatch_pygen.__version__},
         "language": "ir-json",
         "package": "wind_sdk",
         "runtime-requirement": None,
