@@ -80,7 +80,13 @@ def pip_source_options(args: argparse.Namespace, wheelhouse: Path) -> list[str]:
 def new_environment(path: Path) -> Path:
     """A fresh virtual environment with pip; its Python."""
     shutil.rmtree(path, ignore_errors=True)
-    venv.create(path, with_pip=True)
+    try:
+        venv.create(path, with_pip=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise DemoError(
+            f"cannot create a virtual environment in {path} ({error}); this Python needs its venv and "
+            "ensurepip modules (on Debian and Ubuntu: the python3-venv package)"
+        ) from None
     return bin_dir(path) / ("python.exe" if os.name == "nt" else "python")
 
 
