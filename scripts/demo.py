@@ -53,15 +53,20 @@ def run(
     command: Sequence[str | Path], *, what: str, env: dict[str, str] | None = None, quiet: bool = False
 ) -> str:
     """Run one step; its output is shown (or kept for the error, when ``quiet``)."""
-    done = subprocess.run(
-        [str(part) for part in command],
-        env=env,
-        stdout=subprocess.PIPE if quiet else None,
-        stderr=subprocess.STDOUT if quiet else None,
-        text=True,
-        timeout=STEP_TIMEOUT_SECONDS,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [str(part) for part in command],
+            env=env,
+            stdout=subprocess.PIPE if quiet else None,
+            stderr=subprocess.STDOUT if quiet else None,
+            text=True,
+            timeout=STEP_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise DemoError(f"{what} did not finish within {STEP_TIMEOUT_SECONDS} seconds") from None
+    except OSError as error:
+        raise DemoError(f"{what} could not start ({error})") from None
     if done.returncode != 0:
         detail = f"\n{done.stdout}" if quiet and done.stdout else ""
         raise DemoError(f"{what} failed (exit code {done.returncode}){detail}")
