@@ -151,9 +151,12 @@ def serving_emulator(python: Path, work: Path) -> Iterator[dict[str, str]]:
     model.write_text(json.dumps(snapshot["dataModel"]), encoding="utf-8")
     command = [python, "-m", "pygen_runtime.testing", "serve", "--port", "0", "--project", CDF_PROJECT]
     command += ["--load", model, "--instances", SAMPLE_DATA]
-    process = subprocess.Popen(
-        [str(part) for part in command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    try:
+        process = subprocess.Popen(
+            [str(part) for part in command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+    except OSError as error:
+        raise DemoError(f"the emulator could not start ({error})") from None
     pid_file = work / "emulator.pid"
     pid_file.write_text(str(process.pid), encoding="utf-8")
     try:
