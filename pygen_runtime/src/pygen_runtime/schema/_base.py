@@ -22,6 +22,9 @@ class SchemaModel(BaseModel):
         populate_by_name=True,
         extra="allow",
         protected_namespaces=(),
+        # Validators are built on first use, not at import: a generated SDK imports these classes
+        # but most programs touch few of them, and building all of them dominated import time.
+        defer_build=True,
     )
 
 

@@ -24,6 +24,7 @@ class _Identifier(BaseModel):
         extra="ignore",
         frozen=True,
         coerce_numbers_to_str=True,
+        defer_build=True,
     )
     # The value of the ``type`` key CDF expects when this identifier is used as a reference.
     reference_type: ClassVar[str | None] = None

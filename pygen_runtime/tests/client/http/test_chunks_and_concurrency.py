@@ -65,8 +65,9 @@ def test_2500_items_are_applied_in_three_requests_and_returned_in_order(cdf: Any
 
 
 def test_applies_never_exceed_the_concurrency_limit(cdf: Any, run: Any) -> None:
-    # Long enough that all four requests of a wave overlap even on a busy machine.
-    cdf.on("POST", INSTANCES, applied, delay=0.3)
+    # Long enough that all four requests of a wave overlap even on a busy machine (at 0.3 s a
+    # loaded 2-core machine once built the fourth body only after the first answer came back).
+    cdf.on("POST", INSTANCES, applied, delay=1.0)
 
     run(lambda client: client.instances.apply(nodes(6000)))
 
@@ -75,7 +76,7 @@ def test_applies_never_exceed_the_concurrency_limit(cdf: Any, run: Any) -> None:
 
 
 def test_deletes_never_exceed_their_own_lower_limit(cdf: Any, run: Any) -> None:
-    cdf.on("POST", f"{INSTANCES}/delete", deleted, delay=0.2)
+    cdf.on("POST", f"{INSTANCES}/delete", deleted, delay=0.6)
     ids = [NodeId(space="plant", external_id=f"pump-{n}") for n in range(4000)]
     ids += [EdgeId(space="plant", external_id=f"link-{n}") for n in range(1000)]
 
