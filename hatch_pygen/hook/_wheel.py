@@ -187,8 +187,5 @@ def stage_sdk(
         )
     files[provenance_path] = provenance_text(document)
     force_include = _write_staging(folder, files)
-    reporter.info(
-        f"pygen: generated {config.package} ({language}, {len(generation.ir.views)} view(s), "
-        f"{len(files)} file(s))"
-    )
+    reporter.info(f"pygen: generated {config.package} ({language}, {len(generation.ir.views)} view(s))")
     return StagedSdk(package=config.package, folder=folder, force_include=force_include, locked=locked)
