@@ -92,7 +92,8 @@ def test_the_golden_sdks_pass_ruff_check_and_format_without_changes() -> None:
 # Code a user writes against the WindTurbine SDK: mypy must accept it, and must reject the lines
 # marked as errors (strict mode reports an ignore comment that is not needed).
 USAGE = """
-from wind_turbine_sdk import BladeWrite, WindTurbine, WindTurbineClient, WindTurbineList, WindTurbineWrite
+from wind_turbine_sdk import Blade, BladeWrite, WindTurbine, WindTurbineClient, WindTurbineList
+from wind_turbine_sdk import WindTurbineWrite
 
 
 def use(client: WindTurbineClient) -> None:
@@ -104,6 +105,10 @@ def use(client: WindTurbineClient) -> None:
     client.upsert([WindTurbineWrite(external_id="wt-2", blades=[blade])])
     if first is not None and first.capacity is not None:
         print(first.capacity + 1.0, first.as_write().external_id)
+    blades = client.wind_turbine.select().name.prefix("WT").blades
+    damaged: list[Blade] = blades.is_damaged.equals(True).list_blade()
+    print(len(damaged))
+    client.wind_turbine.select().name.prefix(3)  # type: ignore[arg-type]
     client.wind_turbine.list(min_capacity="high")  # type: ignore[arg-type]
     client.wind_turbine.list(capacity_prefix="x")  # type: ignore[call-arg]
 """

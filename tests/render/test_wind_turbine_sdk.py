@@ -201,3 +201,21 @@ def test_from_toml_and_from_env_keep_the_generated_default_instance_space(
         assert client.instance_space == INSTANCE_SPACE
     with sdk.WindTurbineClient.from_env(environ={**environ, "CDF_INSTANCE_SPACE": "other"}) as client:
         assert client.instance_space == "other"
+
+
+@pytest.mark.usefixtures("farm")
+def test_select_filters_follows_relations_and_lists(sdk: Any, client: Any) -> None:
+    damaged = (
+        client.wind_turbine.select().name.prefix("WT").blades.is_damaged.equals(True).list_blade(limit=10)
+    )
+    assert [(type(blade), blade.external_id) for blade in damaged] == [(sdk.Blade, "wt-2-blade")]
+    masts = client.wind_turbine.select().capacity.range(gte=0.5, lte=1.5).metmast.list_metmast()
+    assert [mast.external_id for mast in masts] == ["mast"]
+    back = client.metmast.select().wind_turbines.windfarm.equals("north").list_wind_turbine()
+    assert [turbine.external_id for turbine in back] == ["wt-1"]
+    by_blade = client.wind_turbine.select().blades_ids.contains_any(
+        [NodeId(space=INSTANCE_SPACE, external_id="wt-2-blade")]
+    )
+    assert [turbine.external_id for turbine in by_blade.list_wind_turbine()] == ["wt-2"]
+    [full] = client.wind_turbine.select().name.equals("WT 1").blades.list_full()
+    assert [blade.external_id for blade in full.blades] == ["wt-1-blade"]

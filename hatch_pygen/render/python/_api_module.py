@@ -12,6 +12,7 @@ from hatch_pygen.render.python._imports import import_block
 from hatch_pygen.render.python._layout import Call, Expression, statement
 from hatch_pygen.render.python._literals import docstring
 from hatch_pygen.render.python._model import ViewModel
+from hatch_pygen.render.python._select_module import SELECT_MODULE
 from hatch_pygen.render.python._source import (
     API_PACKAGE,
     DATA_PACKAGE,
@@ -34,6 +35,7 @@ def api_module(header: str, root: str, module: str, members: list[ViewModel]) ->
         "pygen_runtime.typed.filters": {"Filter"},
     }
     functions: list[str] = []
+    type_checking: dict[str, list[str]] = {}
     apis: list[dict[str, Any]] = []
     names: list[str] = []
     for model in members:
@@ -89,6 +91,12 @@ def api_module(header: str, root: str, module: str, members: list[ViewModel]) ->
             class_lines.append("")
             class_lines.append("\n".join(lines))
             imports.setdefault("typing", set()).add("TYPE_CHECKING")
+            type_checking.setdefault("pygen_runtime.typed", []).append("TypedClient")
+        if model.select is not None:
+            class_lines.append("")
+            class_lines.append(_select_method(model.read, model.select))
+            imports.setdefault("typing", set()).add("TYPE_CHECKING")
+            type_checking.setdefault(f"..{SELECT_MODULE}", []).append(model.select)
         apis.append(
             _api_class(
                 model.api,
@@ -111,9 +119,6 @@ def api_module(header: str, root: str, module: str, members: list[ViewModel]) ->
         imports.setdefault(IMPORTABLE[name], set()).add(name)
     if "Literal" not in used:
         imports["typing"].discard("Literal")
-    type_checking = (
-        {"pygen_runtime.typed": ["TypedClient"]} if "TYPE_CHECKING" in imports.get("typing", set()) else {}
-    )
     labels = ", ".join(sorted({model.label for model in members}))
     return SourceFile(
         f"{root}/{API_PACKAGE}/{module}.py",
@@ -127,6 +132,24 @@ def api_module(header: str, root: str, module: str, members: list[ViewModel]) ->
             "functions": functions,
             "apis": apis,
         },
+    )
+
+
+def _select_method(read: str, select: str) -> str:
+    """``select()``: the query builder starting at this view's nodes, imported on first use."""
+    return "\n".join(
+        [
+            statement(f"def select(self) -> {select}:", indent=INDENT),
+            METHOD_INDENT
+            + docstring(
+                f"A query builder starting at {read} nodes: filter, follow relations, list.\n\n"
+                f'``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.',
+                METHOD_INDENT,
+            ),
+            import_block({f"..{SELECT_MODULE}": [select]}, indent=METHOD_INDENT),
+            "",
+            statement(f"return {select}(self._client.cdf)", indent=METHOD_INDENT),
+        ]
     )
 
 

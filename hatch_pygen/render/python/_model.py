@@ -127,6 +127,7 @@ class ViewModel:
     read_list: str
     write_list: str | None
     api: str
+    select: str | None = None  # the query builder class (node views only)
     read_class: ClassModel | None = None
     write_class: ClassModel | None = None
     filters: FilterModel | None = None
@@ -176,7 +177,7 @@ RESERVED_CLIENT_ATTRIBUTES = RESERVED_ATTRIBUTES | frozenset(
 
 # Members of the runtime's NodeAPI/EdgeAPI, which an edge API attribute must not hide.
 RESERVED_API_ATTRIBUTES = RESERVED_ATTRIBUTES | frozenset(
-    {"retrieve", "list", "iterate", "search", "aggregate", "histogram"}
+    {"retrieve", "list", "iterate", "search", "aggregate", "histogram", "select"}
 )
 
 
@@ -214,6 +215,7 @@ def build_views(ir: IR, taken_class_names: set[str]) -> list[ViewModel]:
                     read_list=claim(f"{read}List", taken),
                     write_list=claim(f"{read}WriteList", taken) if view.writable else None,
                     api=claim(f"{read}API", taken),
+                    select=claim(f"{read}Select", taken) if kind == "node" else None,
                 )
             )
     by_key = {(view_key(model.view), model.kind): model for model in models}

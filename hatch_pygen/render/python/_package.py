@@ -22,12 +22,13 @@ from hatch_pygen.render._runtime import runtime_requirement
 from hatch_pygen.render.python._api_module import api_module
 from hatch_pygen.render.python._client_module import client_module
 from hatch_pygen.render.python._data_module import data_module
-from hatch_pygen.render.python._fields import INDENT
+from hatch_pygen.render.python._fields import INDENT, ViewIndex
 from hatch_pygen.render.python._imports import import_block
 from hatch_pygen.render.python._layout import Call, statement
 from hatch_pygen.render.python._literals import docstring, string_literal
 from hatch_pygen.render.python._model import CLASS_RESERVED, ViewModel, build_views, models_with_views
 from hatch_pygen.render.python._names import claim, pascal_case, python_class_name
+from hatch_pygen.render.python._select_module import select_module
 from hatch_pygen.render.python._source import (
     API_PACKAGE,
     CLIENT_MODULE,
@@ -95,6 +96,8 @@ def package_files(ir: IR) -> list[SourceFile]:
     for module, members in modules.items():
         files.append(data_module(header, root, module, members, views))
         files.append(api_module(header, root, module, members))
+    if any(model.select for model in views):
+        files.append(select_module(header, root, views, ViewIndex(ir)))
     return files
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -20,6 +20,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite360_image import Cognite360Image, Cognite360ImageList
+
+if TYPE_CHECKING:
+    from .._select import Cognite360ImageSelect
 
 __all__ = ["Cognite360ImageAPI"]
 
@@ -104,6 +107,15 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
 
     _read_class = Cognite360Image
     _list_class = Cognite360ImageList
+
+    def select(self) -> Cognite360ImageSelect:
+        """A query builder starting at Cognite360Image nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Cognite360ImageSelect
+
+        return Cognite360ImageSelect(self._client.cdf)
 
     def list(
         self,

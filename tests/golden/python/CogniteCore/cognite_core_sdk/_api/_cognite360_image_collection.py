@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._cognite360_image_collection import (
     Cognite360ImageCollection,
     Cognite360ImageCollectionList,
 )
+
+if TYPE_CHECKING:
+    from .._select import Cognite360ImageCollectionSelect
 
 __all__ = ["Cognite360ImageCollectionAPI"]
 
@@ -71,6 +74,15 @@ class Cognite360ImageCollectionAPI(
 
     _read_class = Cognite360ImageCollection
     _list_class = Cognite360ImageCollectionList
+
+    def select(self) -> Cognite360ImageCollectionSelect:
+        """A query builder starting at Cognite360ImageCollection nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Cognite360ImageCollectionSelect
+
+        return Cognite360ImageCollectionSelect(self._client.cdf)
 
     def list(
         self,

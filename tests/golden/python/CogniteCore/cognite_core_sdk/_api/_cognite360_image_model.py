@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._cognite360_image_model import (
     Cognite360ImageModel,
     Cognite360ImageModelList,
 )
+
+if TYPE_CHECKING:
+    from .._select import Cognite360ImageModelSelect
 
 __all__ = ["Cognite360ImageModelAPI"]
 
@@ -65,6 +68,15 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
 
     _read_class = Cognite360ImageModel
     _list_class = Cognite360ImageModelList
+
+    def select(self) -> Cognite360ImageModelSelect:
+        """A query builder starting at Cognite360ImageModel nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Cognite360ImageModelSelect
+
+        return Cognite360ImageModelSelect(self._client.cdf)
 
     def list(
         self,

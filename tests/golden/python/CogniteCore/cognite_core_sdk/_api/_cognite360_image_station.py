@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -21,6 +21,9 @@ from ..data_classes._cognite360_image_station import (
     Cognite360ImageStation,
     Cognite360ImageStationList,
 )
+
+if TYPE_CHECKING:
+    from .._select import Cognite360ImageStationSelect
 
 __all__ = ["Cognite360ImageStationAPI"]
 
@@ -64,6 +67,15 @@ class Cognite360ImageStationAPI(
 
     _read_class = Cognite360ImageStation
     _list_class = Cognite360ImageStationList
+
+    def select(self) -> Cognite360ImageStationSelect:
+        """A query builder starting at Cognite360ImageStation nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Cognite360ImageStationSelect
+
+        return Cognite360ImageStationSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite3_d_model import Cognite3DModel, Cognite3DModelList
+
+if TYPE_CHECKING:
+    from .._select import Cognite3DModelSelect
 
 __all__ = ["Cognite3DModelAPI"]
 
@@ -62,6 +65,15 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
 
     _read_class = Cognite3DModel
     _list_class = Cognite3DModelList
+
+    def select(self) -> Cognite3DModelSelect:
+        """A query builder starting at Cognite3DModel nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Cognite3DModelSelect
+
+        return Cognite3DModelSelect(self._client.cdf)
 
     def list(
         self,

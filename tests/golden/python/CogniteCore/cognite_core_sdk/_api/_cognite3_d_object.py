@@ -29,6 +29,8 @@ from ..data_classes._cognite360_image_annotation import (
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
 
+    from .._select import Cognite3DObjectSelect
+
 __all__ = ["Cognite3DObjectAPI", "Cognite3DObjectImages360API"]
 
 
@@ -674,6 +676,15 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.images360_edge = Cognite3DObjectImages360API(client)
+
+    def select(self) -> Cognite3DObjectSelect:
+        """A query builder starting at Cognite3DObject nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Cognite3DObjectSelect
+
+        return Cognite3DObjectSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite3_d_revision import Cognite3DRevision, Cognite3DRevisionList
+
+if TYPE_CHECKING:
+    from .._select import Cognite3DRevisionSelect
 
 __all__ = ["Cognite3DRevisionAPI"]
 
@@ -50,6 +53,15 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
 
     _read_class = Cognite3DRevision
     _list_class = Cognite3DRevisionList
+
+    def select(self) -> Cognite3DRevisionSelect:
+        """A query builder starting at Cognite3DRevision nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Cognite3DRevisionSelect
+
+        return Cognite3DRevisionSelect(self._client.cdf)
 
     def list(
         self,

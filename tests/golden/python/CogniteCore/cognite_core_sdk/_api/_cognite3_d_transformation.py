@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -25,6 +25,9 @@ from ..data_classes._cognite3_d_transformation import (
     Cognite3DTransformationEdgeList,
     Cognite3DTransformationList,
 )
+
+if TYPE_CHECKING:
+    from .._select import Cognite3DTransformationSelect
 
 __all__ = ["Cognite3DTransformationAPI", "Cognite3DTransformationEdgeAPI"]
 
@@ -152,6 +155,15 @@ class Cognite3DTransformationAPI(
 
     _read_class = Cognite3DTransformation
     _list_class = Cognite3DTransformationList
+
+    def select(self) -> Cognite3DTransformationSelect:
+        """A query builder starting at Cognite3DTransformation nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Cognite3DTransformationSelect
+
+        return Cognite3DTransformationSelect(self._client.cdf)
 
     def list(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -20,6 +20,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_activity import CogniteActivity, CogniteActivityList
+
+if TYPE_CHECKING:
+    from .._select import CogniteActivitySelect
 
 __all__ = ["CogniteActivityAPI"]
 
@@ -157,6 +160,15 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
 
     _read_class = CogniteActivity
     _list_class = CogniteActivityList
+
+    def select(self) -> CogniteActivitySelect:
+        """A query builder starting at CogniteActivity nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteActivitySelect
+
+        return CogniteActivitySelect(self._client.cdf)
 
     def list(
         self,

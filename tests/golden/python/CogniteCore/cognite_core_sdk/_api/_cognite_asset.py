@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -20,6 +20,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_asset import CogniteAsset, CogniteAssetList
+
+if TYPE_CHECKING:
+    from .._select import CogniteAssetSelect
 
 __all__ = ["CogniteAssetAPI"]
 
@@ -125,6 +128,15 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
 
     _read_class = CogniteAsset
     _list_class = CogniteAssetList
+
+    def select(self) -> CogniteAssetSelect:
+        """A query builder starting at CogniteAsset nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteAssetSelect
+
+        return CogniteAssetSelect(self._client.cdf)
 
     def list(
         self,

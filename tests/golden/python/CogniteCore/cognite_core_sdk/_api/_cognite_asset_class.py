@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_asset_class import CogniteAssetClass, CogniteAssetClassList
+
+if TYPE_CHECKING:
+    from .._select import CogniteAssetClassSelect
 
 __all__ = ["CogniteAssetClassAPI"]
 
@@ -65,6 +68,15 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
 
     _read_class = CogniteAssetClass
     _list_class = CogniteAssetClassList
+
+    def select(self) -> CogniteAssetClassSelect:
+        """A query builder starting at CogniteAssetClass nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteAssetClassSelect
+
+        return CogniteAssetClassSelect(self._client.cdf)
 
     def list(
         self,

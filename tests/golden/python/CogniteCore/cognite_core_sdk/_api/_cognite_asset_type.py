@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_asset_type import CogniteAssetType, CogniteAssetTypeList
+
+if TYPE_CHECKING:
+    from .._select import CogniteAssetTypeSelect
 
 __all__ = ["CogniteAssetTypeAPI"]
 
@@ -68,6 +71,15 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
 
     _read_class = CogniteAssetType
     _list_class = CogniteAssetTypeList
+
+    def select(self) -> CogniteAssetTypeSelect:
+        """A query builder starting at CogniteAssetType nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteAssetTypeSelect
+
+        return CogniteAssetTypeSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_cad_model import CogniteCADModel, CogniteCADModelList
+
+if TYPE_CHECKING:
+    from .._select import CogniteCADModelSelect
 
 __all__ = ["CogniteCADModelAPI"]
 
@@ -62,6 +65,15 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
 
     _read_class = CogniteCADModel
     _list_class = CogniteCADModelList
+
+    def select(self) -> CogniteCADModelSelect:
+        """A query builder starting at CogniteCADModel nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteCADModelSelect
+
+        return CogniteCADModelSelect(self._client.cdf)
 
     def list(
         self,

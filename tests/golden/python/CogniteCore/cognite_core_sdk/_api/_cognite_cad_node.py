@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_cad_node import CogniteCADNode, CogniteCADNodeList
+
+if TYPE_CHECKING:
+    from .._select import CogniteCADNodeSelect
 
 __all__ = ["CogniteCADNodeAPI"]
 
@@ -88,6 +91,15 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
 
     _read_class = CogniteCADNode
     _list_class = CogniteCADNodeList
+
+    def select(self) -> CogniteCADNodeSelect:
+        """A query builder starting at CogniteCADNode nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteCADNodeSelect
+
+        return CogniteCADNodeSelect(self._client.cdf)
 
     def list(
         self,

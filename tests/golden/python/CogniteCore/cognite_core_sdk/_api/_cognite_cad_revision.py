@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._cognite_cad_revision import (
     CogniteCADRevision,
     CogniteCADRevisionList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CogniteCADRevisionSelect
 
 __all__ = ["CogniteCADRevisionAPI"]
 
@@ -56,6 +59,15 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
 
     _read_class = CogniteCADRevision
     _list_class = CogniteCADRevisionList
+
+    def select(self) -> CogniteCADRevisionSelect:
+        """A query builder starting at CogniteCADRevision nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteCADRevisionSelect
+
+        return CogniteCADRevisionSelect(self._client.cdf)
 
     def list(
         self,

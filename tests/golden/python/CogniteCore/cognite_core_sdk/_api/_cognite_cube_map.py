@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_cube_map import CogniteCubeMap, CogniteCubeMapList
+
+if TYPE_CHECKING:
+    from .._select import CogniteCubeMapSelect
 
 __all__ = ["CogniteCubeMapAPI"]
 
@@ -54,6 +57,15 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
 
     _read_class = CogniteCubeMap
     _list_class = CogniteCubeMapList
+
+    def select(self) -> CogniteCubeMapSelect:
+        """A query builder starting at CogniteCubeMap nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteCubeMapSelect
+
+        return CogniteCubeMapSelect(self._client.cdf)
 
     def list(
         self,

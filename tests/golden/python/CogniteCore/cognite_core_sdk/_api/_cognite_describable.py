@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -25,6 +25,9 @@ from ..data_classes._cognite_describable import (
     CogniteDescribableEdgeList,
     CogniteDescribableList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CogniteDescribableSelect
 
 __all__ = ["CogniteDescribableAPI", "CogniteDescribableEdgeAPI"]
 
@@ -98,6 +101,15 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
 
     _read_class = CogniteDescribable
     _list_class = CogniteDescribableList
+
+    def select(self) -> CogniteDescribableSelect:
+        """A query builder starting at CogniteDescribable nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteDescribableSelect
+
+        return CogniteDescribableSelect(self._client.cdf)
 
     def list(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -20,6 +20,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_equipment import CogniteEquipment, CogniteEquipmentList
+
+if TYPE_CHECKING:
+    from .._select import CogniteEquipmentSelect
 
 __all__ = ["CogniteEquipmentAPI"]
 
@@ -124,6 +127,15 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
 
     _read_class = CogniteEquipment
     _list_class = CogniteEquipmentList
+
+    def select(self) -> CogniteEquipmentSelect:
+        """A query builder starting at CogniteEquipment nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteEquipmentSelect
+
+        return CogniteEquipmentSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -21,6 +21,9 @@ from ..data_classes._cognite_equipment_type import (
     CogniteEquipmentType,
     CogniteEquipmentTypeList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CogniteEquipmentTypeSelect
 
 __all__ = ["CogniteEquipmentTypeAPI"]
 
@@ -76,6 +79,15 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
 
     _read_class = CogniteEquipmentType
     _list_class = CogniteEquipmentTypeList
+
+    def select(self) -> CogniteEquipmentTypeSelect:
+        """A query builder starting at CogniteEquipmentType nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteEquipmentTypeSelect
+
+        return CogniteEquipmentTypeSelect(self._client.cdf)
 
     def list(
         self,

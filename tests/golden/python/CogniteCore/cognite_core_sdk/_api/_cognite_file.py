@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -20,6 +20,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_file import CogniteFile, CogniteFileList
+
+if TYPE_CHECKING:
+    from .._select import CogniteFileSelect
 
 __all__ = ["CogniteFileAPI"]
 
@@ -122,6 +125,15 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
 
     _read_class = CogniteFile
     _list_class = CogniteFileList
+
+    def select(self) -> CogniteFileSelect:
+        """A query builder starting at CogniteFile nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteFileSelect
+
+        return CogniteFileSelect(self._client.cdf)
 
     def list(
         self,

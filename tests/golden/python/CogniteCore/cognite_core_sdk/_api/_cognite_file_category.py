@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -21,6 +21,9 @@ from ..data_classes._cognite_file_category import (
     CogniteFileCategory,
     CogniteFileCategoryList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CogniteFileCategorySelect
 
 __all__ = ["CogniteFileCategoryAPI"]
 
@@ -72,6 +75,15 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
 
     _read_class = CogniteFileCategory
     _list_class = CogniteFileCategoryList
+
+    def select(self) -> CogniteFileCategorySelect:
+        """A query builder starting at CogniteFileCategory nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteFileCategorySelect
+
+        return CogniteFileCategorySelect(self._client.cdf)
 
     def list(
         self,

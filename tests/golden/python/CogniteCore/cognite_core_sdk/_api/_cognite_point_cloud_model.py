@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._cognite_point_cloud_model import (
     CognitePointCloudModel,
     CognitePointCloudModelList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CognitePointCloudModelSelect
 
 __all__ = ["CognitePointCloudModelAPI"]
 
@@ -67,6 +70,15 @@ class CognitePointCloudModelAPI(
 
     _read_class = CognitePointCloudModel
     _list_class = CognitePointCloudModelList
+
+    def select(self) -> CognitePointCloudModelSelect:
+        """A query builder starting at CognitePointCloudModel nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CognitePointCloudModelSelect
+
+        return CognitePointCloudModelSelect(self._client.cdf)
 
     def list(
         self,

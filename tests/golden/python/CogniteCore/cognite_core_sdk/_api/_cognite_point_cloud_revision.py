@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._cognite_point_cloud_revision import (
     CognitePointCloudRevision,
     CognitePointCloudRevisionList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CognitePointCloudRevisionSelect
 
 __all__ = ["CognitePointCloudRevisionAPI"]
 
@@ -58,6 +61,15 @@ class CognitePointCloudRevisionAPI(
 
     _read_class = CognitePointCloudRevision
     _list_class = CognitePointCloudRevisionList
+
+    def select(self) -> CognitePointCloudRevisionSelect:
+        """A query builder starting at CognitePointCloudRevision nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CognitePointCloudRevisionSelect
+
+        return CognitePointCloudRevisionSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._cognite_point_cloud_volume import (
     CognitePointCloudVolume,
     CognitePointCloudVolumeList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CognitePointCloudVolumeSelect
 
 __all__ = ["CognitePointCloudVolumeAPI"]
 
@@ -103,6 +106,15 @@ class CognitePointCloudVolumeAPI(
 
     _read_class = CognitePointCloudVolume
     _list_class = CognitePointCloudVolumeList
+
+    def select(self) -> CognitePointCloudVolumeSelect:
+        """A query builder starting at CognitePointCloudVolume nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CognitePointCloudVolumeSelect
+
+        return CognitePointCloudVolumeSelect(self._client.cdf)
 
     def list(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._cognite_schedulable import (
     CogniteSchedulable,
     CogniteSchedulableList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CogniteSchedulableSelect
 
 __all__ = ["CogniteSchedulableAPI"]
 
@@ -67,6 +70,15 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
 
     _read_class = CogniteSchedulable
     _list_class = CogniteSchedulableList
+
+    def select(self) -> CogniteSchedulableSelect:
+        """A query builder starting at CogniteSchedulable nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteSchedulableSelect
+
+        return CogniteSchedulableSelect(self._client.cdf)
 
     def list(
         self,

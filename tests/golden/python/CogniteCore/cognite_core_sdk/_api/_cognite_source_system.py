@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -21,6 +21,9 @@ from ..data_classes._cognite_source_system import (
     CogniteSourceSystem,
     CogniteSourceSystemList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CogniteSourceSystemSelect
 
 __all__ = ["CogniteSourceSystemAPI"]
 
@@ -68,6 +71,15 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
 
     _read_class = CogniteSourceSystem
     _list_class = CogniteSourceSystemList
+
+    def select(self) -> CogniteSourceSystemSelect:
+        """A query builder starting at CogniteSourceSystem nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteSourceSystemSelect
+
+        return CogniteSourceSystemSelect(self._client.cdf)
 
     def list(
         self,

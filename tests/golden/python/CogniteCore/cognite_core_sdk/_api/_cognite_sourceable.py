@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -26,6 +26,9 @@ from ..data_classes._cognite_sourceable import (
     CogniteSourceableEdgeList,
     CogniteSourceableList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CogniteSourceableSelect
 
 __all__ = ["CogniteSourceableAPI", "CogniteSourceableEdgeAPI"]
 
@@ -135,6 +138,15 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
 
     _read_class = CogniteSourceable
     _list_class = CogniteSourceableList
+
+    def select(self) -> CogniteSourceableSelect:
+        """A query builder starting at CogniteSourceable nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteSourceableSelect
+
+        return CogniteSourceableSelect(self._client.cdf)
 
     def list(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -20,6 +20,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesList
+
+if TYPE_CHECKING:
+    from .._select import CogniteTimeSeriesSelect
 
 __all__ = ["CogniteTimeSeriesAPI"]
 
@@ -131,6 +134,15 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
 
     _read_class = CogniteTimeSeries
     _list_class = CogniteTimeSeriesList
+
+    def select(self) -> CogniteTimeSeriesSelect:
+        """A query builder starting at CogniteTimeSeries nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteTimeSeriesSelect
+
+        return CogniteTimeSeriesSelect(self._client.cdf)
 
     def list(
         self,

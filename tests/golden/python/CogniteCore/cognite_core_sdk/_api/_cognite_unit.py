@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_unit import CogniteUnit, CogniteUnitList
+
+if TYPE_CHECKING:
+    from .._select import CogniteUnitSelect
 
 __all__ = ["CogniteUnitAPI"]
 
@@ -73,6 +76,15 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
 
     _read_class = CogniteUnit
     _list_class = CogniteUnitList
+
+    def select(self) -> CogniteUnitSelect:
+        """A query builder starting at CogniteUnit nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteUnitSelect
+
+        return CogniteUnitSelect(self._client.cdf)
 
     def list(
         self,

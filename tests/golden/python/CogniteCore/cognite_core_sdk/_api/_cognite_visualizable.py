@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._cognite_visualizable import (
     CogniteVisualizable,
     CogniteVisualizableList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CogniteVisualizableSelect
 
 __all__ = ["CogniteVisualizableAPI"]
 
@@ -47,6 +50,15 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
 
     _read_class = CogniteVisualizable
     _list_class = CogniteVisualizableList
+
+    def select(self) -> CogniteVisualizableSelect:
+        """A query builder starting at CogniteVisualizable nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CogniteVisualizableSelect
+
+        return CogniteVisualizableSelect(self._client.cdf)
 
     def list(
         self,

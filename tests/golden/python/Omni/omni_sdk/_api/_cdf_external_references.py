@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -21,6 +21,9 @@ from ..data_classes._cdf_external_references import (
     CDFExternalReferences,
     CDFExternalReferencesList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CDFExternalReferencesSelect
 
 __all__ = ["CDFExternalReferencesAPI"]
 
@@ -46,6 +49,15 @@ class CDFExternalReferencesAPI(
 
     _read_class = CDFExternalReferences
     _list_class = CDFExternalReferencesList
+
+    def select(self) -> CDFExternalReferencesSelect:
+        """A query builder starting at CDFExternalReferences nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CDFExternalReferencesSelect
+
+        return CDFExternalReferencesSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -21,6 +21,9 @@ from ..data_classes._cdf_external_references_listed import (
     CDFExternalReferencesListed,
     CDFExternalReferencesListedList,
 )
+
+if TYPE_CHECKING:
+    from .._select import CDFExternalReferencesListedSelect
 
 __all__ = ["CDFExternalReferencesListedAPI"]
 
@@ -46,6 +49,15 @@ class CDFExternalReferencesListedAPI(
 
     _read_class = CDFExternalReferencesListed
     _list_class = CDFExternalReferencesListedList
+
+    def select(self) -> CDFExternalReferencesListedSelect:
+        """A query builder starting at CDFExternalReferencesListed nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import CDFExternalReferencesListedSelect
+
+        return CDFExternalReferencesListedSelect(self._client.cdf)
 
     def list(
         self,

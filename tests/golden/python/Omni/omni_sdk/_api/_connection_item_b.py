@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._connection_item_b import ConnectionItemB, ConnectionItemBList
+
+if TYPE_CHECKING:
+    from .._select import ConnectionItemBSelect
 
 __all__ = ["ConnectionItemBAPI"]
 
@@ -45,6 +48,15 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
 
     _read_class = ConnectionItemB
     _list_class = ConnectionItemBList
+
+    def select(self) -> ConnectionItemBSelect:
+        """A query builder starting at ConnectionItemB nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import ConnectionItemBSelect
+
+        return ConnectionItemBSelect(self._client.cdf)
 
     def list(
         self,

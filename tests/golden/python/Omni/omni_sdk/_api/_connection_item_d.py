@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._connection_item_d import ConnectionItemD, ConnectionItemDList
+
+if TYPE_CHECKING:
+    from .._select import ConnectionItemDSelect
 
 __all__ = ["ConnectionItemDAPI"]
 
@@ -62,6 +65,15 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
 
     _read_class = ConnectionItemD
     _list_class = ConnectionItemDList
+
+    def select(self) -> ConnectionItemDSelect:
+        """A query builder starting at ConnectionItemD nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import ConnectionItemDSelect
+
+        return ConnectionItemDSelect(self._client.cdf)
 
     def list(
         self,

@@ -26,6 +26,8 @@ from ..data_classes._connection_item_e import ConnectionItemE, ConnectionItemELi
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
 
+    from .._select import ConnectionItemESelect
+
 __all__ = ["ConnectionItemEAPI", "ConnectionItemEInwardsSinglePropertyAPI"]
 
 
@@ -367,6 +369,15 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.inwards_single_property_edge = ConnectionItemEInwardsSinglePropertyAPI(client)  # fmt: skip
+
+    def select(self) -> ConnectionItemESelect:
+        """A query builder starting at ConnectionItemE nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import ConnectionItemESelect
+
+        return ConnectionItemESelect(self._client.cdf)
 
     def list(
         self,

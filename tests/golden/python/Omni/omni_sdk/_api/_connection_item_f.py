@@ -26,6 +26,8 @@ from ..data_classes._connection_item_f import ConnectionItemF, ConnectionItemFLi
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
 
+    from .._select import ConnectionItemFSelect
+
 __all__ = [
     "ConnectionItemFAPI",
     "ConnectionItemFOutwardsMultiAPI",
@@ -651,6 +653,15 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         super().__init__(client)
         self.outwards_multi_edge = ConnectionItemFOutwardsMultiAPI(client)
         self.outwards_single_edge = ConnectionItemFOutwardsSingleAPI(client)
+
+    def select(self) -> ConnectionItemFSelect:
+        """A query builder starting at ConnectionItemF nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import ConnectionItemFSelect
+
+        return ConnectionItemFSelect(self._client.cdf)
 
     def list(
         self,

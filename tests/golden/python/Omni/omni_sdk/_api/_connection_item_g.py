@@ -26,6 +26,8 @@ from ..data_classes._connection_item_g import ConnectionItemG, ConnectionItemGLi
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
 
+    from .._select import ConnectionItemGSelect
+
 __all__ = ["ConnectionItemGAPI", "ConnectionItemGInwardsMultiPropertyAPI"]
 
 
@@ -346,6 +348,15 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.inwards_multi_property_edge = ConnectionItemGInwardsMultiPropertyAPI(client)  # fmt: skip
+
+    def select(self) -> ConnectionItemGSelect:
+        """A query builder starting at ConnectionItemG nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import ConnectionItemGSelect
+
+        return ConnectionItemGSelect(self._client.cdf)
 
     def list(
         self,

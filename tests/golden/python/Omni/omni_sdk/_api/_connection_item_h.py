@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._connection_item_h import ConnectionItemH, ConnectionItemHList
+
+if TYPE_CHECKING:
+    from .._select import ConnectionItemHSelect
 
 __all__ = ["ConnectionItemHAPI"]
 
@@ -67,6 +70,15 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
 
     _read_class = ConnectionItemH
     _list_class = ConnectionItemHList
+
+    def select(self) -> ConnectionItemHSelect:
+        """A query builder starting at ConnectionItemH nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import ConnectionItemHSelect
+
+        return ConnectionItemHSelect(self._client.cdf)
 
     def list(
         self,

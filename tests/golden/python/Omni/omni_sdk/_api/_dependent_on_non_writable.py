@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -21,6 +21,9 @@ from ..data_classes._dependent_on_non_writable import (
     DependentOnNonWritable,
     DependentOnNonWritableList,
 )
+
+if TYPE_CHECKING:
+    from .._select import DependentOnNonWritableSelect
 
 __all__ = ["DependentOnNonWritableAPI"]
 
@@ -50,6 +53,15 @@ class DependentOnNonWritableAPI(
 
     _read_class = DependentOnNonWritable
     _list_class = DependentOnNonWritableList
+
+    def select(self) -> DependentOnNonWritableSelect:
+        """A query builder starting at DependentOnNonWritable nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import DependentOnNonWritableSelect
+
+        return DependentOnNonWritableSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._implementation1 import Implementation1, Implementation1List
+
+if TYPE_CHECKING:
+    from .._select import Implementation1Select
 
 __all__ = ["Implementation1API"]
 
@@ -57,6 +60,15 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
 
     _read_class = Implementation1
     _list_class = Implementation1List
+
+    def select(self) -> Implementation1Select:
+        """A query builder starting at Implementation1 nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Implementation1Select
+
+        return Implementation1Select(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._implementation1_non_writeable import (
     Implementation1NonWriteable,
     Implementation1NonWriteableList,
 )
+
+if TYPE_CHECKING:
+    from .._select import Implementation1NonWriteableSelect
 
 __all__ = ["Implementation1NonWriteableAPI"]
 
@@ -66,6 +69,15 @@ class Implementation1NonWriteableAPI(
 
     _read_class = Implementation1NonWriteable
     _list_class = Implementation1NonWriteableList
+
+    def select(self) -> Implementation1NonWriteableSelect:
+        """A query builder starting at Implementation1NonWriteable nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Implementation1NonWriteableSelect
+
+        return Implementation1NonWriteableSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._implementation2 import Implementation2, Implementation2List
+
+if TYPE_CHECKING:
+    from .._select import Implementation2Select
 
 __all__ = ["Implementation2API"]
 
@@ -49,6 +52,15 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
 
     _read_class = Implementation2
     _list_class = Implementation2List
+
+    def select(self) -> Implementation2Select:
+        """A query builder starting at Implementation2 nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Implementation2Select
+
+        return Implementation2Select(self._client.cdf)
 
     def list(
         self,

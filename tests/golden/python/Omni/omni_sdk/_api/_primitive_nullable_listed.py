@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._primitive_nullable_listed import (
     PrimitiveNullableListed,
     PrimitiveNullableListedList,
 )
+
+if TYPE_CHECKING:
+    from .._select import PrimitiveNullableListedSelect
 
 __all__ = ["PrimitiveNullableListedAPI"]
 
@@ -79,6 +82,15 @@ class PrimitiveNullableListedAPI(
 
     _read_class = PrimitiveNullableListed
     _list_class = PrimitiveNullableListedList
+
+    def select(self) -> PrimitiveNullableListedSelect:
+        """A query builder starting at PrimitiveNullableListed nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import PrimitiveNullableListedSelect
+
+        return PrimitiveNullableListedSelect(self._client.cdf)
 
     def list(
         self,

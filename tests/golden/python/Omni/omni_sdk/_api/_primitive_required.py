@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._primitive_required import PrimitiveRequired, PrimitiveRequiredList
+
+if TYPE_CHECKING:
+    from .._select import PrimitiveRequiredSelect
 
 __all__ = ["PrimitiveRequiredAPI"]
 
@@ -66,6 +69,15 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
 
     _read_class = PrimitiveRequired
     _list_class = PrimitiveRequiredList
+
+    def select(self) -> PrimitiveRequiredSelect:
+        """A query builder starting at PrimitiveRequired nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import PrimitiveRequiredSelect
+
+        return PrimitiveRequiredSelect(self._client.cdf)
 
     def list(
         self,

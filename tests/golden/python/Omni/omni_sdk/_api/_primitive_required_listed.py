@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -22,6 +22,9 @@ from ..data_classes._primitive_required_listed import (
     PrimitiveRequiredListed,
     PrimitiveRequiredListedList,
 )
+
+if TYPE_CHECKING:
+    from .._select import PrimitiveRequiredListedSelect
 
 __all__ = ["PrimitiveRequiredListedAPI"]
 
@@ -79,6 +82,15 @@ class PrimitiveRequiredListedAPI(
 
     _read_class = PrimitiveRequiredListed
     _list_class = PrimitiveRequiredListedList
+
+    def select(self) -> PrimitiveRequiredListedSelect:
+        """A query builder starting at PrimitiveRequiredListed nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import PrimitiveRequiredListedSelect
+
+        return PrimitiveRequiredListedSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -21,6 +21,9 @@ from ..data_classes._primitive_with_defaults import (
     PrimitiveWithDefaults,
     PrimitiveWithDefaultsList,
 )
+
+if TYPE_CHECKING:
+    from .._select import PrimitiveWithDefaultsSelect
 
 __all__ = ["PrimitiveWithDefaultsAPI"]
 
@@ -68,6 +71,15 @@ class PrimitiveWithDefaultsAPI(
 
     _read_class = PrimitiveWithDefaults
     _list_class = PrimitiveWithDefaultsList
+
+    def select(self) -> PrimitiveWithDefaultsSelect:
+        """A query builder starting at PrimitiveWithDefaults nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import PrimitiveWithDefaultsSelect
+
+        return PrimitiveWithDefaultsSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._implementation1_1 import Implementation1_1, Implementation1_1List
+
+if TYPE_CHECKING:
+    from .._select import Implementation1_1Select
 
 __all__ = ["Implementation1_1API"]
 
@@ -53,6 +56,15 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
 
     _read_class = Implementation1_1
     _list_class = Implementation1_1List
+
+    def select(self) -> Implementation1_1Select:
+        """A query builder starting at Implementation1_1 nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Implementation1_1Select
+
+        return Implementation1_1Select(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._implementation1_2 import Implementation1_2, Implementation1_2List
+
+if TYPE_CHECKING:
+    from .._select import Implementation1_2Select
 
 __all__ = ["Implementation1_2API"]
 
@@ -53,6 +56,15 @@ class Implementation1_2API(NodeAPI[Implementation1_2, Implementation1_2List]):
 
     _read_class = Implementation1_2
     _list_class = Implementation1_2List
+
+    def select(self) -> Implementation1_2Select:
+        """A query builder starting at Implementation1_2 nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import Implementation1_2Select
+
+        return Implementation1_2Select(self._client.cdf)
 
     def list(
         self,

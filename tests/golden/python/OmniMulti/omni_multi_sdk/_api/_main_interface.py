@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._main_interface import MainInterface, MainInterfaceList
+
+if TYPE_CHECKING:
+    from .._select import MainInterfaceSelect
 
 __all__ = ["MainInterfaceAPI"]
 
@@ -45,6 +48,15 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
 
     _read_class = MainInterface
     _list_class = MainInterfaceList
+
+    def select(self) -> MainInterfaceSelect:
+        """A query builder starting at MainInterface nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import MainInterfaceSelect
+
+        return MainInterfaceSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._sub_interface import SubInterface, SubInterfaceList
+
+if TYPE_CHECKING:
+    from .._select import SubInterfaceSelect
 
 __all__ = ["SubInterfaceAPI"]
 
@@ -49,6 +52,15 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
 
     _read_class = SubInterface
     _list_class = SubInterfaceList
+
+    def select(self) -> SubInterfaceSelect:
+        """A query builder starting at SubInterface nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import SubInterfaceSelect
+
+        return SubInterfaceSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._connection_item_a import ConnectionItemA, ConnectionItemAList
+
+if TYPE_CHECKING:
+    from .._select import ConnectionItemASelect
 
 __all__ = ["ConnectionItemAAPI"]
 
@@ -54,6 +57,15 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
 
     _read_class = ConnectionItemA
     _list_class = ConnectionItemAList
+
+    def select(self) -> ConnectionItemASelect:
+        """A query builder starting at ConnectionItemA nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import ConnectionItemASelect
+
+        return ConnectionItemASelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -25,6 +25,9 @@ from ..data_classes._connection_item_c import (
     ConnectionItemCEdgeList,
     ConnectionItemCList,
 )
+
+if TYPE_CHECKING:
+    from .._select import ConnectionItemCSelect
 
 __all__ = ["ConnectionItemCAPI", "ConnectionItemCEdgeAPI"]
 
@@ -66,6 +69,15 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
 
     _read_class = ConnectionItemC
     _list_class = ConnectionItemCList
+
+    def select(self) -> ConnectionItemCSelect:
+        """A query builder starting at ConnectionItemC nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import ConnectionItemCSelect
+
+        return ConnectionItemCSelect(self._client.cdf)
 
     def list(
         self,

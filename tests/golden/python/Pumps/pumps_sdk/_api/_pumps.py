@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._pumps import Pumps, PumpsList
+
+if TYPE_CHECKING:
+    from .._select import PumpsSelect
 
 __all__ = ["PumpsAPI"]
 
@@ -45,6 +48,15 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
 
     _read_class = Pumps
     _list_class = PumpsList
+
+    def select(self) -> PumpsSelect:
+        """A query builder starting at Pumps nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import PumpsSelect
+
+        return PumpsSelect(self._client.cdf)
 
     def list(
         self,

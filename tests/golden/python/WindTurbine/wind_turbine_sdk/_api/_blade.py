@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._blade import Blade, BladeList
+
+if TYPE_CHECKING:
+    from .._select import BladeSelect
 
 __all__ = ["BladeAPI"]
 
@@ -47,6 +50,15 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
 
     _read_class = Blade
     _list_class = BladeList
+
+    def select(self) -> BladeSelect:
+        """A query builder starting at Blade nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import BladeSelect
+
+        return BladeSelect(self._client.cdf)
 
     def list(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._data_sheet import DataSheet, DataSheetList
+
+if TYPE_CHECKING:
+    from .._select import DataSheetSelect
 
 __all__ = ["DataSheetAPI"]
 
@@ -63,6 +66,15 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
 
     _read_class = DataSheet
     _list_class = DataSheetList
+
+    def select(self) -> DataSheetSelect:
+        """A query builder starting at DataSheet nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import DataSheetSelect
+
+        return DataSheetSelect(self._client.cdf)
 
     def list(
         self,

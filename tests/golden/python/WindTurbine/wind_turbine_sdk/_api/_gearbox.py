@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._gearbox import Gearbox, GearboxList
+
+if TYPE_CHECKING:
+    from .._select import GearboxSelect
 
 __all__ = ["GearboxAPI"]
 
@@ -63,6 +66,15 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
 
     _read_class = Gearbox
     _list_class = GearboxList
+
+    def select(self) -> GearboxSelect:
+        """A query builder starting at Gearbox nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import GearboxSelect
+
+        return GearboxSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._generating_unit import GeneratingUnit, GeneratingUnitList
+
+if TYPE_CHECKING:
+    from .._select import GeneratingUnitSelect
 
 __all__ = ["GeneratingUnitAPI"]
 
@@ -52,6 +55,15 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
 
     _read_class = GeneratingUnit
     _list_class = GeneratingUnitList
+
+    def select(self) -> GeneratingUnitSelect:
+        """A query builder starting at GeneratingUnit nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import GeneratingUnitSelect
+
+        return GeneratingUnitSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._generator import Generator, GeneratorList
+
+if TYPE_CHECKING:
+    from .._select import GeneratorSelect
 
 __all__ = ["GeneratorAPI"]
 
@@ -56,6 +59,15 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
 
     _read_class = Generator
     _list_class = GeneratorList
+
+    def select(self) -> GeneratorSelect:
+        """A query builder starting at Generator nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import GeneratorSelect
+
+        return GeneratorSelect(self._client.cdf)
 
     def list(
         self,

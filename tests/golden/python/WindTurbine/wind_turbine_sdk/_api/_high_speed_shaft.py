@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._high_speed_shaft import HighSpeedShaft, HighSpeedShaftList
+
+if TYPE_CHECKING:
+    from .._select import HighSpeedShaftSelect
 
 __all__ = ["HighSpeedShaftAPI"]
 
@@ -58,6 +61,15 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
 
     _read_class = HighSpeedShaft
     _list_class = HighSpeedShaftList
+
+    def select(self) -> HighSpeedShaftSelect:
+        """A query builder starting at HighSpeedShaft nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import HighSpeedShaftSelect
+
+        return HighSpeedShaftSelect(self._client.cdf)
 
     def list(
         self,

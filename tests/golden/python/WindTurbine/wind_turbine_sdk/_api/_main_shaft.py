@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._main_shaft import MainShaft, MainShaftList
+
+if TYPE_CHECKING:
+    from .._select import MainShaftSelect
 
 __all__ = ["MainShaftAPI"]
 
@@ -62,6 +65,15 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
 
     _read_class = MainShaft
     _list_class = MainShaftList
+
+    def select(self) -> MainShaftSelect:
+        """A query builder starting at MainShaft nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import MainShaftSelect
+
+        return MainShaftSelect(self._client.cdf)
 
     def list(
         self,

@@ -25,6 +25,8 @@ from ..data_classes._metmast import Metmast, MetmastList
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
 
+    from .._select import MetmastSelect
+
 __all__ = ["MetmastAPI", "MetmastWindTurbinesAPI"]
 
 
@@ -291,6 +293,15 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.wind_turbines_edge = MetmastWindTurbinesAPI(client)
+
+    def select(self) -> MetmastSelect:
+        """A query builder starting at Metmast nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import MetmastSelect
+
+        return MetmastSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._nacelle import Nacelle, NacelleList
+
+if TYPE_CHECKING:
+    from .._select import NacelleSelect
 
 __all__ = ["NacelleAPI"]
 
@@ -87,6 +90,15 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
 
     _read_class = Nacelle
     _list_class = NacelleList
+
+    def select(self) -> NacelleSelect:
+        """A query builder starting at Nacelle nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import NacelleSelect
+
+        return NacelleSelect(self._client.cdf)
 
     def list(
         self,

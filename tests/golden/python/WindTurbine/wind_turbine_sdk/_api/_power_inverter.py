@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._power_inverter import PowerInverter, PowerInverterList
+
+if TYPE_CHECKING:
+    from .._select import PowerInverterSelect
 
 __all__ = ["PowerInverterAPI"]
 
@@ -63,6 +66,15 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
 
     _read_class = PowerInverter
     _list_class = PowerInverterList
+
+    def select(self) -> PowerInverterSelect:
+        """A query builder starting at PowerInverter nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import PowerInverterSelect
+
+        return PowerInverterSelect(self._client.cdf)
 
     def list(
         self,

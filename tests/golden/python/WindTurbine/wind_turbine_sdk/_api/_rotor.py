@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._rotor import Rotor, RotorList
+
+if TYPE_CHECKING:
+    from .._select import RotorSelect
 
 __all__ = ["RotorAPI"]
 
@@ -56,6 +59,15 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
 
     _read_class = Rotor
     _list_class = RotorList
+
+    def select(self) -> RotorSelect:
+        """A query builder starting at Rotor nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import RotorSelect
+
+        return RotorSelect(self._client.cdf)
 
     def list(
         self,

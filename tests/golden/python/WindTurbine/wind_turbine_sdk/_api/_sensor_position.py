@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._sensor_position import SensorPosition, SensorPositionList
+
+if TYPE_CHECKING:
+    from .._select import SensorPositionSelect
 
 __all__ = ["SensorPositionAPI"]
 
@@ -103,6 +106,15 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
 
     _read_class = SensorPosition
     _list_class = SensorPositionList
+
+    def select(self) -> SensorPositionSelect:
+        """A query builder starting at SensorPosition nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import SensorPositionSelect
+
+        return SensorPositionSelect(self._client.cdf)
 
     def list(
         self,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
+
+if TYPE_CHECKING:
+    from .._select import SensorTimeSeriesSelect
 
 __all__ = ["SensorTimeSeriesAPI"]
 
@@ -69,6 +72,15 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
 
     _read_class = SensorTimeSeries
     _list_class = SensorTimeSeriesList
+
+    def select(self) -> SensorTimeSeriesSelect:
+        """A query builder starting at SensorTimeSeries nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import SensorTimeSeriesSelect
+
+        return SensorTimeSeriesSelect(self._client.cdf)
 
     def list(
         self,

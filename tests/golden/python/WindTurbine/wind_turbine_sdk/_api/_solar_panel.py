@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import (
@@ -19,6 +19,9 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._solar_panel import SolarPanel, SolarPanelList
+
+if TYPE_CHECKING:
+    from .._select import SolarPanelSelect
 
 __all__ = ["SolarPanelAPI"]
 
@@ -57,6 +60,15 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
 
     _read_class = SolarPanel
     _list_class = SolarPanelList
+
+    def select(self) -> SolarPanelSelect:
+        """A query builder starting at SolarPanel nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import SolarPanelSelect
+
+        return SolarPanelSelect(self._client.cdf)
 
     def list(
         self,

@@ -25,6 +25,8 @@ from ..data_classes._wind_turbine import WindTurbine, WindTurbineList
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
 
+    from .._select import WindTurbineSelect
+
 __all__ = ["WindTurbineAPI", "WindTurbineMetmastAPI"]
 
 
@@ -335,6 +337,15 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.metmast_edge = WindTurbineMetmastAPI(client)
+
+    def select(self) -> WindTurbineSelect:
+        """A query builder starting at WindTurbine nodes: filter, follow relations, list.
+
+        ``client.x.select().name.prefix("A").parent.list_x()``; see ``pygen_runtime.query``.
+        """
+        from .._select import WindTurbineSelect
+
+        return WindTurbineSelect(self._client.cdf)
 
     def list(
         self,
