@@ -76,4 +76,4 @@ def test_the_examples_run_and_print_what_the_page_shows(monkeypatch: pytest.Monk
                 printed = ""
                 checked += 1
         namespace["client"].close()  # type: ignore[attr-defined]
-    assert checked == 2
+    assert checked == 3
