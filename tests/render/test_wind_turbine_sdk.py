@@ -219,3 +219,12 @@ def test_select_filters_follows_relations_and_lists(sdk: Any, client: Any) -> No
     assert [turbine.external_id for turbine in by_blade.list_wind_turbine()] == ["wt-2"]
     [full] = client.wind_turbine.select().name.equals("WT 1").blades.list_full()
     assert [blade.external_id for blade in full.blades] == ["wt-1-blade"]
+
+
+@pytest.mark.usefixtures("farm")
+def test_retrieve_connections_full_fills_relations_with_typed_nodes(sdk: Any, client: Any) -> None:
+    turbine = client.wind_turbine.retrieve("wt-1", retrieve_connections="full")
+    assert [(type(blade), blade.is_damaged) for blade in turbine.blades] == [(sdk.Blade, False)]
+    assert [(type(mast), mast.position) for mast in turbine.metmast] == [(sdk.Metmast, 1.5)]
+    [mast] = client.metmast.list(retrieve_connections="full")
+    assert [turbine.name for turbine in mast.wind_turbines] == ["WT 1"]

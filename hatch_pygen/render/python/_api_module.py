@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hatch_pygen.render.python._fields import INDENT
+from hatch_pygen.render.python._fields import INDENT, ViewIndex, attribute_names, view_key
 from hatch_pygen.render.python._filters import FilterModel
 from hatch_pygen.render.python._imports import import_block
 from hatch_pygen.render.python._layout import Call, Expression, statement
-from hatch_pygen.render.python._literals import docstring
+from hatch_pygen.render.python._literals import docstring, string_literal
 from hatch_pygen.render.python._model import ViewModel
 from hatch_pygen.render.python._select_module import SELECT_MODULE
 from hatch_pygen.render.python._source import (
@@ -26,7 +26,9 @@ from hatch_pygen.render.python._source import (
 __all__ = ["api_module"]
 
 
-def api_module(header: str, root: str, module: str, members: list[ViewModel]) -> SourceFile:
+def api_module(
+    header: str, root: str, module: str, members: list[ViewModel], views: list[ViewModel], index: ViewIndex
+) -> SourceFile:
     imports: dict[str, set[str]] = {
         "collections.abc": {"Iterator", "Sequence"},
         "typing": {"Literal"},
@@ -92,6 +94,11 @@ def api_module(header: str, root: str, module: str, members: list[ViewModel]) ->
             class_lines.append("\n".join(lines))
             imports.setdefault("typing", set()).add("TYPE_CHECKING")
             type_checking.setdefault("pygen_runtime.typed", []).append("TypedClient")
+        targets = _connection_targets(model, views, index) if model.kind == "node" else {}
+        if targets:
+            class_lines.append("")
+            class_lines.append(_connection_targets_method(targets))
+            imports["pygen_runtime.typed"].add("NodeRead")
         if model.select is not None:
             class_lines.append("")
             class_lines.append(_select_method(model.read, model.select))
@@ -132,6 +139,45 @@ def api_module(header: str, root: str, module: str, members: list[ViewModel]) ->
             "functions": functions,
             "apis": apis,
         },
+    )
+
+
+def _connection_targets(model: ViewModel, views: list[ViewModel], index: ViewIndex) -> dict[str, ViewModel]:
+    """The read class at the other end of each relation field of ``model``'s read class, by field
+    name, where that end is a generated node view (``retrieve_connections="full"`` fills them)."""
+    nodes = {view_key(other.view): other for other in views if other.kind == "node"}
+    names = attribute_names(model.view)
+    targets: dict[str, ViewModel] = {}
+    for prop in model.view.properties:
+        if prop.kind not in ("direct_relation", "reverse_relation", "edge") or prop.target is None:
+            continue
+        if prop.kind == "reverse_relation" and index.through(prop) is None:
+            continue  # the read class has no field for it
+        target = nodes.get(view_key(prop.target))
+        if target is not None:
+            targets[names[prop.identifier]] = target
+    return targets
+
+
+def _connection_targets_method(targets: dict[str, ViewModel]) -> str:
+    """``_connection_targets()``: the target classes, imported when first asked for."""
+    imports: dict[str, list[str]] = {}
+    for target in targets.values():
+        imports.setdefault(f"..{DATA_PACKAGE}.{target.module}", []).append(target.read)
+    mapping = Call(
+        "", tuple(f"{string_literal(name)}: {target.read}" for name, target in targets.items()), "{}"
+    )
+    return "\n".join(
+        [
+            statement("def _connection_targets(self) -> dict[str, type[NodeRead]]:", indent=INDENT),
+            METHOD_INDENT
+            + docstring(
+                'The classes ``retrieve_connections="full"`` fills relation fields with.', METHOD_INDENT
+            ),
+            import_block(imports, indent=METHOD_INDENT),
+            "",
+            statement(mapping, indent=METHOD_INDENT, prefix="return "),
+        ]
     )
 
 

@@ -93,11 +93,12 @@ def package_files(ir: IR) -> list[SourceFile]:
     modules: dict[str, list[ViewModel]] = {}
     for model in views:
         modules.setdefault(model.module, []).append(model)
+    index = ViewIndex(ir)
     for module, members in modules.items():
         files.append(data_module(header, root, module, members, views))
-        files.append(api_module(header, root, module, members))
+        files.append(api_module(header, root, module, members, views, index))
     if any(model.select for model in views):
-        files.append(select_module(header, root, views, ViewIndex(ir)))
+        files.append(select_module(header, root, views, index))
     return files
 
 

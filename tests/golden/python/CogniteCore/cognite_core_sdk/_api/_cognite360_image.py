@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -107,6 +108,25 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
 
     _read_class = Cognite360Image
     _list_class = Cognite360ImageList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite360_image_collection import (
+            Cognite360ImageCollection,
+        )
+        from ..data_classes._cognite360_image_station import Cognite360ImageStation
+        from ..data_classes._cognite_file import CogniteFile
+
+        return {
+            "back": CogniteFile,
+            "bottom": CogniteFile,
+            "collection360": Cognite360ImageCollection,
+            "front": CogniteFile,
+            "left": CogniteFile,
+            "right": CogniteFile,
+            "station360": Cognite360ImageStation,
+            "top": CogniteFile,
+        }
 
     def select(self) -> Cognite360ImageSelect:
         """A query builder starting at Cognite360Image nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -74,6 +75,12 @@ class Cognite360ImageCollectionAPI(
 
     _read_class = Cognite360ImageCollection
     _list_class = Cognite360ImageCollectionList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite360_image_model import Cognite360ImageModel
+
+        return {"model3_d": Cognite360ImageModel}
 
     def select(self) -> Cognite360ImageCollectionSelect:
         """A query builder starting at Cognite360ImageCollection nodes: filter, follow relations, list.

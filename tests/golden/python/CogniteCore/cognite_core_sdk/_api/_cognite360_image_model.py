@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -68,6 +69,15 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
 
     _read_class = Cognite360ImageModel
     _list_class = Cognite360ImageModelList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite360_image_collection import (
+            Cognite360ImageCollection,
+        )
+        from ..data_classes._cognite_file import CogniteFile
+
+        return {"collections": Cognite360ImageCollection, "thumbnail": CogniteFile}
 
     def select(self) -> Cognite360ImageModelSelect:
         """A query builder starting at Cognite360ImageModel nodes: filter, follow relations, list.

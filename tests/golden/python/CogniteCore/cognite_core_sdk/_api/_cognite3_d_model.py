@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -65,6 +66,12 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
 
     _read_class = Cognite3DModel
     _list_class = Cognite3DModelList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_file import CogniteFile
+
+        return {"thumbnail": CogniteFile}
 
     def select(self) -> Cognite3DModelSelect:
         """A query builder starting at Cognite3DModel nodes: filter, follow relations, list.

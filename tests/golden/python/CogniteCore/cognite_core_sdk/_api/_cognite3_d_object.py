@@ -13,6 +13,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -676,6 +677,20 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.images360_edge = Cognite3DObjectImages360API(client)
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite360_image import Cognite360Image
+        from ..data_classes._cognite_asset import CogniteAsset
+        from ..data_classes._cognite_cad_node import CogniteCADNode
+        from ..data_classes._cognite_point_cloud_volume import CognitePointCloudVolume
+
+        return {
+            "asset": CogniteAsset,
+            "cad_nodes": CogniteCADNode,
+            "images360": Cognite360Image,
+            "point_cloud_volumes": CognitePointCloudVolume,
+        }
 
     def select(self) -> Cognite3DObjectSelect:
         """A query builder starting at Cognite3DObject nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -53,6 +54,12 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
 
     _read_class = Cognite3DRevision
     _list_class = Cognite3DRevisionList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite3_d_model import Cognite3DModel
+
+        return {"model3_d": Cognite3DModel}
 
     def select(self) -> Cognite3DRevisionSelect:
         """A query builder starting at Cognite3DRevision nodes: filter, follow relations, list.

@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -160,6 +161,20 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
 
     _read_class = CogniteActivity
     _list_class = CogniteActivityList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_asset import CogniteAsset
+        from ..data_classes._cognite_equipment import CogniteEquipment
+        from ..data_classes._cognite_source_system import CogniteSourceSystem
+        from ..data_classes._cognite_time_series import CogniteTimeSeries
+
+        return {
+            "assets": CogniteAsset,
+            "equipment": CogniteEquipment,
+            "source": CogniteSourceSystem,
+            "time_series": CogniteTimeSeries,
+        }
 
     def select(self) -> CogniteActivitySelect:
         """A query builder starting at CogniteActivity nodes: filter, follow relations, list.

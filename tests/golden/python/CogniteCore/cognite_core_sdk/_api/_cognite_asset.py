@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -128,6 +129,33 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
 
     _read_class = CogniteAsset
     _list_class = CogniteAssetList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite3_d_object import Cognite3DObject
+        from ..data_classes._cognite_activity import CogniteActivity
+        from ..data_classes._cognite_asset import CogniteAsset
+        from ..data_classes._cognite_asset_class import CogniteAssetClass
+        from ..data_classes._cognite_asset_type import CogniteAssetType
+        from ..data_classes._cognite_equipment import CogniteEquipment
+        from ..data_classes._cognite_file import CogniteFile
+        from ..data_classes._cognite_source_system import CogniteSourceSystem
+        from ..data_classes._cognite_time_series import CogniteTimeSeries
+
+        return {
+            "activities": CogniteActivity,
+            "asset_class": CogniteAssetClass,
+            "children": CogniteAsset,
+            "equipment": CogniteEquipment,
+            "files": CogniteFile,
+            "object3_d": Cognite3DObject,
+            "parent": CogniteAsset,
+            "path": CogniteAsset,
+            "root": CogniteAsset,
+            "source": CogniteSourceSystem,
+            "time_series": CogniteTimeSeries,
+            "type_": CogniteAssetType,
+        }
 
     def select(self) -> CogniteAssetSelect:
         """A query builder starting at CogniteAsset nodes: filter, follow relations, list.

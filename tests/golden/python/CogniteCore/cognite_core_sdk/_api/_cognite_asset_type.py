@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -71,6 +72,12 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
 
     _read_class = CogniteAssetType
     _list_class = CogniteAssetTypeList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_asset_class import CogniteAssetClass
+
+        return {"asset_class": CogniteAssetClass}
 
     def select(self) -> CogniteAssetTypeSelect:
         """A query builder starting at CogniteAssetType nodes: filter, follow relations, list.

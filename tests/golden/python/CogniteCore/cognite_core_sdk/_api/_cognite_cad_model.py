@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -65,6 +66,13 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
 
     _read_class = CogniteCADModel
     _list_class = CogniteCADModelList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_cad_revision import CogniteCADRevision
+        from ..data_classes._cognite_file import CogniteFile
+
+        return {"revisions": CogniteCADRevision, "thumbnail": CogniteFile}
 
     def select(self) -> CogniteCADModelSelect:
         """A query builder starting at CogniteCADModel nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -91,6 +92,18 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
 
     _read_class = CogniteCADNode
     _list_class = CogniteCADNodeList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite3_d_object import Cognite3DObject
+        from ..data_classes._cognite_cad_model import CogniteCADModel
+        from ..data_classes._cognite_cad_revision import CogniteCADRevision
+
+        return {
+            "model3_d": CogniteCADModel,
+            "object3_d": Cognite3DObject,
+            "revisions": CogniteCADRevision,
+        }
 
     def select(self) -> CogniteCADNodeSelect:
         """A query builder starting at CogniteCADNode nodes: filter, follow relations, list.

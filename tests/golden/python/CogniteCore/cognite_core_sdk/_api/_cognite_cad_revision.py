@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -59,6 +60,12 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
 
     _read_class = CogniteCADRevision
     _list_class = CogniteCADRevisionList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_cad_model import CogniteCADModel
+
+        return {"model3_d": CogniteCADModel}
 
     def select(self) -> CogniteCADRevisionSelect:
         """A query builder starting at CogniteCADRevision nodes: filter, follow relations, list.

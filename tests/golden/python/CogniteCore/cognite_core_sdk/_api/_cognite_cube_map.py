@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -57,6 +58,19 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
 
     _read_class = CogniteCubeMap
     _list_class = CogniteCubeMapList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_file import CogniteFile
+
+        return {
+            "back": CogniteFile,
+            "bottom": CogniteFile,
+            "front": CogniteFile,
+            "left": CogniteFile,
+            "right": CogniteFile,
+            "top": CogniteFile,
+        }
 
     def select(self) -> CogniteCubeMapSelect:
         """A query builder starting at CogniteCubeMap nodes: filter, follow relations, list.

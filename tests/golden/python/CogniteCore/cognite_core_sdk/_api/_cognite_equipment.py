@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -127,6 +128,24 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
 
     _read_class = CogniteEquipment
     _list_class = CogniteEquipmentList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_activity import CogniteActivity
+        from ..data_classes._cognite_asset import CogniteAsset
+        from ..data_classes._cognite_equipment_type import CogniteEquipmentType
+        from ..data_classes._cognite_file import CogniteFile
+        from ..data_classes._cognite_source_system import CogniteSourceSystem
+        from ..data_classes._cognite_time_series import CogniteTimeSeries
+
+        return {
+            "activities": CogniteActivity,
+            "asset": CogniteAsset,
+            "equipment_type": CogniteEquipmentType,
+            "files": CogniteFile,
+            "source": CogniteSourceSystem,
+            "time_series": CogniteTimeSeries,
+        }
 
     def select(self) -> CogniteEquipmentSelect:
         """A query builder starting at CogniteEquipment nodes: filter, follow relations, list.

@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -125,6 +126,20 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
 
     _read_class = CogniteFile
     _list_class = CogniteFileList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_asset import CogniteAsset
+        from ..data_classes._cognite_equipment import CogniteEquipment
+        from ..data_classes._cognite_file_category import CogniteFileCategory
+        from ..data_classes._cognite_source_system import CogniteSourceSystem
+
+        return {
+            "assets": CogniteAsset,
+            "category": CogniteFileCategory,
+            "equipment": CogniteEquipment,
+            "source": CogniteSourceSystem,
+        }
 
     def select(self) -> CogniteFileSelect:
         """A query builder starting at CogniteFile nodes: filter, follow relations, list.

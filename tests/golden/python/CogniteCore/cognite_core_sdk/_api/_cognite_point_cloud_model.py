@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -70,6 +71,15 @@ class CognitePointCloudModelAPI(
 
     _read_class = CognitePointCloudModel
     _list_class = CognitePointCloudModelList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_file import CogniteFile
+        from ..data_classes._cognite_point_cloud_revision import (
+            CognitePointCloudRevision,
+        )
+
+        return {"revisions": CognitePointCloudRevision, "thumbnail": CogniteFile}
 
     def select(self) -> CognitePointCloudModelSelect:
         """A query builder starting at CognitePointCloudModel nodes: filter, follow relations, list.

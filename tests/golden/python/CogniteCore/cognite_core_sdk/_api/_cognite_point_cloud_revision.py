@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -61,6 +62,12 @@ class CognitePointCloudRevisionAPI(
 
     _read_class = CognitePointCloudRevision
     _list_class = CognitePointCloudRevisionList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_point_cloud_model import CognitePointCloudModel
+
+        return {"model3_d": CognitePointCloudModel}
 
     def select(self) -> CognitePointCloudRevisionSelect:
         """A query builder starting at CognitePointCloudRevision nodes: filter, follow relations, list.

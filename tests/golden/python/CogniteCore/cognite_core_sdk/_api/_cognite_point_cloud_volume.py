@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -106,6 +107,18 @@ class CognitePointCloudVolumeAPI(
 
     _read_class = CognitePointCloudVolume
     _list_class = CognitePointCloudVolumeList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite3_d_object import Cognite3DObject
+        from ..data_classes._cognite_cad_model import CogniteCADModel
+        from ..data_classes._cognite_cad_revision import CogniteCADRevision
+
+        return {
+            "model3_d": CogniteCADModel,
+            "object3_d": Cognite3DObject,
+            "revisions": CogniteCADRevision,
+        }
 
     def select(self) -> CognitePointCloudVolumeSelect:
         """A query builder starting at CognitePointCloudVolume nodes: filter, follow relations, list.

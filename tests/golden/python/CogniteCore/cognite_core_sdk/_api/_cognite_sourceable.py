@@ -13,6 +13,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -138,6 +139,12 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
 
     _read_class = CogniteSourceable
     _list_class = CogniteSourceableList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_source_system import CogniteSourceSystem
+
+        return {"source": CogniteSourceSystem}
 
     def select(self) -> CogniteSourceableSelect:
         """A query builder starting at CogniteSourceable nodes: filter, follow relations, list.

@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -134,6 +135,22 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
 
     _read_class = CogniteTimeSeries
     _list_class = CogniteTimeSeriesList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite_activity import CogniteActivity
+        from ..data_classes._cognite_asset import CogniteAsset
+        from ..data_classes._cognite_equipment import CogniteEquipment
+        from ..data_classes._cognite_source_system import CogniteSourceSystem
+        from ..data_classes._cognite_unit import CogniteUnit
+
+        return {
+            "activities": CogniteActivity,
+            "assets": CogniteAsset,
+            "equipment": CogniteEquipment,
+            "source": CogniteSourceSystem,
+            "unit": CogniteUnit,
+        }
 
     def select(self) -> CogniteTimeSeriesSelect:
         """A query builder starting at CogniteTimeSeries nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -50,6 +51,12 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
 
     _read_class = CogniteVisualizable
     _list_class = CogniteVisualizableList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._cognite3_d_object import Cognite3DObject
+
+        return {"object3_d": Cognite3DObject}
 
     def select(self) -> CogniteVisualizableSelect:
         """A query builder starting at CogniteVisualizable nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -53,6 +54,18 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
 
     _read_class = ConnectionItemA
     _list_class = ConnectionItemAList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._connection_item_a import ConnectionItemA
+        from ..data_classes._connection_item_b import ConnectionItemB
+        from ..data_classes._connection_item_c import ConnectionItemC
+
+        return {
+            "other_direct": ConnectionItemC,
+            "outwards": ConnectionItemB,
+            "self_direct": ConnectionItemA,
+        }
 
     def select(self) -> ConnectionItemASelect:
         """A query builder starting at ConnectionItemA nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -65,6 +66,16 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
 
     _read_class = ConnectionItemD
     _list_class = ConnectionItemDList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._connection_item_e import ConnectionItemE
+
+        return {
+            "direct_multi": ConnectionItemE,
+            "direct_single": ConnectionItemE,
+            "outwards_single": ConnectionItemE,
+        }
 
     def select(self) -> ConnectionItemDSelect:
         """A query builder starting at ConnectionItemD nodes: filter, follow relations, list.

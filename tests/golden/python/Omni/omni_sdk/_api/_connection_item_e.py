@@ -13,6 +13,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -369,6 +370,18 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.inwards_single_property_edge = ConnectionItemEInwardsSinglePropertyAPI(client)  # fmt: skip
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._connection_item_d import ConnectionItemD
+        from ..data_classes._connection_item_f import ConnectionItemF
+
+        return {
+            "direct_reverse_multi": ConnectionItemD,
+            "direct_reverse_single": ConnectionItemD,
+            "inwards_single": ConnectionItemD,
+            "inwards_single_property": ConnectionItemF,
+        }
 
     def select(self) -> ConnectionItemESelect:
         """A query builder starting at ConnectionItemE nodes: filter, follow relations, list.

@@ -13,6 +13,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -653,6 +654,18 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         super().__init__(client)
         self.outwards_multi_edge = ConnectionItemFOutwardsMultiAPI(client)
         self.outwards_single_edge = ConnectionItemFOutwardsSingleAPI(client)
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._connection_item_d import ConnectionItemD
+        from ..data_classes._connection_item_e import ConnectionItemE
+        from ..data_classes._connection_item_g import ConnectionItemG
+
+        return {
+            "direct_list": ConnectionItemD,
+            "outwards_multi": ConnectionItemG,
+            "outwards_single": ConnectionItemE,
+        }
 
     def select(self) -> ConnectionItemFSelect:
         """A query builder starting at ConnectionItemF nodes: filter, follow relations, list.

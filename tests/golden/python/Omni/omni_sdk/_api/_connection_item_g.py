@@ -13,6 +13,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -348,6 +349,12 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.inwards_multi_property_edge = ConnectionItemGInwardsMultiPropertyAPI(client)  # fmt: skip
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._connection_item_f import ConnectionItemF
+
+        return {"inwards_multi_property": ConnectionItemF}
 
     def select(self) -> ConnectionItemGSelect:
         """A query builder starting at ConnectionItemG nodes: filter, follow relations, list.

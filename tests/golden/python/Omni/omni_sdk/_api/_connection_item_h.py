@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -70,6 +71,15 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
 
     _read_class = ConnectionItemH
     _list_class = ConnectionItemHList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._main_interface import MainInterface
+
+        return {
+            "direct_parent_multi": MainInterface,
+            "direct_parent_single": MainInterface,
+        }
 
     def select(self) -> ConnectionItemHSelect:
         """A query builder starting at ConnectionItemH nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -53,6 +54,14 @@ class DependentOnNonWritableAPI(
 
     _read_class = DependentOnNonWritable
     _list_class = DependentOnNonWritableList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._implementation1_non_writeable import (
+            Implementation1NonWriteable,
+        )
+
+        return {"to_non_writable": Implementation1NonWriteable}
 
     def select(self) -> DependentOnNonWritableSelect:
         """A query builder starting at DependentOnNonWritable nodes: filter, follow relations, list.

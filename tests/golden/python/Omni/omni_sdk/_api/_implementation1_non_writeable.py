@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -69,6 +70,12 @@ class Implementation1NonWriteableAPI(
 
     _read_class = Implementation1NonWriteable
     _list_class = Implementation1NonWriteableList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._implementation1 import Implementation1
+
+        return {"connection_value": Implementation1}
 
     def select(self) -> Implementation1NonWriteableSelect:
         """A query builder starting at Implementation1NonWriteable nodes: filter, follow relations, list.

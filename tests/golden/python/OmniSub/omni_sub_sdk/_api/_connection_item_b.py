@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -48,6 +49,13 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
 
     _read_class = ConnectionItemB
     _list_class = ConnectionItemBList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._connection_item_a import ConnectionItemA
+        from ..data_classes._connection_item_b import ConnectionItemB
+
+        return {"inwards": ConnectionItemA, "self_edge": ConnectionItemB}
 
     def select(self) -> ConnectionItemBSelect:
         """A query builder starting at ConnectionItemB nodes: filter, follow relations, list.

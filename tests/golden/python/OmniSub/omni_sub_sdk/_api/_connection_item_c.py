@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -69,6 +70,16 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
 
     _read_class = ConnectionItemC
     _list_class = ConnectionItemCList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._connection_item_a import ConnectionItemA
+        from ..data_classes._connection_item_b import ConnectionItemB
+
+        return {
+            "connection_item_a": ConnectionItemA,
+            "connection_item_b": ConnectionItemB,
+        }
 
     def select(self) -> ConnectionItemCSelect:
         """A query builder starting at ConnectionItemC nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -48,6 +49,12 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
 
     _read_class = Pumps
     _list_class = PumpsList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._pump import Pump
+
+        return {"contains": Pump}
 
     def select(self) -> PumpsSelect:
         """A query builder starting at Pumps nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -50,6 +51,12 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
 
     _read_class = Blade
     _list_class = BladeList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._sensor_position import SensorPosition
+
+        return {"sensor_positions": SensorPosition}
 
     def select(self) -> BladeSelect:
         """A query builder starting at Blade nodes: filter, follow relations, list.

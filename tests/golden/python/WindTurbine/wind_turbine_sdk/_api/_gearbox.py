@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -66,6 +67,18 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
 
     _read_class = Gearbox
     _list_class = GearboxList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._nacelle import Nacelle
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+
+        return {
+            "displacement_x": SensorTimeSeries,
+            "displacement_y": SensorTimeSeries,
+            "displacement_z": SensorTimeSeries,
+            "nacelle": Nacelle,
+        }
 
     def select(self) -> GearboxSelect:
         """A query builder starting at Gearbox nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -59,6 +60,17 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
 
     _read_class = Generator
     _list_class = GeneratorList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._nacelle import Nacelle
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+
+        return {
+            "generator_speed_controller": SensorTimeSeries,
+            "generator_speed_controller_reference": SensorTimeSeries,
+            "nacelle": Nacelle,
+        }
 
     def select(self) -> GeneratorSelect:
         """A query builder starting at Generator nodes: filter, follow relations, list.

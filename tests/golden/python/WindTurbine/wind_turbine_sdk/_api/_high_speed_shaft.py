@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -61,6 +62,18 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
 
     _read_class = HighSpeedShaft
     _list_class = HighSpeedShaftList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._nacelle import Nacelle
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+
+        return {
+            "bending_moment_y": SensorTimeSeries,
+            "bending_monent_x": SensorTimeSeries,
+            "nacelle": Nacelle,
+            "torque": SensorTimeSeries,
+        }
 
     def select(self) -> HighSpeedShaftSelect:
         """A query builder starting at HighSpeedShaft nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -65,6 +66,20 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
 
     _read_class = MainShaft
     _list_class = MainShaftList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._nacelle import Nacelle
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+
+        return {
+            "bending_x": SensorTimeSeries,
+            "bending_y": SensorTimeSeries,
+            "calculated_tilt_moment": SensorTimeSeries,
+            "calculated_yaw_moment": SensorTimeSeries,
+            "nacelle": Nacelle,
+            "torque": SensorTimeSeries,
+        }
 
     def select(self) -> MainShaftSelect:
         """A query builder starting at MainShaft nodes: filter, follow relations, list.

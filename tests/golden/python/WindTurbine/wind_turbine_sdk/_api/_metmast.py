@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -293,6 +294,12 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.wind_turbines_edge = MetmastWindTurbinesAPI(client)
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._wind_turbine import WindTurbine
+
+        return {"wind_turbines": WindTurbine}
 
     def select(self) -> MetmastSelect:
         """A query builder starting at Metmast nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -90,6 +91,29 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
 
     _read_class = Nacelle
     _list_class = NacelleList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._gearbox import Gearbox
+        from ..data_classes._generator import Generator
+        from ..data_classes._high_speed_shaft import HighSpeedShaft
+        from ..data_classes._main_shaft import MainShaft
+        from ..data_classes._power_inverter import PowerInverter
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+        from ..data_classes._wind_turbine import WindTurbine
+
+        return {
+            "acc_from_back_side_y": SensorTimeSeries,
+            "acc_from_back_side_z": SensorTimeSeries,
+            "gearbox": Gearbox,
+            "generator": Generator,
+            "high_speed_shaft": HighSpeedShaft,
+            "main_shaft": MainShaft,
+            "power_inverter": PowerInverter,
+            "wind_turbine": WindTurbine,
+            "yaw_direction": SensorTimeSeries,
+            "yaw_error": SensorTimeSeries,
+        }
 
     def select(self) -> NacelleSelect:
         """A query builder starting at Nacelle nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -66,6 +67,18 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
 
     _read_class = PowerInverter
     _list_class = PowerInverterList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._nacelle import Nacelle
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+
+        return {
+            "active_power_total": SensorTimeSeries,
+            "apparent_power_total": SensorTimeSeries,
+            "nacelle": Nacelle,
+            "reactive_power_total": SensorTimeSeries,
+        }
 
     def select(self) -> PowerInverterSelect:
         """A query builder starting at PowerInverter nodes: filter, follow relations, list.

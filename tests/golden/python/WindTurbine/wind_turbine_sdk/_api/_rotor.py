@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -59,6 +60,17 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
 
     _read_class = Rotor
     _list_class = RotorList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+        from ..data_classes._wind_turbine import WindTurbine
+
+        return {
+            "rotor_speed_controller": SensorTimeSeries,
+            "rpm_low_speed_shaft": SensorTimeSeries,
+            "wind_turbine": WindTurbine,
+        }
 
     def select(self) -> RotorSelect:
         """A query builder starting at Rotor nodes: filter, follow relations, list.

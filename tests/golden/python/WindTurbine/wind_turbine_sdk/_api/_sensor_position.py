@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -106,6 +107,23 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
 
     _read_class = SensorPosition
     _list_class = SensorPositionList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._blade import Blade
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+
+        return {
+            "blade": Blade,
+            "edgewise_bend_mom_crosstalk_corrected": SensorTimeSeries,
+            "edgewise_bend_mom_offset": SensorTimeSeries,
+            "edgewise_bend_mom_offset_crosstalk_corrected": SensorTimeSeries,
+            "edgewisewise_bend_mom": SensorTimeSeries,
+            "flapwise_bend_mom": SensorTimeSeries,
+            "flapwise_bend_mom_crosstalk_corrected": SensorTimeSeries,
+            "flapwise_bend_mom_offset": SensorTimeSeries,
+            "flapwise_bend_mom_offset_crosstalk_corrected": SensorTimeSeries,
+        }
 
     def select(self) -> SensorPositionSelect:
         """A query builder starting at SensorPosition nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -60,6 +61,12 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
 
     _read_class = SolarPanel
     _list_class = SolarPanelList
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._sensor_time_series import SensorTimeSeries
+
+        return {"efficiency": SensorTimeSeries, "orientation": SensorTimeSeries}
 
     def select(self) -> SolarPanelSelect:
         """A query builder starting at SolarPanel nodes: filter, follow relations, list.

@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -337,6 +338,22 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
         self.metmast_edge = WindTurbineMetmastAPI(client)
+
+    def _connection_targets(self) -> dict[str, type[NodeRead]]:
+        """The classes ``retrieve_connections="full"`` fills relation fields with."""
+        from ..data_classes._blade import Blade
+        from ..data_classes._data_sheet import DataSheet
+        from ..data_classes._metmast import Metmast
+        from ..data_classes._nacelle import Nacelle
+        from ..data_classes._rotor import Rotor
+
+        return {
+            "blades": Blade,
+            "datasheets": DataSheet,
+            "metmast": Metmast,
+            "nacelle": Nacelle,
+            "rotor": Rotor,
+        }
 
     def select(self) -> WindTurbineSelect:
         """A query builder starting at WindTurbine nodes: filter, follow relations, list.
