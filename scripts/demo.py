@@ -17,16 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import venv
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import IO
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLE = REPOSITORY / "example-project"
@@ -172,25 +175,44 @@ def serving_emulator(python: Path, work: Path) -> Iterator[dict[str, str]]:
         say("stopped the emulator")
 
 
+def _pump_lines(stream: IO[str]) -> queue.Queue[str | None]:
+    """The lines of ``stream`` as they come, read by a thread (None at the end).
+
+    Reading in a thread bounds the wait for the emulator by a timeout, and keeps its output pipe
+    drained for as long as it runs.
+    """
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, name="emulator-output", daemon=True).start()
+    return lines
+
+
 def read_emulator_settings(process: subprocess.Popen[str]) -> dict[str, str]:
-    """The URL, project and token the emulator prints when it is ready."""
+    """The URL, project and token the emulator prints when it is ready (within STARTUP_SECONDS)."""
     assert process.stdout is not None
+    lines = _pump_lines(process.stdout)
     settings: dict[str, str] = {}
     deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            raise DemoError(f"the emulator stopped before it was ready (exit code {process.poll()})")
+    while "CDF_TOKEN_URL" not in settings:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise DemoError(f"the emulator was not ready within {STARTUP_SECONDS:.0f} seconds") from None
+        if line is None:
+            raise DemoError(f"the emulator stopped before it was ready (exit code {process.wait()})")
         if line.startswith("CDF emulator serving"):
             print(f"    {line.strip()}")
         if line.startswith("export "):
             name, _, value = line[len("export ") :].strip().partition("=")
             settings[name] = value
-            if name == "CDF_TOKEN_URL":
-                break
     missing = {"CDF_URL", "CDF_PROJECT", "CDF_TOKEN"} - set(settings)
     if missing:
-        raise DemoError(f"the emulator did not print {', '.join(sorted(missing))} in time")
+        raise DemoError(f"the emulator did not print {', '.join(sorted(missing))}")
     # One kind of credentials: a token (the client-credential variables would make it ambiguous).
     return {name: settings[name] for name in ("CDF_URL", "CDF_PROJECT", "CDF_TOKEN")}
 
