@@ -421,6 +421,7 @@ def test_as_write_round_trip_upserts_unchanged_data(omni: Omni) -> None:
     before = omni.client.primitive_nullable.list(limit=None)
     result = omni.client.upsert(before.as_write())
     assert len(result.nodes) == len(before)
+    assert not any(item.was_modified for item in result.items)
     after = omni.client.primitive_nullable.list(limit=None)
     assert [item.property_values() for item in sorted(after, key=lambda i: i.external_id)] == [
         item.property_values() for item in sorted(before, key=lambda i: i.external_id)
@@ -428,6 +429,7 @@ def test_as_write_round_trip_upserts_unchanged_data(omni: Omni) -> None:
     items_a = omni.client.connection_item_a.list(limit=None)
     again = omni.client.upsert(items_a.as_write())
     assert len(again.nodes) == len(items_a)
+    assert not any(item.was_modified for item in again.items)
     assert [i.property_values() for i in omni.client.connection_item_a.list(limit=None)] == [
         i.property_values() for i in items_a
     ]
