@@ -207,8 +207,9 @@ def read_emulator_settings(process: subprocess.Popen[str]) -> dict[str, str]:
             raise DemoError(f"the emulator stopped before it was ready (exit code {process.wait()})")
         if line.startswith("CDF emulator serving"):
             print(f"    {line.strip()}")
-        if line.startswith("export "):
-            name, _, value = line[len("export ") :].strip().partition("=")
+        export = line.removeprefix("# ")
+        if export.startswith("export "):
+            name, _, value = export[len("export ") :].strip().partition("=")
             settings[name] = value
     missing = {"CDF_URL", "CDF_PROJECT", "CDF_TOKEN"} - set(settings)
     if missing:

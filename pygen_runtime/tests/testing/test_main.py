@@ -20,6 +20,11 @@ from pygen_runtime.testing.__main__ import build_parser, main
 
 
 def _exports(text: str) -> dict[str, str]:
+    """Every variable the banner names, the commented-out client credentials included."""
+    return dict(re.findall(r"^(?:# )?export (CDF_\w+)=(\S+)$", text, flags=re.MULTILINE))
+
+
+def _active_exports(text: str) -> dict[str, str]:
     return dict(re.findall(r"^export (CDF_\w+)=(\S+)$", text, flags=re.MULTILINE))
 
 
@@ -58,6 +63,8 @@ def test_serve_prints_the_cdf_variables_and_enforces_its_token() -> None:
             "CDF_CLIENT_SECRET",
             "CDF_TOKEN_URL",
         }
+        # Only one kind of credentials is active, so the exports work with ClientConfig.from_env.
+        assert set(_active_exports(out.getvalue())) == {"CDF_URL", "CDF_PROJECT", "CDF_TOKEN"}
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", env["CDF_URL"])
         assert env["CDF_PROJECT"] == "demo"
         api = f"{env['CDF_URL']}/api/v1/projects/demo/models/instances/list"
@@ -130,7 +137,7 @@ def test_python_dash_m_serves_until_terminated() -> None:
         for _ in range(20):  # bounded: the banner is a handful of lines
             line = process.stdout.readline()
             lines.append(line)
-            if line.startswith("export CDF_TOKEN_URL="):
+            if line.startswith("# export CDF_TOKEN_URL="):
                 break
         env = _exports("".join(lines))
         with httpx.Client(timeout=5) as client:

@@ -66,9 +66,11 @@ def _announce(out: TextIO, url: str, project: str, token: str, client_id: str, c
     print(f"export CDF_URL={url}", file=out)
     print(f"export CDF_PROJECT={project}", file=out)
     print(f"export CDF_TOKEN={token}", file=out)
-    print(f"export CDF_CLIENT_ID={client_id}", file=out)
-    print(f"export CDF_CLIENT_SECRET={client_secret}", file=out)
-    print(f"export CDF_TOKEN_URL={token_url}", file=out)
+    # Commented out: ClientConfig.from_env refuses a token and client credentials together.
+    print("# To sign in with OAuth client credentials instead, export these in place of CDF_TOKEN:", file=out)
+    print(f"# export CDF_CLIENT_ID={client_id}", file=out)
+    print(f"# export CDF_CLIENT_SECRET={client_secret}", file=out)
+    print(f"# export CDF_TOKEN_URL={token_url}", file=out)
     out.flush()
 
 
