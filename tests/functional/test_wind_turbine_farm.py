@@ -36,8 +36,8 @@ class Farm:
 
 def describe_farm() -> Farm:
     farm = Farm()
-    for mast in range(3):
-        farm.masts[f"mast-{mast}"] = 10.0 * mast + 1.5
+    for index in range(3):
+        farm.masts[f"mast-{index}"] = 10.0 * index + 1.5
     for number in range(12):
         turbine = f"wt-{number:02d}"
         blades = [f"{turbine}-blade-{b}" for b in range(3)]
