@@ -15,6 +15,12 @@ from pathlib import Path
 
 import pytest
 from golden_sdks import CASES, GOLDEN_DIR, case_dir, package_name, render_case, stored_files
+from model_builder import mapped, snapshot, view
+
+from hatch_pygen.ir import build_ir
+from hatch_pygen.render import render
+from hatch_pygen.sdk import write_sdk
+from hatch_pygen.validation import validate
 
 REFRESH = "run `.venv/bin/python scripts/refresh_golden.py` if the change is intended"
 BIN = Path(sys.executable).parent
@@ -119,6 +125,14 @@ def test_the_golden_sdks_and_code_using_them_pass_mypy_strict(tmp_path: Path) ->
     config.write_text("[mypy]\nstrict = True\nplugins = pydantic.mypy\n", encoding="utf-8")
     usage = tmp_path / "usage_check.py"
     usage.write_text(USAGE, encoding="utf-8")
+    # And a model the shared ones lack: a child view mapping an inherited property name to a
+    # property of another type.
+    overriding = [
+        view("Parent", {"name": mapped(), "size": mapped("int64", container="P")}),
+        view("Child", {"name": mapped("int32", container="C")}, implements=["Parent"]),
+    ]
+    ir = build_ir(validate([snapshot(overriding)]), package="overriding_sdk")
+    extra = write_sdk(render(ir, language="python"), tmp_path / "extra", "overriding_sdk")
     packages = [f"{case}/{package_name(case)}" for case in sorted(CASES)]
     done = _run(
         [
@@ -128,12 +142,14 @@ def test_the_golden_sdks_and_code_using_them_pass_mypy_strict(tmp_path: Path) ->
             "--cache-dir",
             str(tmp_path / "cache"),
             *packages,
+            str(extra),
             str(usage),
         ],
         GOLDEN_DIR,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"no issues found in {sum(1 for _ in GOLDEN_DIR.rglob('*.py')) + 1} source files" in done.stdout
+    checked = sum(1 for _ in GOLDEN_DIR.rglob("*.py")) + sum(1 for _ in extra.rglob("*.py")) + 1
+    assert f"no issues found in {checked} source files" in done.stdout
 
 
 def test_rendering_is_deterministic_across_runs_and_hash_seeds() -> None:

@@ -8,11 +8,12 @@ objects). Edges and reverse relations are marked with the runtime's ``Edges`` an
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from hatch_pygen.ir import IR, PropertyIR, ViewIR, ViewRef
+from hatch_pygen.render.python._layout import FMT_SKIP, Call, Expression, statement
 from hatch_pygen.render.python._layout import STEP as INDENT
-from hatch_pygen.render.python._layout import Call, Expression, statement
 from hatch_pygen.render.python._literals import string_literal
 from hatch_pygen.render.python._names import claim, python_attribute, snake_case
 from hatch_pygen.render.python._types import enum_literal, primitive_annotation
@@ -32,12 +33,22 @@ __all__ = [
 
 @dataclass(frozen=True)
 class FieldModel:
-    """One field of a generated class: its declaration and attribute docstring, laid out."""
+    """One field of a generated class: its annotation, declaration (laid out) and description."""
 
     name: str
     identifier: str
+    annotation: str
     declaration: str
     doc: str
+
+    def overriding(self) -> FieldModel:
+        """This field where it redeclares an inherited field with another type (a view may map
+        an inherited property name to another container property): type checkers are told that
+        the change is meant."""
+        first, newline, rest = self.declaration.partition("\n")
+        code, skip, _ = first.partition(FMT_SKIP)
+        marked = f"{code}  # type: ignore[assignment]{FMT_SKIP if skip else ''}"
+        return dataclasses.replace(self, declaration=marked + newline + rest)
 
 
 def view_key(ref: ViewRef | ViewIR) -> tuple[str, str, str]:
@@ -175,6 +186,7 @@ def field_model(prop: PropertyIR, name: str, views: ViewIndex, *, write: bool) -
     return FieldModel(
         name=name,
         identifier=prop.identifier,
+        annotation=annotation,
         declaration=declaration,
         doc=_one_paragraph(_property_doc(prop)),
     )

@@ -9,6 +9,7 @@ same model; templates receive these values and only lay them out.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from hatch_pygen.ir import IR, DataModelIR, ViewIR, ViewRef
@@ -167,6 +168,10 @@ class EdgeAPIModel:
     doc: str
 
 
+# The view models by view and kind of instance.
+ModelsByKey = dict[tuple[tuple[str, str, str], InstanceKind], ViewModel]
+
+
 def _kinds(view: ViewIR) -> tuple[InstanceKind, ...]:
     if view.used_for == "all":
         return ("node", "edge")
@@ -235,14 +240,14 @@ def build_views(ir: IR, taken_class_names: set[str]) -> list[ViewModel]:
         _fill_classes(model, by_key, views)
         model.filters = build_filters(model.view, model.kind)
     for model in models:
+        _mark_overrides(model, by_key)
+    for model in models:
         if model.kind == "node":
             model.edge_apis = _edge_apis(model, by_key, taken)
     return models
 
 
-def _inherited(
-    model: ViewModel, by_key: dict[tuple[tuple[str, str, str], InstanceKind], ViewModel]
-) -> list[ViewModel]:
+def _inherited(model: ViewModel, by_key: ModelsByKey) -> list[ViewModel]:
     """The parents whose classes this view's classes inherit: generated parents of the same kind."""
     return [
         by_key[(view_key(parent), model.kind)]
@@ -252,7 +257,7 @@ def _inherited(
 
 
 def _ancestors_with_classes(
-    model: ViewModel, by_key: dict[tuple[tuple[str, str, str], InstanceKind], ViewModel], *, write: bool
+    model: ViewModel, by_key: ModelsByKey, *, write: bool
 ) -> set[tuple[str, str, str]]:
     found: set[tuple[str, str, str]] = set()
     frontier = [model]
@@ -267,9 +272,7 @@ def _ancestors_with_classes(
     return found
 
 
-def _direct_parents(
-    model: ViewModel, by_key: dict[tuple[tuple[str, str, str], InstanceKind], ViewModel], *, write: bool
-) -> list[ViewModel]:
+def _direct_parents(model: ViewModel, by_key: ModelsByKey, *, write: bool) -> list[ViewModel]:
     """The parents to list as bases: those with a class of this kind (and a write class, for
     write classes), leaving out any that another base already inherits, which would make the
     class hierarchy impossible to order (``class C(A, B)`` with ``B(A)``)."""
@@ -314,9 +317,7 @@ def _declared_fields(
     return tuple(declared)
 
 
-def _fill_classes(
-    model: ViewModel, by_key: dict[tuple[tuple[str, str, str], InstanceKind], ViewModel], views: ViewIndex
-) -> None:
+def _fill_classes(model: ViewModel, by_key: ModelsByKey, views: ViewIndex) -> None:
     noun = f"{model.view.display_name or model.view.external_id} {model.kind}"
     article = "An" if noun[:1].lower() in "aeiou" else "A"
     parents = _direct_parents(model, by_key, write=False)
@@ -352,12 +353,32 @@ def _fill_classes(
     )
 
 
+def _mark_overrides(model: ViewModel, by_key: ModelsByKey) -> None:
+    """Mark the fields that redeclare an inherited field with another annotation."""
+    for write in (False, True):
+        own = model.write_class if write else model.read_class
+        if own is None:
+            continue
+        inherited: dict[str, str] = {}
+        for key in _ancestors_with_classes(model, by_key, write=write):
+            ancestor = by_key[(key, model.kind)]
+            cls = ancestor.write_class if write else ancestor.read_class
+            inherited.update({found.name: found.annotation for found in cls.fields} if cls else {})
+        fields = tuple(
+            found.overriding() if inherited.get(found.name, found.annotation) != found.annotation else found
+            for found in own.fields
+        )
+        replaced = dataclasses.replace(own, fields=fields)
+        if write:
+            model.write_class = replaced
+        else:
+            model.read_class = replaced
+
+
 _BASES: dict[str, tuple[str, str]] = {"node": ("NodeRead", "NodeWrite"), "edge": ("EdgeRead", "EdgeWrite")}
 
 
-def _edge_apis(
-    model: ViewModel, by_key: dict[tuple[tuple[str, str, str], InstanceKind], ViewModel], taken: set[str]
-) -> list[EdgeAPIModel]:
+def _edge_apis(model: ViewModel, by_key: ModelsByKey, taken: set[str]) -> list[EdgeAPIModel]:
     apis: list[EdgeAPIModel] = []
     attributes = attribute_names(model.view)
     used: set[str] = set()
