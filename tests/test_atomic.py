@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,15 @@ def test_a_failed_replace_keeps_the_target_and_removes_the_temporary_file(tmp_pa
         write_text_atomically(target, "text")
     assert (target / "inside").read_text() == "keep me"
     assert [p.name for p in tmp_path.iterdir()] == ["occupied"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_the_file_gets_the_permissions_a_plain_open_would_give(tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        write_text_atomically(tmp_path / "atomic", "x")
+        (tmp_path / "plain").write_text("x")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "atomic").stat().st_mode) == 0o640
+    assert (tmp_path / "atomic").stat().st_mode == (tmp_path / "plain").stat().st_mode
