@@ -208,3 +208,19 @@ def test_delete_an_asset_empties_its_parents_children(core: Core) -> None:
     assert ids(area.children) == [
         child for child in core.hierarchy.children(f"{ROOT}-area-2") if child != leaf
     ]
+
+
+def test_retrieve_connections_full_gives_parent_children_and_time_series_as_read_objects(core: Core) -> None:
+    hierarchy, sdk = core.hierarchy, core.sdk
+    area = f"{ROOT}-area-0"
+    asset = core.client.cognite_asset.retrieve(area, retrieve_connections="full")
+    assert isinstance(asset.parent, sdk.CogniteAsset)
+    assert (asset.parent.external_id, asset.parent.name) == (ROOT, f"Asset {ROOT}")
+    assert all(isinstance(child, sdk.CogniteAsset) for child in asset.children)
+    assert ids(asset.children) == hierarchy.children(area)
+    unit = f"{ROOT}-area-1-unit-1"
+    with_series = core.client.cognite_asset.retrieve(unit, retrieve_connections="full")
+    assert all(isinstance(series, sdk.CogniteTimeSeries) for series in with_series.time_series)
+    assert sorted((series.external_id, series.type_) for series in with_series.time_series) == sorted(
+        (key, values["type_"]) for key, values in hierarchy.series.items() if unit in values["assets"]
+    )

@@ -455,3 +455,23 @@ def test_delete_removes_the_nodes_and_their_edges() -> None:
                 for node in payloads.nodes_of("PrimitiveNullable")
                 if node["externalId"] != "PrimitiveNullable:Joshua"
             )
+
+
+def test_retrieve_connections_full_gives_edges_and_direct_relations_as_read_objects(omni: Omni) -> None:
+    items_a = nodes_of(omni, "ConnectionItemA")
+    payload_ids = external_ids(items_a)
+    found = omni.client.connection_item_a.retrieve(payload_ids, retrieve_connections="full")
+    checked = 0
+    for item in found:
+        wanted = expected_connections(omni, type(item), item.external_id)
+        assert all(isinstance(other, omni.sdk.ConnectionItemB) for other in item.outwards or [])
+        assert connected_ids(item.outwards) == wanted["outwards"]
+        written = properties_in(
+            next(n for n in items_a if n["externalId"] == item.external_id), "ConnectionItemA"
+        )
+        if written.get("selfDirect"):
+            assert isinstance(item.self_direct, omni.sdk.ConnectionItemA)
+            assert item.self_direct.external_id == written["selfDirect"]["externalId"]
+            checked += 1
+        checked += len(wanted["outwards"])
+    assert checked > 0

@@ -304,3 +304,23 @@ def test_delete_removes_a_turbine_and_its_edges() -> None:
                 [pair for pair in farm.distances if pair[0] != "wt-00"]
             )
             assert ids(client.data_sheet.list(limit=None)) == sorted(set(farm.sheets) - {"sheet-4"})
+
+
+def test_retrieve_connections_full_gives_the_connected_nodes_as_read_objects(written: Written) -> None:
+    farm, sdk = written.farm, written.sdk
+    turbine = written.client.wind_turbine.retrieve("wt-02", retrieve_connections="full")
+    wanted = farm.turbines["wt-02"]
+    assert all(isinstance(blade, sdk.Blade) for blade in turbine.blades)
+    assert sorted((blade.external_id, blade.name, blade.is_damaged) for blade in turbine.blades) == sorted(
+        (blade, farm.blades[blade]["name"], farm.blades[blade]["is_damaged"]) for blade in wanted["blades"]
+    )
+    assert all(isinstance(mast, sdk.Metmast) for mast in turbine.metmast)
+    assert sorted((mast.external_id, mast.position) for mast in turbine.metmast) == sorted(
+        (mast, farm.masts[mast]) for t, mast in farm.distances if t == "wt-02"
+    )
+    assert all(isinstance(sheet, sdk.DataSheet) for sheet in turbine.datasheets)
+    assert sorted((sheet.external_id, sheet.name) for sheet in turbine.datasheets) == sorted(
+        (sheet, farm.sheets[sheet]["name"]) for sheet in wanted["datasheets"]
+    )
+    assert isinstance(turbine.nacelle, sdk.Nacelle)
+    assert turbine.nacelle.external_id == wanted["nacelle"]
