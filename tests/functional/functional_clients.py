@@ -28,7 +28,14 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "python"
 
 @contextmanager
 def golden_sdk(case: str, package: str) -> Iterator[ModuleType]:
-    """The golden SDK of ``case`` imported as ``package``, for the time of the ``with``."""
+    """The golden SDK of ``case`` imported as ``package``, for the time of the ``with``.
+
+    Nested use (a test inside a module that already holds the SDK) keeps the outer import: the
+    SDK imports view modules lazily, and forgetting them early would give the outer user a second
+    copy of each class (so ``isinstance`` against its classes would fail)."""
+    if package in sys.modules:
+        yield sys.modules[package]
+        return
     folder = str(GOLDEN / case)
     sys.path.insert(0, folder)
     try:
