@@ -28,6 +28,7 @@ class RunInfo:
     sizes: dict[str, Any]
     duration_seconds: float
     smoke: bool
+    command: str = ""
 
 
 def machine_description() -> str:
@@ -135,7 +136,8 @@ def results_markdown(info: RunInfo, sections: Sequence[Section]) -> str:
         "(the cores are shared with other work)",
         "- Versions: " + ", ".join(f"{name} {version}" for name, version in info.versions.items()),
         "- Sizes: " + ", ".join(f"{name} {_number(value)}" for name, value in info.sizes.items()),
-        f"- Whole run: {info.duration_seconds / 60:.1f} minutes",
+        f"- Whole run: {info.duration_seconds / 60:.1f} minutes"
+        + (f" (`{info.command}`)" if info.command else ""),
         "",
         "### Targets",
         "",

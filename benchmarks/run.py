@@ -169,6 +169,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, work: Path) -
         },
         duration_seconds=time.perf_counter() - started,
         smoke=args.smoke,
+        command=" ".join(["benchmarks/run.py", *_shown_arguments(sys.argv[1:])]),
     )
     block = results_markdown(info, sections)
     output = (
@@ -189,6 +190,21 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, work: Path) -
     for failure in failures:
         print(f"error: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _shown_arguments(arguments: list[str]) -> list[str]:
+    """The options that change what is measured (sizes, selection), not where files go."""
+    hidden = {"--output", "--json", "--work", "--v1-python", "--models"}
+    shown: list[str] = []
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument in hidden:
+            skip = True
+        elif argument.split("=", 1)[0] not in hidden:
+            shown.append(argument)
+    return shown
 
 
 def _progress(message: str) -> None:
