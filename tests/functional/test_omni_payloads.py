@@ -387,9 +387,6 @@ def test_aggregate_count_avg_min_max_sum_and_group_by(omni: Omni) -> None:
 
 
 def test_histogram_counts_the_values_in_each_bucket(omni: Omni) -> None:
-    listed = [
-        properties_in(node, "PrimitiveNullableListed") for node in nodes_of(omni, "PrimitiveNullableListed")
-    ]
     nullable = [properties_in(node, "PrimitiveNullable") for node in nodes_of(omni, "PrimitiveNullable")]
     values = [p["int32"] for p in nullable if p["int32"] is not None]
     interval = 500_000_000.0
@@ -398,7 +395,10 @@ def test_histogram_counts_the_values_in_each_bucket(omni: Omni) -> None:
     got = {bucket.start: bucket.count for bucket in histogram.buckets if bucket.count}
     assert got == dict(expected)
     assert sum(bucket.count for bucket in histogram.buckets) == len(values)
-    assert listed  # the listed view's values are not numbers a histogram takes
+    filtered = omni.client.primitive_nullable.histogram("int32", interval, boolean=True)
+    assert sum(bucket.count for bucket in filtered.buckets) == sum(
+        p["int32"] is not None and p["boolean"] is True for p in nullable
+    )
 
 
 def test_to_pandas_of_a_list_has_a_row_per_node_and_a_column_per_property(omni: Omni) -> None:
