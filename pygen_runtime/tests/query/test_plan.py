@@ -208,3 +208,11 @@ def test_steps_know_their_place() -> None:
     assert Query.by_ids(ASSET, ("s", "a")).ids == (NodeId(space="s", external_id="a"),)
     assert instance_references([("s", "a")]) == {"instanceReferences": [{"space": "s", "externalId": "a"}]}
     assert and_(None, None) is None
+
+
+def test_the_package_names_what_it_exports() -> None:
+    import pygen_runtime.query as package
+
+    assert set(package.__all__) <= set(dir(package))
+    with pytest.raises(AttributeError, match=r"module 'pygen_runtime\.query' has no attribute 'Nope'"):
+        package.Nope  # noqa: B018
