@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ V1_LIST = "v1: list(limit=-1)"
 V1_ITERATE = "v1: iterate(chunk_size=1000)"
 V1 = "v1: generated SDK"
 OURS = "ours: pygen generate"
-MB = 1_000_000 / (1024 * 1024)  # MiB -> MB
+MB_PER_MIB = 1024 * 1024 / 1_000_000
 
 
 @dataclass
@@ -61,7 +61,6 @@ class Setup:
     sdk_dir: Path | None = None
     sdk_missing_reason: str = ""
     v1_sdk_dir: Path | None = None
-    notes: list[str] = field(default_factory=list)
 
     def model(self, name: str) -> Path:
         return self.models / f"{name}.yaml"
@@ -288,7 +287,7 @@ def memory(setup: Setup) -> Section:
             )
             if result is None:
                 continue
-            result["above_start_mb"] = round((result["process_peak_rss_mib"] - bare) * MB, 1)
+            result["above_start_mb"] = round((result["process_peak_rss_mib"] - bare) * MB_PER_MIB, 1)
             result["interpreter_start_mib"] = bare
             section.rows.append(_best_of([result], client.label))
     label, ours = _ours(section)
