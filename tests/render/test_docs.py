@@ -7,12 +7,10 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from golden_sdks import case_dir
+from golden_sdks import case_dir, import_sdk
 from pygen_runtime.schema import Space
 from pygen_runtime.testing import Emulator
 from shared_cdf import model_file
@@ -32,14 +30,8 @@ def _tour() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def golden_wind_turbine() -> Iterator[None]:
-    sys.path.insert(0, str(case_dir("WindTurbine")))
-    try:
-        yield
-    finally:
-        sys.path.remove(str(case_dir("WindTurbine")))
-        for name in [name for name in sys.modules if name.split(".")[0] == "wind_turbine_sdk"]:
-            del sys.modules[name]
+def golden_wind_turbine() -> None:
+    import_sdk("WindTurbine")
 
 
 def test_the_excerpts_are_what_the_renderer_writes() -> None:

@@ -10,11 +10,10 @@ import importlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from golden_sdks import CASES, GOLDEN_DIR, case_dir, package_name, render_case, stored_files
+from golden_sdks import CASES, GOLDEN_DIR, case_dir, import_sdk, package_name, render_case, stored_files
 from model_builder import mapped, snapshot, view
 
 from hatch_pygen.ir import build_ir
@@ -47,24 +46,9 @@ def test_each_golden_sdk_matches_a_fresh_rendering(case: str) -> None:
         assert stored[path] == text, f"{case}/{path} differs; {REFRESH}"
 
 
-@pytest.fixture
-def golden_on_path() -> Iterator[None]:
-    folders = [str(case_dir(case)) for case in sorted(CASES)]
-    sys.path[:0] = folders
-    try:
-        yield
-    finally:
-        for folder in folders:
-            sys.path.remove(folder)
-        for name in list(sys.modules):
-            if name.split(".")[0] in {package_name(case) for case in CASES}:
-                del sys.modules[name]
-
-
-@pytest.mark.usefixtures("golden_on_path")
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_each_golden_sdk_imports_with_every_module_and_name(case: str) -> None:
-    package = importlib.import_module(package_name(case))
+    package = import_sdk(case)
     folder = case_dir(case) / package_name(case)
     for path in sorted(folder.rglob("*.py")):
         parts = path.relative_to(case_dir(case)).with_suffix("").parts

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from golden_sdks import case_dir
+from golden_sdks import import_sdk
 from model_builder import SPACE, direct, mapped, snapshot, view, view_ref
 from pygen_runtime.schema import Space
 from pygen_runtime.testing import Emulator
@@ -86,13 +86,15 @@ def test_import_blocks_are_grouped_and_sorted_as_isort_does() -> None:
 @pytest.fixture
 def on_path(tmp_path: Path) -> Iterator[Path]:
     sys.path.insert(0, str(tmp_path))
-    before = set(sys.modules)
     try:
         yield tmp_path
     finally:
         sys.path.remove(str(tmp_path))
-        for name in set(sys.modules) - before:
-            del sys.modules[name]
+        # Forget the packages generated here (and only those: golden SDKs stay imported).
+        for name, module in list(sys.modules.items()):
+            places = [getattr(module, "__file__", None) or "", *getattr(module, "__path__", [])]
+            if any(str(place).startswith(str(tmp_path)) for place in places):
+                del sys.modules[name]
 
 
 def test_model_text_reads_back_exactly_in_docstrings(on_path: Path) -> None:
@@ -158,28 +160,22 @@ def test_pygen_generate_writes_the_python_sdk(on_path: Path) -> None:
     assert (on_path / "cli_pumps_sdk" / "py.typed").is_file()
 
 
-def test_several_data_models_get_one_sub_client_each(on_path: Path) -> None:
-    sys.path.insert(0, str(case_dir("OmniMulti")))
-    try:
-        sdk: Any = importlib.import_module("omni_multi_sdk")
-        emulator = Emulator(project="multi")
-        for name in ("OmniMultiA", "OmniMultiB", "OmniMultiC"):
-            emulator.load_model(model_file(name))
-        config = ClientConfig(base_url=emulator.base_url, project=emulator.project, credentials=Token("t"))
-        with sdk.OmniMultiSdkClient(config, transport=emulator.transport()) as client:
-            # Within a data model a view keeps its own name, even where the SDK as a whole had to
-            # qualify it (Implementation1 is in two models, in two versions).
-            second = client.omni_multi_b.implementation1
-            other = client.omni_multi_c.implementation1
-            assert second._read_class.view_id().version == "2"
-            assert other._read_class.view_id().space == "pygen-models-other"
-            assert client.omni_multi_a.main_interface is client.omni_multi_a.main_interface
-            assert list(second.list()) == []
-            assert list(other.list()) == []
-    finally:
-        sys.path.remove(str(case_dir("OmniMulti")))
-        for name in [name for name in sys.modules if name.split(".")[0] == "omni_multi_sdk"]:
-            del sys.modules[name]
+def test_several_data_models_get_one_sub_client_each() -> None:
+    sdk: Any = import_sdk("OmniMulti")
+    emulator = Emulator(project="multi")
+    for name in ("OmniMultiA", "OmniMultiB", "OmniMultiC"):
+        emulator.load_model(model_file(name))
+    config = ClientConfig(base_url=emulator.base_url, project=emulator.project, credentials=Token("t"))
+    with sdk.OmniMultiSdkClient(config, transport=emulator.transport()) as client:
+        # Within a data model a view keeps its own name, even where the SDK as a whole had to
+        # qualify it (Implementation1 is in two models, in two versions).
+        second = client.omni_multi_b.implementation1
+        other = client.omni_multi_c.implementation1
+        assert second._read_class.view_id().version == "2"
+        assert other._read_class.view_id().space == "pygen-models-other"
+        assert client.omni_multi_a.main_interface is client.omni_multi_a.main_interface
+        assert list(second.list()) == []
+        assert list(other.list()) == []
 
 
 def test_a_reverse_relation_through_a_container_is_read_through_the_view_at_its_other_end(

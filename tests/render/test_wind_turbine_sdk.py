@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from golden_sdks import case_dir
+from golden_sdks import import_sdk
 from pygen_runtime.schema import NodeId, Space
 from pygen_runtime.testing import Emulator
 from shared_cdf import model_file
@@ -19,15 +17,9 @@ from pygen_runtime import ClientConfig, Token
 INSTANCE_SPACE = "wind_instances"  # the golden case's instance_space
 
 
-@pytest.fixture(scope="module")
-def sdk() -> Iterator[Any]:
-    sys.path.insert(0, str(case_dir("WindTurbine")))
-    try:
-        yield importlib.import_module("wind_turbine_sdk")
-    finally:
-        sys.path.remove(str(case_dir("WindTurbine")))
-        for name in [name for name in sys.modules if name.split(".")[0] == "wind_turbine_sdk"]:
-            del sys.modules[name]
+@pytest.fixture
+def sdk() -> Any:
+    return import_sdk("WindTurbine")
 
 
 @pytest.fixture

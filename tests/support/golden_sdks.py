@@ -8,8 +8,11 @@ can never disagree on what is compared.
 
 from __future__ import annotations
 
+import importlib
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from ir_snapshots import CASES as MODEL_CASES
 from shared_cdf import model_file
@@ -76,3 +79,13 @@ def stale_cases() -> list[str]:
     if not GOLDEN_DIR.is_dir():
         return []
     return sorted(path.name for path in GOLDEN_DIR.iterdir() if path.is_dir() and path.name not in CASES)
+
+
+def import_sdk(case: str) -> ModuleType:
+    """The golden SDK of ``case``, imported once per test process. Its folder stays on
+    ``sys.path`` and its modules stay imported, so every test that uses it (in any order, in any
+    xdist worker) sees the same classes."""
+    folder = str(case_dir(case))
+    if folder not in sys.path:
+        sys.path.append(folder)
+    return importlib.import_module(package_name(case))
