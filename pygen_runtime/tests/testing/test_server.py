@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import socket
+import struct
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -72,3 +74,24 @@ def test_stopping_releases_the_port(emulator: SpecCheckedEmulator) -> None:
     server.stop()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", port))  # free again
+
+
+def test_a_client_that_hangs_up_early_is_logged_quietly(
+    server: EmulatorServer,
+    emulator: SpecCheckedEmulator,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    emulator.faults.add(Fault.latency(0.3, times=1))
+    caplog.set_level("DEBUG", logger="pygen_runtime.testing.server")
+    request = f"GET /api/v1/projects/{emulator.project}/models/spaces HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection((server.host, server.port), timeout=5) as client:
+        # Linger 0: closing sends a reset, so the server's answer fails to go out.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.sendall(request.encode())
+    for _ in range(100):  # bounded: the answer is due after the 0.3 s latency
+        if any("went away" in record.getMessage() for record in caplog.records):
+            break
+        time.sleep(0.02)
+    assert any("went away" in record.getMessage() for record in caplog.records)
+    assert "Traceback" not in capfd.readouterr().err
