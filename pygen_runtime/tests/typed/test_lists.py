@@ -134,3 +134,16 @@ def test_one_item_is_a_series_and_a_list_shows_as_a_table_in_notebooks(
     assert items._repr_html_() is None
     with pytest.raises(PandasMissingError):
         items[0].to_pandas()
+
+
+def test_an_int64_column_with_a_gap_keeps_every_value_exact() -> None:
+    big = 8238506972502594227  # above 2**53: float64 would round it
+    with_value = WindTurbine(external_id="wt-1", **INSTANCE, counter=big)  # type: ignore[call-arg]
+    without = WindTurbine(external_id="wt-2", **INSTANCE, counter=None)  # type: ignore[call-arg]
+
+    frame = WindTurbineList([with_value, without]).to_pandas()
+
+    assert frame["counter"].iloc[0] == big
+    assert frame["counter"].isna().tolist() == [False, True]
+    assert frame["version"].dtype == "Int64"
+    assert list(frame["name"]) == [with_value.name, without.name]

@@ -56,6 +56,15 @@ def _row(item: BaseModel) -> dict[str, Any]:
     return row
 
 
+def _column(pd: Any, values: list[Any]) -> Any:
+    # An integer column with a gap would become float64 and round int64 values above 2**53;
+    # pandas' nullable Int64 keeps every value exact.
+    present = [value for value in values if value is not None]
+    if present and all(type(value) is int for value in present):
+        return pd.array(values, dtype="Int64")
+    return values
+
+
 class _TypedList(list[ItemT], Generic[ItemT]):
     """A list of typed instances; ``next_cursor`` is set on pages from ``iterate``."""
 
@@ -77,7 +86,14 @@ class _TypedList(list[ItemT], Generic[ItemT]):
         pd = _import_pandas()
         if not self:
             return pd.DataFrame(columns=self._columns())
-        return pd.DataFrame.from_records([_row(item) for item in self])
+        rows = [_row(item) for item in self]
+        columns: dict[str, list[Any]] = {}
+        for row in rows:
+            for name in row:
+                columns.setdefault(name, [])
+        for name, values in columns.items():
+            values.extend(row.get(name) for row in rows)
+        return pd.DataFrame({name: _column(pd, values) for name, values in columns.items()})
 
     def _columns(self) -> list[str]:
         return list(self._item_class.model_fields)
