@@ -7,6 +7,7 @@ fails here. It measures nothing worth keeping and checks no timing.
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -20,10 +21,8 @@ BENCHMARKS = ROOT / "benchmarks"
 SMOKE_SIZES = {"iterate": 2_500, "memory": 3_000, "upsert": 2_000}
 
 
-@pytest.fixture(scope="module")
-def smoke_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def _smoke_run(folder: Path) -> dict[str, Any]:
     """One smoke run of every benchmark; its exit code, output, JSON results and Markdown page."""
-    folder = tmp_path_factory.mktemp("bench")
     page = folder / "performance.md"
     page.write_text(
         "# Performance\n\nProse before.\n\n<!-- benchmark-results:begin -->\nold results\n"
@@ -61,25 +60,22 @@ def _rows(section: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {row["client"]: row for row in section["rows"]}
 
 
-def test_the_smoke_run_finishes_without_failures(smoke_run: dict[str, Any]) -> None:
+def _check_the_smoke_run_finishes_without_failures(smoke_run: dict[str, Any]) -> None:
     assert smoke_run["returncode"] == 0, smoke_run["stderr"][-3000:]
     assert set(smoke_run["sections"]) == {"iterate", "memory", "generate", "import", "upsert", "pip-install"}
     for section in smoke_run["sections"].values():
         assert section["failed"] == [], section["failed"]
 
 
-@pytest.mark.parametrize(
-    ("benchmark", "clients"),
-    [
-        ("iterate", {"floor: httpx + json", "ours: runtime CDFClient", "ours: generated SDK"}),
-        ("memory", {"floor: httpx + json", "ours: generated SDK"}),
-    ],
-)
-def test_every_reading_client_reads_every_node(
-    smoke_run: dict[str, Any], benchmark: str, clients: set[str]
-) -> None:
+READING_CLIENTS = {
+    "iterate": {"floor: httpx + json", "ours: runtime CDFClient", "ours: generated SDK"},
+    "memory": {"floor: httpx + json", "ours: generated SDK"},
+}
+
+
+def _check_every_reading_client_reads_every_node(smoke_run: dict[str, Any], benchmark: str) -> None:
     rows = _rows(smoke_run["sections"][benchmark])
-    assert set(rows) == clients
+    assert set(rows) == READING_CLIENTS[benchmark]
     for client, row in rows.items():
         assert row["extra"]["nodes"] == SMOKE_SIZES[benchmark], client
         assert row["extra"]["named"] == SMOKE_SIZES[benchmark], client
@@ -88,7 +84,7 @@ def test_every_reading_client_reads_every_node(
         assert row["peak_rss_mib"] > 10
 
 
-def test_the_memory_run_measures_above_a_bare_interpreter(smoke_run: dict[str, Any]) -> None:
+def _check_the_memory_run_measures_above_a_bare_interpreter(smoke_run: dict[str, Any]) -> None:
     for client, row in _rows(smoke_run["sections"]["memory"]).items():
         start = row["extra"]["interpreter_start_mib"]
         assert 0 < start < row["peak_rss_mib"], client
@@ -97,7 +93,7 @@ def test_the_memory_run_measures_above_a_bare_interpreter(smoke_run: dict[str, A
         assert row["extra"]["above_start_mb"] == pytest.approx(expected_mb, abs=0.1), client
 
 
-def test_every_writing_client_creates_every_node(smoke_run: dict[str, Any]) -> None:
+def _check_every_writing_client_creates_every_node(smoke_run: dict[str, Any]) -> None:
     rows = _rows(smoke_run["sections"]["upsert"])
     assert set(rows) == {"floor: httpx + json", "ours: runtime CDFClient", "ours: generated SDK"}
     for client, row in rows.items():
@@ -106,7 +102,7 @@ def test_every_writing_client_creates_every_node(smoke_run: dict[str, Any]) -> N
         assert row["extra"]["server_cpu_seconds"] > 0, client
 
 
-def test_generation_and_import_are_measured_for_the_generated_sdk(smoke_run: dict[str, Any]) -> None:
+def _check_generation_and_import_are_measured_for_the_generated_sdk(smoke_run: dict[str, Any]) -> None:
     generated = _rows(smoke_run["sections"]["generate"])["ours: pygen generate CogniteCore"]
     assert generated["extra"]["files"] > 30  # a package per CogniteCore view, at least
     imported = _rows(smoke_run["sections"]["import"])["ours: generated SDK"]
@@ -114,7 +110,7 @@ def test_generation_and_import_are_measured_for_the_generated_sdk(smoke_run: dic
     assert 0 < imported["wall_seconds"] < imported["extra"]["process_wall_seconds"]
 
 
-def test_the_pip_install_benchmark_says_why_the_smoke_run_leaves_it_out(smoke_run: dict[str, Any]) -> None:
+def _check_the_pip_install_benchmark_says_why_the_smoke_run_leaves_it_out(smoke_run: dict[str, Any]) -> None:
     section = smoke_run["sections"]["pip-install"]
     assert section["rows"] == []
     [reason] = section["skipped"]
@@ -122,7 +118,7 @@ def test_the_pip_install_benchmark_says_why_the_smoke_run_leaves_it_out(smoke_ru
     assert f"- Not run: {reason}" in smoke_run["page"]
 
 
-def test_v1_is_reported_as_left_out_not_silently_missing(smoke_run: dict[str, Any]) -> None:
+def _check_v1_is_reported_as_left_out_not_silently_missing(smoke_run: dict[str, Any]) -> None:
     for name in ("iterate", "generate", "import", "upsert"):
         skipped = smoke_run["sections"][name]["skipped"]
         assert any(reason.startswith("v1: left out") for reason in skipped), (name, skipped)
@@ -132,7 +128,7 @@ def test_v1_is_reported_as_left_out_not_silently_missing(smoke_run: dict[str, An
     assert all(target["met"] is None and target["shown"] == "not measured" for target in versus_v1)
 
 
-def test_the_results_replace_the_marked_block_and_keep_the_prose(smoke_run: dict[str, Any]) -> None:
+def _check_the_results_replace_the_marked_block_and_keep_the_prose(smoke_run: dict[str, Any]) -> None:
     page = smoke_run["page"]
     assert page.startswith("# Performance\n\nProse before.\n")
     assert page.rstrip().endswith("Prose after.")
@@ -142,14 +138,25 @@ def test_the_results_replace_the_marked_block_and_keep_the_prose(smoke_run: dict
     assert page.count("<!-- benchmark-results:begin -->") == 1
 
 
+def test_a_smoke_run_of_every_benchmark(tmp_path: Path) -> None:
+    """One run for all the checks below (a run takes tens of seconds; the checks read its output)."""
+    smoke_run = _smoke_run(tmp_path)
+    _check_the_smoke_run_finishes_without_failures(smoke_run)
+    for benchmark in READING_CLIENTS:
+        _check_every_reading_client_reads_every_node(smoke_run, benchmark)
+    _check_the_memory_run_measures_above_a_bare_interpreter(smoke_run)
+    _check_every_writing_client_creates_every_node(smoke_run)
+    _check_generation_and_import_are_measured_for_the_generated_sdk(smoke_run)
+    _check_the_pip_install_benchmark_says_why_the_smoke_run_leaves_it_out(smoke_run)
+    _check_v1_is_reported_as_left_out_not_silently_missing(smoke_run)
+    _check_the_results_replace_the_marked_block_and_keep_the_prose(smoke_run)
+
+
 @pytest.fixture
 def harness(monkeypatch: pytest.MonkeyPatch) -> Any:
     """The harness modules (benchmarks/ is a folder of scripts, not a package)."""
     monkeypatch.syspath_prepend(str(BENCHMARKS))
-    import _harness
-    import _suites
-
-    return _harness, _suites
+    return importlib.import_module("_harness"), importlib.import_module("_suites")
 
 
 def test_a_client_that_miscounts_is_an_error(harness: Any) -> None:
