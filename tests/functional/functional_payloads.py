@@ -78,8 +78,15 @@ def load_payloads(folder: Path = WRITE_PAYLOADS) -> Payloads:
     payloads = Payloads()
     for path in sorted(folder.glob("*.node.yaml")):
         payloads.nodes.extend(yaml.safe_load(path.read_text(encoding="utf-8")))
+    seen: set[tuple[str, str]] = set()
     for path in sorted(folder.glob("*.edge.yaml")):
-        payloads.edges.extend(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for edge in yaml.safe_load(path.read_text(encoding="utf-8")):
+            # A few edges appear in two files with different values; CDF refuses an instance
+            # twice in one request (and so does the SDK), so the first file's version is kept.
+            key = (edge["space"], edge["externalId"])
+            if key not in seen:
+                seen.add(key)
+                payloads.edges.append(edge)
     return payloads
 
 

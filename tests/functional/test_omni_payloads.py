@@ -240,8 +240,7 @@ def test_edges_with_properties_are_read_with_their_values_and_filtered(omni: Omn
     assert ids(listed) == sorted({edge["externalId"] for edge in from_f})
     by_id: dict[str, dict[str, Any]] = {}
     for edge in payload_edges:
-        # Given twice, an edge is written as given first (the SDK sends each instance once).
-        by_id.setdefault(edge["externalId"], edge)
+        by_id[edge["externalId"]] = edge
     for edge in listed:
         written = properties_in(by_id[edge.external_id], "ConnectionEdgeA")
         assert edge.name == written["name"]

@@ -15,6 +15,7 @@ from pygen_runtime.testing import Emulator, Fault
 from reference_sdk import (
     BladeWrite,
     DistanceWrite,
+    GeneratingUnitWrite,
     MetmastWrite,
     WindTurbine,
     WindTurbineClient,
@@ -253,6 +254,39 @@ def test_upsert_writes_an_inline_target_once_and_edges_with_properties(client: W
     turbine = client.wind_turbine.retrieve("wt-1", retrieve_connections="identifier")
     assert isinstance(turbine, WindTurbine)
     assert turbine.metmast == [NodeId(space=INSTANCE_SPACE, external_id="mast-1")]
+
+
+def test_one_node_given_through_two_views_is_written_once_with_both(client: WindTurbineClient) -> None:
+    client.upsert(
+        [
+            WindTurbineWrite(external_id="wt-1", name="WT 1", windfarm="North"),
+            GeneratingUnitWrite(external_id="wt-1", capacity=5.5, name="WT 1"),
+            WindTurbineWrite(external_id="wt-1", name="WT 1", windfarm="North"),
+        ]
+    )
+
+    turbine = client.wind_turbine.retrieve("wt-1")
+    assert turbine is not None
+    assert (turbine.name, turbine.windfarm, turbine.capacity) == ("WT 1", "North", 5.5)
+    assert turbine.version == 1  # one write, not one per view
+
+
+def test_one_node_given_twice_with_different_values_is_refused_and_nothing_written(
+    client: WindTurbineClient,
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"node .*:blade-1 twice with different values for 'name'"):
+        client.upsert(
+            [BladeWrite(external_id="blade-1", name="A"), BladeWrite(external_id="blade-1", name="B")]
+        )
+    with pytest.raises(InvalidArgumentError, match=r"twice with different existing_version \(1 and 2\)"):
+        client.upsert(
+            [
+                BladeWrite(external_id="blade-1", existing_version=1),
+                BladeWrite(external_id="blade-1", existing_version=2),
+            ]
+        )
+
+    assert client.blade.retrieve("blade-1") is None
 
 
 def test_edges_are_retrieved_by_id_and_converted_to_writes(client: WindTurbineClient) -> None:

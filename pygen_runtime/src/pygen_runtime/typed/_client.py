@@ -17,7 +17,7 @@ from pygen_runtime.config import ClientConfig
 from pygen_runtime.credentials import OAuthClientCredentials, Token
 from pygen_runtime.errors import ConfigurationError, InvalidArgumentError
 from pygen_runtime.schema import EdgeId, NodeId
-from pygen_runtime.schema._instances import AppliedInstance, EdgeApply, NodeApply
+from pygen_runtime.schema._instances import AppliedInstance, EdgeApply, NodeApply, NodeOrEdgeData
 from pygen_runtime.typed._instances import EdgeWrite, InstanceRead, InstanceWrite, NodeWrite, as_node_id
 
 if TYPE_CHECKING:
@@ -164,9 +164,11 @@ class TypedClient:
                 if allow_version_increase:
                     apply = apply.model_copy(update={"existing_version": None})
                 key = (apply.instance_type, apply.space, apply.external_id)
-                # The first occurrence of an instance wins: an inline target never overwrites the
-                # same node given explicitly earlier.
-                applies.setdefault(key, apply)
+                # CDF refuses an instance twice in one request: the same instance given twice
+                # (explicitly and as an inline target, or through two views) is merged, and a
+                # real contradiction is an error rather than a silent choice.
+                kept = applies.get(key)
+                applies[key] = apply if kept is None else _merged(kept, apply)
         if not applies:
             return UpsertResult()
         results = self.cdf.instances.apply(
@@ -317,3 +319,34 @@ def _credentials(
         scopes=list(scopes),
         audience=values.get("audience"),
     )
+
+
+def _merged(kept: NodeApply | EdgeApply, again: NodeApply | EdgeApply) -> NodeApply | EdgeApply:
+    """One apply holding both: the values of each view combined, contradictions refused."""
+    if kept == again:
+        return kept
+    name = f"{kept.instance_type} {kept.space}:{kept.external_id}"
+    for field_name in ("type", "start_node", "end_node", "existing_version"):
+        first, second = getattr(kept, field_name, None), getattr(again, field_name, None)
+        if first is not None and second is not None and first != second:
+            raise InvalidArgumentError(
+                f"upsert got {name} twice with different {field_name} ({first} and {second}); "
+                "give each instance once, or the same values each time"
+            )
+    by_source = {source.source: dict(source.properties) for source in kept.sources}
+    for source in again.sources:
+        properties = by_source.setdefault(source.source, {})
+        for prop, value in source.properties.items():
+            if prop in properties and properties[prop] != value:
+                raise InvalidArgumentError(
+                    f"upsert got {name} twice with different values for {prop!r} of {source.source}: "
+                    f"{properties[prop]!r} and {value!r}; give each instance once, or the same values"
+                )
+            properties[prop] = value
+    update: dict[str, Any] = {
+        "sources": [NodeOrEdgeData(source=source, properties=props) for source, props in by_source.items()]
+    }
+    for field_name in ("type", "existing_version"):
+        if getattr(kept, field_name, None) is None and getattr(again, field_name, None) is not None:
+            update[field_name] = getattr(again, field_name)
+    return kept.model_copy(update=update)
