@@ -18,6 +18,8 @@ from pygen_runtime.schema import load_data_models
 from hatch_pygen.errors import SourceError
 from hatch_pygen.sources._snapshot import ModelSnapshot, describe_load_error, is_snapshot
 
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _parse(path: Path, text: str) -> Any:
     if path.suffix.lower() == ".json":
@@ -26,8 +28,9 @@ def _parse(path: Path, text: str) -> Any:
         except json.JSONDecodeError as error:
             raise SourceError(f"{path}: not valid JSON (line {error.lineno}: {error.msg})") from None
     try:
-        # JSON is YAML, so one parser covers .yaml, .yml and anything else.
-        return yaml.safe_load(text)
+        # JSON is YAML, so one parser covers .yaml, .yml and anything else. libyaml's loader,
+        # where PyYAML was built with it, parses a model like CogniteCore ~10x faster.
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
