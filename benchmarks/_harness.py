@@ -191,6 +191,8 @@ class EmulatorProcess:
     model: Path
     nodes: int = 0
     concurrency_limits: bool = False
+    # When set, the server writes each request line (method, path, status) to this file.
+    request_log: Path | None = None
     startup_timeout: float = 900.0
     ready: dict[str, Any] = field(default_factory=dict)
     _process: subprocess.Popen[bytes] | None = None
@@ -212,6 +214,20 @@ class EmulatorProcess:
         begin with ``-``)."""
         return [f"--url={self.url}", f"--project={self.project}", f"--token={self.token}"]
 
+    def answers_by_status(self) -> dict[str, int]:
+        """How many requests the server answered with each status so far (needs ``request_log``)."""
+        counts: dict[str, int] = {}
+        if self.request_log is None or not self.request_log.exists():
+            return counts
+        for line in self.request_log.read_text(encoding="utf-8").splitlines():
+            # '"POST /api/v1/projects/p/models/instances HTTP/1.1" 200 -'; other lines are not answers
+            if not line.startswith('"'):
+                continue
+            parts = line.rsplit('"', 1)[-1].split()
+            if parts and parts[0].isdigit():
+                counts[parts[0]] = counts.get(parts[0], 0) + 1
+        return counts
+
     def cpu_seconds(self) -> float:
         """CPU time the server process has used so far (user + system)."""
         assert self._process is not None
@@ -230,6 +246,8 @@ class EmulatorProcess:
         ]
         if self.concurrency_limits:
             command.append("--concurrency-limits")
+        if self.request_log is not None:
+            command += ["--log-requests", str(self.request_log)]
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,

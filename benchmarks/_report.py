@@ -98,6 +98,8 @@ _EXTRA_COLUMNS: dict[str, list[tuple[str, Any]]] = {
     "upsert": [
         ("nodes/s (wall)", lambda row: _number(round(row.extra["nodes"] / row.wall_seconds))),
         ("server CPU (s)", lambda row: _seconds(row.extra.get("server_cpu_seconds"))),
+        ("requests", lambda row: _number(row.extra.get("requests"))),
+        ("429s", lambda row: _number(row.extra.get("answered_429"))),
     ],
     "generate": [("files", lambda row: _number(row.extra.get("files")))],
     "import": [

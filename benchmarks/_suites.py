@@ -422,8 +422,8 @@ def upsert(setup: Setup) -> Section:
         "upsert",
         f"Create {nodes:,} CogniteAsset nodes (10 properties each) in an empty project, from "
         "building the client's write objects to the last answer. The emulator answers 429 above "
-        "CDF's default of 4 concurrent applies, as CDF does; each client runs against a fresh "
-        "emulator.",
+        "CDF's default of 4 concurrent applies, as CDF does (`429s` counts those answers, which the "
+        "client must wait out and retry); each client runs against a fresh emulator.",
     )
     clients = [
         _Client(FLOOR, setup.ours, "floor.py", ("upsert",)),
@@ -439,8 +439,12 @@ def upsert(setup: Setup) -> Section:
         clients.append(_Client(V1, setup.v1, "v1.py", ("upsert", *v1)))
     else:
         section.skipped.append(f"v1: {setup.v1_missing_reason}")
-    for client in clients:
-        with EmulatorProcess(setup.ours, setup.model(SDK_MODEL), concurrency_limits=True) as server:
+    for index, client in enumerate(clients):
+        request_log = setup.work / f"upsert-requests-{index}.log"
+        request_log.unlink(missing_ok=True)
+        with EmulatorProcess(
+            setup.ours, setup.model(SDK_MODEL), concurrency_limits=True, request_log=request_log
+        ) as server:
             server_cpu = server.cpu_seconds()
             result = _run_checked(
                 section,
@@ -452,6 +456,9 @@ def upsert(setup: Setup) -> Section:
             if result is None:
                 continue
             result["server_cpu_seconds"] = round(server.cpu_seconds() - server_cpu, 2)
+            answers = server.answers_by_status()
+            result["requests"] = sum(answers.values())
+            result["answered_429"] = answers.get("429", 0)
         section.rows.append(_best_of([result], client.label))
     label, ours = _ours(section)
     v1_row = section.row(V1)

@@ -100,6 +100,9 @@ def _check_every_writing_client_creates_every_node(smoke_run: dict[str, Any]) ->
         assert row["extra"]["nodes"] == SMOKE_SIZES["upsert"], client
         # The emulator did the writing: its CPU time is measured apart from the client's.
         assert row["extra"]["server_cpu_seconds"] > 0, client
+        # 1,000 nodes per apply at most, and the server's answers were counted from its log.
+        assert row["extra"]["requests"] >= SMOKE_SIZES["upsert"] // 1000, client
+        assert 0 <= row["extra"]["answered_429"] < row["extra"]["requests"], client
 
 
 def _check_generation_and_import_are_measured_for_the_generated_sdk(smoke_run: dict[str, Any]) -> None:
