@@ -8,7 +8,7 @@ from typing import Any
 from hatch_pygen.ir import IR
 from hatch_pygen.render.python._fields import INDENT
 from hatch_pygen.render.python._imports import import_block
-from hatch_pygen.render.python._layout import statement
+from hatch_pygen.render.python._layout import Call, flat, statement
 from hatch_pygen.render.python._literals import docstring, string_literal
 from hatch_pygen.render.python._model import RESERVED_CLIENT_ATTRIBUTES, ViewModel, models_with_views
 from hatch_pygen.render.python._names import claim, python_attribute
@@ -51,8 +51,20 @@ def client_module(
         ]
 
     instance_space = string_literal(ir.instance_space) if ir.instance_space else "None"
+    model_ids = [
+        Call("", tuple(string_literal(part) for part in (model.space, model.external_id, model.version)))
+        for model in models_with_views(ir)
+    ]
+    # The type comes from TypedClient. One model is written flat (ruff joins a one-item tuple
+    # whatever its trailing comma); several one per line, as ruff keeps them.
+    ids_statement = (
+        statement(f"data_model_ids = ({flat(model_ids[0])},)", indent=INDENT)
+        if len(model_ids) == 1
+        else statement(Call("", tuple(model_ids)), indent=INDENT, prefix="data_model_ids = ", explode=True)
+    )
     client_lines = [
-        statement(f"default_instance_space: ClassVar[str | None] = {instance_space}", indent=INDENT)
+        statement(f"default_instance_space: ClassVar[str | None] = {instance_space}", indent=INDENT),
+        ids_statement,
     ]
     clients: list[dict[str, Any]] = []
     if sub_clients:

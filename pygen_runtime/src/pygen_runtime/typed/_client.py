@@ -71,6 +71,8 @@ class TypedClient:
 
     # Generated clients set this from the SDK's configuration.
     default_instance_space: ClassVar[str | None] = None
+    # Generated clients set this: the (space, external id, version) of each data model they serve.
+    data_model_ids: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     def __init__(
         self,

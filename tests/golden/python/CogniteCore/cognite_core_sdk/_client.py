@@ -60,6 +60,8 @@ class CogniteCoreClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = None
 
+    data_model_ids = (("cdf_cdm", "CogniteCore", "v1"),)
+
     @cached_property
     def cognite360_image(self) -> Cognite360ImageAPI:
         """Cognite360Image nodes (cdf_cdm:Cognite360Image/v1)."""

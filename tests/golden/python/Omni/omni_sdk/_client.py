@@ -44,6 +44,8 @@ class OmniClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = None
 
+    data_model_ids = (("sp_pygen_models", "Omni", "1"),)
+
     @cached_property
     def cdf_external_references(self) -> CDFExternalReferencesAPI:
         """CDFExternalReferences nodes (sp_pygen_models:CDFExternalReferences/1)."""

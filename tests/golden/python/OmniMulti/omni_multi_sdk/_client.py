@@ -93,6 +93,12 @@ class OmniMultiSdkClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = None
 
+    data_model_ids = (
+        ("pygen-models", "OmniMultiA", "1"),
+        ("pygen-models", "OmniMultiB", "1"),
+        ("pygen-models", "OmniMultiC", "1"),
+    )
+
     @cached_property
     def omni_multi_a(self) -> OmniMultiAClient:
         """The views of OmniMultiA."""

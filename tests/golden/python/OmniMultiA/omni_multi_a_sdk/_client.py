@@ -23,6 +23,8 @@ class OmniMultiAClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = None
 
+    data_model_ids = (("pygen-models", "OmniMultiA", "1"),)
+
     @cached_property
     def main_interface(self) -> MainInterfaceAPI:
         """MainInterface nodes (pygen-models:MainInterface/1)."""

@@ -24,6 +24,8 @@ class OmniMultiBClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = None
 
+    data_model_ids = (("pygen-models", "OmniMultiB", "1"),)
+
     @cached_property
     def implementation1(self) -> Implementation1API:
         """Implementation1 nodes (pygen-models:Implementation1/2)."""

@@ -22,6 +22,8 @@ class OmniMultiCClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = None
 
+    data_model_ids = (("pygen-models", "OmniMultiC", "1"),)
+
     @cached_property
     def implementation1(self) -> Implementation1API:
         """Implementation1 nodes (pygen-models-other:Implementation1/1)."""

@@ -24,6 +24,8 @@ class OmniSubClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = None
 
+    data_model_ids = (("sp_pygen_models", "OmniSub", "1"),)
+
     @cached_property
     def connection_item_a(self) -> ConnectionItemAAPI:
         """ConnectionItemA nodes (sp_pygen_models:ConnectionItemA/1)."""

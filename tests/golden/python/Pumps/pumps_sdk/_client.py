@@ -23,6 +23,8 @@ class PumpsClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = None
 
+    data_model_ids = (("IntegrationTestsImmutable", "Pumps", "1"),)
+
     @cached_property
     def pump(self) -> PumpAPI:
         """Pump nodes (IntegrationTestsImmutable:Pump/ed1171a2f52bc5)."""

@@ -37,6 +37,8 @@ class WindTurbineClient(TypedClient):
 
     default_instance_space: ClassVar[str | None] = "wind_instances"
 
+    data_model_ids = (("sp_pygen_power", "WindTurbine", "1"),)
+
     @cached_property
     def blade(self) -> BladeAPI:
         """Blade nodes (sp_pygen_power:Blade/1)."""
