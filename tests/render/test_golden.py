@@ -83,7 +83,8 @@ def test_the_golden_sdks_pass_ruff_check_and_format_without_changes() -> None:
 # marked as errors (strict mode reports an ignore comment that is not needed).
 USAGE = """
 from wind_turbine_sdk import Blade, BladeWrite, WindTurbine, WindTurbineClient, WindTurbineList
-from wind_turbine_sdk import WindTurbineWrite
+from wind_turbine_sdk import Nacelle, WindTurbineWrite
+from pygen_runtime.schema import NodeId
 
 
 def use(client: WindTurbineClient) -> None:
@@ -98,6 +99,18 @@ def use(client: WindTurbineClient) -> None:
     blades = client.wind_turbine.select().name.prefix("WT").blades
     damaged: list[Blade] = blades.is_damaged.equals(True).list_blade()
     print(len(damaged))
+    # retrieve_connections="full" puts read objects where "identifier" puts ids.
+    full = client.wind_turbine.retrieve("wt-1", retrieve_connections="full")
+    if full is not None and full.blades:
+        blade_or_id = full.blades[0]
+        if isinstance(blade_or_id, Blade):
+            print(blade_or_id.is_damaged)
+        else:
+            node_id: NodeId = blade_or_id
+            print(node_id.external_id)
+        blade_or_id.is_damaged  # type: ignore[union-attr]
+    if full is not None and isinstance(full.nacelle, Nacelle):
+        print(full.nacelle.as_id())
     client.wind_turbine.select().name.prefix(3)  # type: ignore[arg-type]
     client.wind_turbine.list(min_capacity="high")  # type: ignore[arg-type]
     client.wind_turbine.list(capacity_prefix="x")  # type: ignore[call-arg]

@@ -170,10 +170,13 @@ def test_delete(client: Any) -> None:
     assert [item.external_id for item in client.wind_turbine.list()] == ["wt-1"]
 
 
-def test_connection_fields_hold_node_ids(sdk: Any) -> None:
-    assert sdk.Blade.model_fields["sensor_positions"].annotation == list[NodeId] | None
-    assert sdk.Nacelle.model_fields["wind_turbine"].annotation == NodeId | None
-    assert sdk.WindTurbine.model_fields["metmast"].annotation == list[NodeId] | None
+def test_connection_fields_hold_node_ids_or_the_read_objects_at_the_other_end(sdk: Any) -> None:
+    for cls in (sdk.Blade, sdk.Nacelle, sdk.WindTurbine):
+        cls.model_rebuild()  # the classes at the other ends are resolved when first built
+    assert sdk.Blade.model_fields["sensor_positions"].annotation == list[sdk.SensorPosition | NodeId] | None
+    assert sdk.Nacelle.model_fields["wind_turbine"].annotation == sdk.WindTurbine | NodeId | None
+    assert sdk.WindTurbine.model_fields["metmast"].annotation == list[sdk.Metmast | NodeId] | None
+    assert "metmast" in sdk.WindTurbine._connection_fields
     assert "sensor_positions" not in sdk.BladeWrite.model_fields
 
 

@@ -29,6 +29,12 @@ def data_module(
     }
     by_read = {model.read: model for model in views}
     by_write = {model.write: model for model in views if model.write}
+    node_reads = {model.read: model for model in views if model.kind == "node"}
+    own = {name for model in members for name in model.exported}
+    # The classes at the other ends of relations, for type checkers only: modules of related
+    # views import each other, and the runtime hands these classes to pydantic when it builds
+    # the class.
+    type_checking: dict[str, set[str]] = {}
     contexts = []
     for model in members:
         assert model.read_class is not None
@@ -43,6 +49,9 @@ def data_module(
             _collect_header_imports(cls.header, model, by_read, by_write, imports, runtime)
             for found in cls.fields:
                 _collect_field_imports(found.declaration, imports, runtime)
+        for found in model.read_class.fields:
+            for name in names_used(found.annotation) & node_reads.keys() - own:
+                type_checking.setdefault(f".{node_reads[name].module}", set()).add(name)
         contexts.append(
             {
                 "read_class": model.read_class,
@@ -77,6 +86,8 @@ def data_module(
                 ),
             }
         )
+    if type_checking:
+        imports["typing"].add("TYPE_CHECKING")
     labels = ", ".join(sorted({model.label for model in members}))
     return SourceFile(
         f"{root}/{DATA_PACKAGE}/{module}.py",
@@ -86,6 +97,9 @@ def data_module(
             "docstring": docstring(f"The read, write and list classes of {labels}."),
             "imports": import_block(
                 {name: sorted(values) for name, values in imports.items() if name != module}
+            ),
+            "type_checking_imports": import_block(
+                {name: sorted(values) for name, values in type_checking.items()}, indent=INDENT
             ),
             "all": all_statement(name for model in members for name in model.exported),
             "views": contexts,

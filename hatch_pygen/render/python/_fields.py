@@ -76,6 +76,15 @@ class ViewIndex:
 
     def __init__(self, ir: IR) -> None:
         self.by_key = {view_key(view): view for view in ir.views}
+        # The read class and module of each generated node view, set once names are handed
+        # out: read fields name the class at a relation's other end beside ``NodeId``, since
+        # ``retrieve_connections="full"`` puts such objects there.
+        self.node_reads: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def connected(self, prop: PropertyIR) -> str:
+        """What a read field holds per node at the other end of ``prop``."""
+        found = self.node_reads.get(view_key(prop.target)) if prop.target is not None else None
+        return f"{found[0]} | NodeId" if found is not None else "NodeId"
 
     def through(self, reverse: PropertyIR) -> tuple[ViewRef | ViewIR, PropertyIR] | None:
         """The view and direct relation a reverse relation goes through. A reverse relation
@@ -166,8 +175,8 @@ def field_model(prop: PropertyIR, name: str, views: ViewIndex, *, write: bool) -
         marker is None or (write and prop.kind == "reverse_relation")
     ):
         return None
-    if prop.kind in ("edge", "reverse_relation"):
-        item = _WRITE_NODE if write else "NodeId"
+    if prop.kind in ("edge", "reverse_relation", "direct_relation"):
+        item = _WRITE_NODE if write else views.connected(prop)
     else:
         item = scalar_type(prop, write=write)
     annotation = f"list[{item}]" if prop.list else item

@@ -236,6 +236,9 @@ def build_views(ir: IR, taken_class_names: set[str]) -> list[ViewModel]:
                 )
             )
     by_key = {(view_key(model.view), model.kind): model for model in models}
+    views.node_reads = {
+        key: (model.read, model.module) for (key, kind), model in by_key.items() if kind == "node"
+    }
     for model in models:
         _fill_classes(model, by_key, views)
         model.filters = build_filters(model.view, model.kind)
@@ -365,7 +368,9 @@ def _mark_overrides(model: ViewModel, by_key: ModelsByKey) -> None:
             cls = ancestor.write_class if write else ancestor.read_class
             inherited.update({found.name: found.annotation for found in cls.fields} if cls else {})
         fields = tuple(
-            found.overriding() if inherited.get(found.name, found.annotation) != found.annotation else found
+            found.overriding()
+            if not _compatible(found.annotation, inherited.get(found.name, found.annotation), by_key)
+            else found
             for found in own.fields
         )
         replaced = dataclasses.replace(own, fields=fields)
@@ -373,6 +378,26 @@ def _mark_overrides(model: ViewModel, by_key: ModelsByKey) -> None:
             model.write_class = replaced
         else:
             model.read_class = replaced
+
+
+def _compatible(annotation: str, inherited: str, by_key: ModelsByKey) -> bool:
+    """Whether a field annotated ``annotation`` may redeclare one annotated ``inherited`` without
+    type checkers objecting: the same, or a relation to a view inheriting the inherited one's."""
+    if annotation == inherited:
+        return True
+    reads = {model.read: model for (_, kind), model in by_key.items() if kind == "node"}
+    words, inherited_words = annotation.split(" "), inherited.split(" ")
+    if len(words) != len(inherited_words):
+        return False
+    for word, inherited_word in zip(words, inherited_words, strict=True):
+        if word == inherited_word:
+            continue
+        child, parent = reads.get(word.removeprefix("list[")), reads.get(inherited_word.removeprefix("list["))
+        if child is None or parent is None or word.startswith("list[") != inherited_word.startswith("list["):
+            return False
+        if view_key(parent.view) not in _ancestors_with_classes(child, by_key, write=False):
+            return False
+    return True
 
 
 _BASES: dict[str, tuple[str, str]] = {"node": ("NodeRead", "NodeWrite"), "edge": ("EdgeRead", "EdgeWrite")}

@@ -22,6 +22,11 @@ is parsed. This keeps instance fields (``type``, ``version``) and properties of 
 
 from __future__ import annotations
 
+import builtins
+import importlib
+import inspect
+import re
+import sys
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, ClassVar
@@ -118,6 +123,8 @@ class _TypedInstance(BaseModel):
             if name in cls._instance_fields:
                 continue
             marker = next((m for m in info.metadata if isinstance(m, (Edges, ReverseDirectRelation))), None)
+            if marker is None and not cls.__pydantic_fields_complete__:
+                marker = _unresolved_marker(cls, name)
             if marker is not None:
                 connections[name] = marker
             else:
@@ -125,6 +132,27 @@ class _TypedInstance(BaseModel):
         cls._property_wire_names = wire_names
         cls._field_of_wire_name = {wire: name for name, wire in wire_names.items() if wire != name}
         cls._connection_fields = connections
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Mapping[str, Any] | None = None,
+    ) -> bool | None:
+        # A read class annotates a relation with the class at its other end (``list[Blade |
+        # NodeId]``), imported by the generated module for type checkers only, since modules of
+        # related views import each other. Pydantic gets those classes here, from the packages
+        # around the module, when it first builds the class.
+        namespace = {**_connected_classes(cls), **(_types_namespace or {})}
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,
+            _types_namespace=namespace,
+        )
 
     @classmethod
     def view_id(cls) -> ViewId:
@@ -408,6 +436,86 @@ def edge_external_id(edge_type: NodeId, start: NodeId, end: NodeId) -> str:
     """The external id of an edge created from a write object's edge field: deterministic, so
     that writing the same connection twice updates one edge instead of adding another."""
     return f"{edge_type.external_id}:{start.external_id}:{end.external_id}"
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _connected_classes(cls: type[BaseModel]) -> dict[str, Any]:
+    """The names the annotations of ``cls``, its bases and the classes those name use that their
+    modules do not define, looked up in the enclosing packages (a generated SDK's package exports
+    every class). Pydantic builds the classes a relation reaches inside the first one's build,
+    so it needs the names of all of them at once."""
+    found: dict[str, Any] = {}
+    pending: list[type] = [cls]
+    seen: set[type] = set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        before = set(found)
+        _add_connected_classes(current, found)
+        pending.extend(found[name] for name in set(found) - before)
+    return found
+
+
+class _AnyForUnknown(dict[str, Any]):
+    """A namespace answering ``Any`` for the names a module imports for type checkers only."""
+
+    def __init__(self, module_names: dict[str, Any]) -> None:
+        super().__init__()
+        self.module_names = module_names
+
+    def __missing__(self, key: str) -> Any:
+        if key in self.module_names:
+            return self.module_names[key]
+        return getattr(builtins, key, Any)
+
+
+def _unresolved_marker(cls: type, name: str) -> Connection | None:
+    """The ``Edges`` or ``ReverseDirectRelation`` of a field whose annotation pydantic could not
+    resolve yet (it names a class imported for type checkers only), read from its text."""
+    for klass in cls.__mro__:
+        raw = inspect.get_annotations(klass).get(name)
+        if raw is None:
+            continue
+        module = sys.modules.get(klass.__module__)
+        if not isinstance(raw, str) or module is None:
+            return None
+        try:
+            value = eval(raw, {}, _AnyForUnknown(vars(module)))  # the class's own annotation
+        except Exception:  # an annotation this cannot read has no marker to find
+            return None
+        metadata = getattr(value, "__metadata__", ())
+        return next((m for m in metadata if isinstance(m, (Edges, ReverseDirectRelation))), None)
+    return None
+
+
+def _add_connected_classes(cls: type, found: dict[str, Any]) -> None:
+    for klass in cls.__mro__:
+        module = sys.modules.get(klass.__module__)
+        if module is None or not issubclass(klass, _TypedInstance):
+            continue
+        annotations = inspect.get_annotations(klass)
+        wanted = {
+            name
+            for annotation in annotations.values()
+            if isinstance(annotation, str)
+            for name in _IDENTIFIER.findall(annotation)
+            if name not in vars(module) and name not in found and not hasattr(builtins, name)
+        }
+        parts = klass.__module__.split(".")
+        for name in wanted:
+            for depth in range(len(parts) - 1, 0, -1):
+                try:
+                    package = importlib.import_module(".".join(parts[:depth]))
+                    value = getattr(package, name, None)
+                except ImportError:
+                    continue
+                if isinstance(value, type):
+                    found[name] = value
+                    break
 
 
 def _write_value(value: Any, default_space: str | None, nested: list[InstanceWrite], what: str) -> Any:

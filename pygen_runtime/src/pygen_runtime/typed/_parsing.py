@@ -35,6 +35,8 @@ _warned: set[tuple[str, str]] = set()
 
 @functools.cache
 def _page_parser(cls: type[InstanceRead]) -> tuple[TypeAdapter[list[Any]], Any]:
+    if not cls.__pydantic_complete__:
+        cls.model_rebuild()  # resolves the classes its relation fields name
     return TypeAdapter(list[cls]), _flattener(cls)  # type: ignore[valid-type]
 
 

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._sensor_position import SensorPosition
 
 __all__ = ["Blade", "BladeList", "BladeWrite", "BladeWriteList"]
 
@@ -36,7 +39,7 @@ class Blade(NodeRead):
     is_damaged: bool | None = None
     name: str | None = None
     sensor_positions: Annotated[
-        list[NodeId] | None,
+        list[SensorPosition | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(space="sp_pygen_power", external_id="SensorPosition", version="1"),
             through_property="blade",

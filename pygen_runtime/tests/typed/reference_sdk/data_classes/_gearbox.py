@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._nacelle import Nacelle
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["Gearbox", "GearboxList", "GearboxWrite", "GearboxWriteList"]
 
@@ -26,11 +30,11 @@ class Gearbox(NodeRead):
 
     _view_id: ClassVar[ViewId] = ViewId(space="sp_pygen_power", external_id="Gearbox", version="1")
 
-    displacement_x: NodeId | None = None
-    displacement_y: NodeId | None = None
-    displacement_z: NodeId | None = None
+    displacement_x: SensorTimeSeries | NodeId | None = None
+    displacement_y: SensorTimeSeries | NodeId | None = None
+    displacement_z: SensorTimeSeries | NodeId | None = None
     nacelle: Annotated[
-        NodeId | None,
+        Nacelle | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(space="sp_pygen_power", external_id="Nacelle", version="1"),
             through_property="gearbox",

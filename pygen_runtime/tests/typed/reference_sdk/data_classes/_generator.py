@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._nacelle import Nacelle
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["Generator", "GeneratorList", "GeneratorWrite", "GeneratorWriteList"]
 
@@ -25,10 +29,10 @@ class Generator(NodeRead):
 
     _view_id: ClassVar[ViewId] = ViewId(space="sp_pygen_power", external_id="Generator", version="1")
 
-    generator_speed_controller: NodeId | None = None
-    generator_speed_controller_reference: NodeId | None = None
+    generator_speed_controller: SensorTimeSeries | NodeId | None = None
+    generator_speed_controller_reference: SensorTimeSeries | NodeId | None = None
     nacelle: Annotated[
-        NodeId | None,
+        Nacelle | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(space="sp_pygen_power", external_id="Nacelle", version="1"),
             through_property="main_shaft",

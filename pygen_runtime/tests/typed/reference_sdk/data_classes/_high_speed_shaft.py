@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._nacelle import Nacelle
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["HighSpeedShaft", "HighSpeedShaftList", "HighSpeedShaftWrite", "HighSpeedShaftWriteList"]
 
@@ -26,17 +30,17 @@ class HighSpeedShaft(NodeRead):
 
     _view_id: ClassVar[ViewId] = ViewId(space="sp_pygen_power", external_id="HighSpeedShaft", version="1")
 
-    bending_moment_y: NodeId | None = None
-    bending_monent_x: NodeId | None = None
+    bending_moment_y: SensorTimeSeries | NodeId | None = None
+    bending_monent_x: SensorTimeSeries | NodeId | None = None
     nacelle: Annotated[
-        NodeId | None,
+        Nacelle | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(space="sp_pygen_power", external_id="Nacelle", version="1"),
             through_property="high_speed_shaft",
             multiple=False,
         ),
     ] = None
-    torque: NodeId | None = None
+    torque: SensorTimeSeries | NodeId | None = None
 
     def as_write(self) -> HighSpeedShaftWrite:
         """This node as a write object, to change and upsert."""

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._nacelle import Nacelle
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["MainShaft", "MainShaftList", "MainShaftWrite", "MainShaftWriteList"]
 
@@ -28,19 +32,19 @@ class MainShaft(NodeRead):
 
     _view_id: ClassVar[ViewId] = ViewId(space="sp_pygen_power", external_id="MainShaft", version="1")
 
-    bending_x: NodeId | None = None
-    bending_y: NodeId | None = None
-    calculated_tilt_moment: NodeId | None = None
-    calculated_yaw_moment: NodeId | None = None
+    bending_x: SensorTimeSeries | NodeId | None = None
+    bending_y: SensorTimeSeries | NodeId | None = None
+    calculated_tilt_moment: SensorTimeSeries | NodeId | None = None
+    calculated_yaw_moment: SensorTimeSeries | NodeId | None = None
     nacelle: Annotated[
-        NodeId | None,
+        Nacelle | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(space="sp_pygen_power", external_id="Nacelle", version="1"),
             through_property="generator",
             multiple=False,
         ),
     ] = None
-    torque: NodeId | None = None
+    torque: SensorTimeSeries | NodeId | None = None
 
     def as_write(self) -> MainShaftWrite:
         """This node as a write object, to change and upsert."""

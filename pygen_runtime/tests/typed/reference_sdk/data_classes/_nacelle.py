@@ -3,10 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._gearbox import Gearbox
+    from reference_sdk.data_classes._generator import Generator
+    from reference_sdk.data_classes._high_speed_shaft import HighSpeedShaft
+    from reference_sdk.data_classes._main_shaft import MainShaft
+    from reference_sdk.data_classes._power_inverter import PowerInverter
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+    from reference_sdk.data_classes._wind_turbine import WindTurbine
 
 __all__ = ["Nacelle", "NacelleList", "NacelleWrite", "NacelleWriteList"]
 
@@ -34,23 +43,23 @@ class Nacelle(NodeRead):
     _view_id: ClassVar[ViewId] = ViewId(space="sp_pygen_power", external_id="Nacelle", version="1")
 
     acc_from_back_side_x: NodeId | None = None
-    acc_from_back_side_y: NodeId | None = None
-    acc_from_back_side_z: NodeId | None = None
-    gearbox: NodeId | None = None
-    generator: NodeId | None = None
-    high_speed_shaft: NodeId | None = None
-    main_shaft: NodeId | None = None
-    power_inverter: NodeId | None = None
+    acc_from_back_side_y: SensorTimeSeries | NodeId | None = None
+    acc_from_back_side_z: SensorTimeSeries | NodeId | None = None
+    gearbox: Gearbox | NodeId | None = None
+    generator: Generator | NodeId | None = None
+    high_speed_shaft: HighSpeedShaft | NodeId | None = None
+    main_shaft: MainShaft | NodeId | None = None
+    power_inverter: PowerInverter | NodeId | None = None
     wind_turbine: Annotated[
-        NodeId | None,
+        WindTurbine | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(space="sp_pygen_power", external_id="WindTurbine", version="1"),
             through_property="nacelle",
             multiple=False,
         ),
     ] = None
-    yaw_direction: NodeId | None = None
-    yaw_error: NodeId | None = None
+    yaw_direction: SensorTimeSeries | NodeId | None = None
+    yaw_error: SensorTimeSeries | NodeId | None = None
 
     def as_write(self) -> NacelleWrite:
         """This node as a write object, to change and upsert."""

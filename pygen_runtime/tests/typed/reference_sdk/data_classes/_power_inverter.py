@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._nacelle import Nacelle
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["PowerInverter", "PowerInverterList", "PowerInverterWrite", "PowerInverterWriteList"]
 
@@ -26,17 +30,17 @@ class PowerInverter(NodeRead):
 
     _view_id: ClassVar[ViewId] = ViewId(space="sp_pygen_power", external_id="PowerInverter", version="1")
 
-    active_power_total: NodeId | None = None
-    apparent_power_total: NodeId | None = None
+    active_power_total: SensorTimeSeries | NodeId | None = None
+    apparent_power_total: SensorTimeSeries | NodeId | None = None
     nacelle: Annotated[
-        NodeId | None,
+        Nacelle | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(space="sp_pygen_power", external_id="Nacelle", version="1"),
             through_property="power_inverter",
             multiple=False,
         ),
     ] = None
-    reactive_power_total: NodeId | None = None
+    reactive_power_total: SensorTimeSeries | NodeId | None = None
 
     def as_write(self) -> PowerInverterWrite:
         """This node as a write object, to change and upsert."""

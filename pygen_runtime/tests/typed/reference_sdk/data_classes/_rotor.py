@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+    from reference_sdk.data_classes._wind_turbine import WindTurbine
 
 __all__ = ["Rotor", "RotorList", "RotorWrite", "RotorWriteList"]
 
@@ -25,10 +29,10 @@ class Rotor(NodeRead):
 
     _view_id: ClassVar[ViewId] = ViewId(space="sp_pygen_power", external_id="Rotor", version="1")
 
-    rotor_speed_controller: NodeId | None = None
-    rpm_low_speed_shaft: NodeId | None = None
+    rotor_speed_controller: SensorTimeSeries | NodeId | None = None
+    rpm_low_speed_shaft: SensorTimeSeries | NodeId | None = None
     wind_turbine: Annotated[
-        NodeId | None,
+        WindTurbine | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(space="sp_pygen_power", external_id="WindTurbine", version="1"),
             through_property="rotor",

@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeReadList, NodeWrite, NodeWriteList
 
 from reference_sdk.data_classes._generating_unit import GeneratingUnit, GeneratingUnitWrite
+
+if TYPE_CHECKING:
+    from reference_sdk.data_classes._blade import Blade
+    from reference_sdk.data_classes._data_sheet import DataSheet
+    from reference_sdk.data_classes._metmast import Metmast
+    from reference_sdk.data_classes._nacelle import Nacelle
+    from reference_sdk.data_classes._rotor import Rotor
 
 __all__ = ["WindTurbine", "WindTurbineList", "WindTurbineWrite", "WindTurbineWriteList"]
 
@@ -41,10 +48,10 @@ class WindTurbine(GeneratingUnit):
 
     _view_id: ClassVar[ViewId] = ViewId(space="sp_pygen_power", external_id="WindTurbine", version="1")
 
-    blades: list[NodeId] | None = None
-    datasheets: list[NodeId] | None = None
+    blades: list[Blade | NodeId] | None = None
+    datasheets: list[DataSheet | NodeId] | None = None
     metmast: Annotated[
-        list[NodeId] | None,
+        list[Metmast | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_power_enterprise", external_id="Distance"),
             direction="outwards",
@@ -52,9 +59,9 @@ class WindTurbine(GeneratingUnit):
             other_end=ViewId(space="sp_pygen_power", external_id="Metmast", version="1"),
         ),
     ] = None
-    nacelle: NodeId | None = None
+    nacelle: Nacelle | NodeId | None = None
     power_curve: str | None = Field(None, serialization_alias="powerCurve")
-    rotor: NodeId | None = None
+    rotor: Rotor | NodeId | None = None
     windfarm: str | None = None
 
     def as_write(self) -> WindTurbineWrite:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -15,6 +15,10 @@ from ._cognite3_d_transformation import (
     Cognite3DTransformationWrite,
 )
 from ._cognite_cube_map import CogniteCubeMap, CogniteCubeMapWrite
+
+if TYPE_CHECKING:
+    from ._cognite360_image_collection import Cognite360ImageCollection
+    from ._cognite360_image_station import Cognite360ImageStation
 
 __all__ = [
     "Cognite360Image",
@@ -39,8 +43,8 @@ class Cognite360Image(Cognite3DTransformation, CogniteCubeMap):
         version="v1",
     )
 
-    collection360: NodeId | None = None
-    station360: NodeId | None = None
+    collection360: Cognite360ImageCollection | NodeId | None = None
+    station360: Cognite360ImageStation | NodeId | None = None
     taken_at: datetime | None = Field(None, serialization_alias="takenAt")
 
     def as_write(self) -> Cognite360ImageWrite:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -11,6 +11,9 @@ from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 
 from ._cognite3_d_revision import Cognite3DRevision, Cognite3DRevisionWrite
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
+
+if TYPE_CHECKING:
+    from ._cognite360_image_model import Cognite360ImageModel
 
 __all__ = [
     "Cognite360ImageCollection",
@@ -32,7 +35,10 @@ class Cognite360ImageCollection(CogniteDescribable, Cognite3DRevision):
         version="v1",
     )
 
-    model3_d: NodeId | None = Field(None, serialization_alias="model3D")
+    model3_d: Cognite360ImageModel | NodeId | None = Field(
+        None,
+        serialization_alias="model3D",
+    )
 
     def as_write(self) -> Cognite360ImageCollectionWrite:
         """This node as a write object, to change and upsert."""

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
+
+if TYPE_CHECKING:
+    from ._cognite_file import CogniteFile
 
 __all__ = [
     "Cognite3DModel",
@@ -35,7 +38,7 @@ class Cognite3DModel(CogniteDescribable):
         version="v1",
     )
 
-    thumbnail: NodeId | None = None
+    thumbnail: CogniteFile | NodeId | None = None
     type_: Literal["CAD", "Image360", "PointCloud"] | str | None = Field(
         None,
         serialization_alias="type",

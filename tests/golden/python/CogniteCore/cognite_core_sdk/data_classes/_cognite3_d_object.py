@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -16,6 +16,12 @@ from pygen_runtime.typed import (
 )
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
+
+if TYPE_CHECKING:
+    from ._cognite360_image import Cognite360Image
+    from ._cognite_asset import CogniteAsset
+    from ._cognite_cad_node import CogniteCADNode
+    from ._cognite_point_cloud_volume import CognitePointCloudVolume
 
 __all__ = [
     "Cognite3DObject",
@@ -50,7 +56,7 @@ class Cognite3DObject(CogniteDescribable):
     )
 
     asset: Annotated[
-        NodeId | None,
+        CogniteAsset | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -62,7 +68,7 @@ class Cognite3DObject(CogniteDescribable):
         ),
     ] = None
     cad_nodes: Annotated[
-        list[NodeId] | None,
+        list[CogniteCADNode | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -73,7 +79,7 @@ class Cognite3DObject(CogniteDescribable):
         ),
     ] = None
     images360: Annotated[
-        list[NodeId] | None,
+        list[Cognite360Image | NodeId] | None,
         Edges(
             type=NodeId(space="cdf_cdm", external_id="image-360-annotation"),
             direction="outwards",
@@ -90,7 +96,7 @@ class Cognite3DObject(CogniteDescribable):
         ),
     ] = None
     point_cloud_volumes: Annotated[
-        list[NodeId] | None,
+        list[CognitePointCloudVolume | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

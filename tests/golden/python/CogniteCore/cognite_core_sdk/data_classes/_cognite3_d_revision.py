@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._cognite3_d_model import Cognite3DModel
 
 __all__ = [
     "Cognite3DRevision",
@@ -29,7 +32,10 @@ class Cognite3DRevision(NodeRead):
         version="v1",
     )
 
-    model3_d: NodeId | None = Field(None, serialization_alias="model3D")
+    model3_d: Cognite3DModel | NodeId | None = Field(
+        None,
+        serialization_alias="model3D",
+    )
     published: bool | None = None
     status: Literal["Done", "Failed", "Processing", "Queued"] | str | None = None
     type_: Literal["CAD", "Image360", "PointCloud"] | str | None = Field(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -12,6 +12,11 @@ from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 from ._cognite_schedulable import CogniteSchedulable, CogniteSchedulableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
+
+if TYPE_CHECKING:
+    from ._cognite_asset import CogniteAsset
+    from ._cognite_equipment import CogniteEquipment
+    from ._cognite_time_series import CogniteTimeSeries
 
 __all__ = [
     "CogniteActivity",
@@ -41,9 +46,12 @@ class CogniteActivity(CogniteDescribable, CogniteSourceable, CogniteSchedulable)
         version="v1",
     )
 
-    assets: list[NodeId] | None = None
-    equipment: list[NodeId] | None = None
-    time_series: list[NodeId] | None = Field(None, serialization_alias="timeSeries")
+    assets: list[CogniteAsset | NodeId] | None = None
+    equipment: list[CogniteEquipment | NodeId] | None = None
+    time_series: list[CogniteTimeSeries | NodeId] | None = Field(
+        None,
+        serialization_alias="timeSeries",
+    )
 
     def as_write(self) -> CogniteActivityWrite:
         """This node as a write object, to change and upsert."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -18,6 +18,14 @@ from pygen_runtime.typed import (
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
 from ._cognite_visualizable import CogniteVisualizable, CogniteVisualizableWrite
+
+if TYPE_CHECKING:
+    from ._cognite_activity import CogniteActivity
+    from ._cognite_asset_class import CogniteAssetClass
+    from ._cognite_asset_type import CogniteAssetType
+    from ._cognite_equipment import CogniteEquipment
+    from ._cognite_file import CogniteFile
+    from ._cognite_time_series import CogniteTimeSeries
 
 __all__ = [
     "CogniteAsset",
@@ -64,7 +72,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
     )
 
     activities: Annotated[
-        list[NodeId] | None,
+        list[CogniteActivity | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -75,9 +83,12 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
             list_relation=True,
         ),
     ] = None
-    asset_class: NodeId | None = Field(None, serialization_alias="assetClass")
+    asset_class: CogniteAssetClass | NodeId | None = Field(
+        None,
+        serialization_alias="assetClass",
+    )
     children: Annotated[
-        list[NodeId] | None,
+        list[CogniteAsset | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -88,7 +99,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
         ),
     ] = None
     equipment: Annotated[
-        list[NodeId] | None,
+        list[CogniteEquipment | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -99,7 +110,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
         ),
     ] = None
     files: Annotated[
-        list[NodeId] | None,
+        list[CogniteFile | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -110,15 +121,15 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
             list_relation=True,
         ),
     ] = None
-    parent: NodeId | None = None
-    path: list[NodeId] | None = None
+    parent: CogniteAsset | NodeId | None = None
+    path: list[CogniteAsset | NodeId] | None = None
     path_last_updated_time: datetime | None = Field(
         None,
         serialization_alias="pathLastUpdatedTime",
     )
-    root: NodeId | None = None
+    root: CogniteAsset | NodeId | None = None
     time_series: Annotated[
-        list[NodeId] | None,
+        list[CogniteTimeSeries | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -129,7 +140,7 @@ class CogniteAsset(CogniteVisualizable, CogniteDescribable, CogniteSourceable):
             list_relation=True,
         ),
     ] = None
-    type_: NodeId | None = Field(None, serialization_alias="type")
+    type_: CogniteAssetType | NodeId | None = Field(None, serialization_alias="type")
 
     def as_write(self) -> CogniteAssetWrite:
         """This node as a write object, to change and upsert."""

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
+
+if TYPE_CHECKING:
+    from ._cognite_asset_class import CogniteAssetClass
 
 __all__ = [
     "CogniteAssetType",
@@ -39,7 +42,10 @@ class CogniteAssetType(CogniteDescribable):
         version="v1",
     )
 
-    asset_class: NodeId | None = Field(None, serialization_alias="assetClass")
+    asset_class: CogniteAssetClass | NodeId | None = Field(
+        None,
+        serialization_alias="assetClass",
+    )
     code: str | None = None
     standard: str | None = None
 

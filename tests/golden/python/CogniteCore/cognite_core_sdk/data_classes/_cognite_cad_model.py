@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWriteList, ReverseDirectRelation
 
 from ._cognite3_d_model import Cognite3DModel, Cognite3DModelWrite
+
+if TYPE_CHECKING:
+    from ._cognite_cad_revision import CogniteCADRevision
 
 __all__ = [
     "CogniteCADModel",
@@ -34,7 +37,7 @@ class CogniteCADModel(Cognite3DModel):
     )
 
     revisions: Annotated[
-        list[NodeId] | None,
+        list[CogniteCADRevision | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

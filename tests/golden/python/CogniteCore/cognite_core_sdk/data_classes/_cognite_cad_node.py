@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
+
+if TYPE_CHECKING:
+    from ._cognite3_d_object import Cognite3DObject
+    from ._cognite_cad_model import CogniteCADModel
+    from ._cognite_cad_revision import CogniteCADRevision
 
 __all__ = [
     "CogniteCADNode",
@@ -40,9 +45,15 @@ class CogniteCADNode(CogniteDescribable):
     )
 
     cad_node_reference: str | None = Field(None, serialization_alias="cadNodeReference")
-    model3_d: NodeId | None = Field(None, serialization_alias="model3D")
-    object3_d: NodeId | None = Field(None, serialization_alias="object3D")
-    revisions: list[NodeId] | None = None
+    model3_d: CogniteCADModel | NodeId | None = Field(
+        None,
+        serialization_alias="model3D",
+    )
+    object3_d: Cognite3DObject | NodeId | None = Field(
+        None,
+        serialization_alias="object3D",
+    )
+    revisions: list[CogniteCADRevision | NodeId] | None = None
     sub_tree_sizes: list[int] | None = Field(None, serialization_alias="subTreeSizes")
     tree_indexes: list[int] | None = Field(None, serialization_alias="treeIndexes")
 

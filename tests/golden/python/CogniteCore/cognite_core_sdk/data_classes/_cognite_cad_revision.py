@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 
 from ._cognite3_d_revision import Cognite3DRevision, Cognite3DRevisionWrite
+
+if TYPE_CHECKING:
+    from ._cognite_cad_model import CogniteCADModel
 
 __all__ = [
     "CogniteCADRevision",
@@ -33,7 +36,10 @@ class CogniteCADRevision(Cognite3DRevision):
         version="v1",
     )
 
-    model3_d: NodeId | None = Field(None, serialization_alias="model3D")
+    model3_d: CogniteCADModel | NodeId | None = Field(
+        None,
+        serialization_alias="model3D",
+    )
     revision_id: int | None = Field(None, serialization_alias="revisionId")
 
     def as_write(self) -> CogniteCADRevisionWrite:

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._cognite_file import CogniteFile
 
 __all__ = [
     "CogniteCubeMap",
@@ -37,12 +40,12 @@ class CogniteCubeMap(NodeRead):
         version="v1",
     )
 
-    back: NodeId | None = None
-    bottom: NodeId | None = None
-    front: NodeId | None = None
-    left: NodeId | None = None
-    right: NodeId | None = None
-    top: NodeId | None = None
+    back: CogniteFile | NodeId | None = None
+    bottom: CogniteFile | NodeId | None = None
+    front: CogniteFile | NodeId | None = None
+    left: CogniteFile | NodeId | None = None
+    right: CogniteFile | NodeId | None = None
+    top: CogniteFile | NodeId | None = None
 
     def as_write(self) -> CogniteCubeMapWrite:
         """This node as a write object, to change and upsert."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -16,6 +16,13 @@ from pygen_runtime.typed import (
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
+
+if TYPE_CHECKING:
+    from ._cognite_activity import CogniteActivity
+    from ._cognite_asset import CogniteAsset
+    from ._cognite_equipment_type import CogniteEquipmentType
+    from ._cognite_file import CogniteFile
+    from ._cognite_time_series import CogniteTimeSeries
 
 __all__ = [
     "CogniteEquipment",
@@ -54,7 +61,7 @@ class CogniteEquipment(CogniteDescribable, CogniteSourceable):
     )
 
     activities: Annotated[
-        list[NodeId] | None,
+        list[CogniteActivity | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -65,13 +72,16 @@ class CogniteEquipment(CogniteDescribable, CogniteSourceable):
             list_relation=True,
         ),
     ] = None
-    asset: NodeId | None = None
-    equipment_type: NodeId | None = Field(None, serialization_alias="equipmentType")
-    files: list[NodeId] | None = None
+    asset: CogniteAsset | NodeId | None = None
+    equipment_type: CogniteEquipmentType | NodeId | None = Field(
+        None,
+        serialization_alias="equipmentType",
+    )
+    files: list[CogniteFile | NodeId] | None = None
     manufacturer: str | None = None
     serial_number: str | None = Field(None, serialization_alias="serialNumber")
     time_series: Annotated[
-        list[NodeId] | None,
+        list[CogniteTimeSeries | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

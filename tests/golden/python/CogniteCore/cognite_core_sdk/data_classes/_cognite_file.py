@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -17,6 +17,11 @@ from pygen_runtime.typed import (
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
+
+if TYPE_CHECKING:
+    from ._cognite_asset import CogniteAsset
+    from ._cognite_equipment import CogniteEquipment
+    from ._cognite_file_category import CogniteFileCategory
 
 __all__ = ["CogniteFile", "CogniteFileList", "CogniteFileWrite", "CogniteFileWriteList"]
 
@@ -49,11 +54,11 @@ class CogniteFile(CogniteDescribable, CogniteSourceable):
         version="v1",
     )
 
-    assets: list[NodeId] | None = None
-    category: NodeId | None = None
+    assets: list[CogniteAsset | NodeId] | None = None
+    category: CogniteFileCategory | NodeId | None = None
     directory: str | None = None
     equipment: Annotated[
-        list[NodeId] | None,
+        list[CogniteEquipment | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",

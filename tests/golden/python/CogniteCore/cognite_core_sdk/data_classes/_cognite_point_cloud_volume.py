@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
+
+if TYPE_CHECKING:
+    from ._cognite3_d_object import Cognite3DObject
+    from ._cognite_cad_model import CogniteCADModel
+    from ._cognite_cad_revision import CogniteCADRevision
 
 __all__ = [
     "CognitePointCloudVolume",
@@ -41,9 +46,15 @@ class CognitePointCloudVolume(CogniteDescribable):
     )
 
     format_version: str | None = Field(None, serialization_alias="formatVersion")
-    model3_d: NodeId | None = Field(None, serialization_alias="model3D")
-    object3_d: NodeId | None = Field(None, serialization_alias="object3D")
-    revisions: list[NodeId] | None = None
+    model3_d: CogniteCADModel | NodeId | None = Field(
+        None,
+        serialization_alias="model3D",
+    )
+    object3_d: Cognite3DObject | NodeId | None = Field(
+        None,
+        serialization_alias="object3D",
+    )
+    revisions: list[CogniteCADRevision | NodeId] | None = None
     volume: list[float] | None = None
     volume_references: list[str] | None = Field(
         None,

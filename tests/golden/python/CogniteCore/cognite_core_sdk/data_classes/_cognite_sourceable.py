@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -18,6 +18,9 @@ from pygen_runtime.typed import (
     NodeWrite,
     NodeWriteList,
 )
+
+if TYPE_CHECKING:
+    from ._cognite_source_system import CogniteSourceSystem
 
 __all__ = [
     "CogniteSourceable",
@@ -50,7 +53,7 @@ class CogniteSourceable(NodeRead):
         version="v1",
     )
 
-    source: NodeId | None = None
+    source: CogniteSourceSystem | NodeId | None = None
     source_context: str | None = Field(None, serialization_alias="sourceContext")
     source_created_time: datetime | None = Field(
         None,
@@ -150,7 +153,7 @@ class CogniteSourceableEdge(EdgeRead):
         version="v1",
     )
 
-    source: NodeId | None = None
+    source: CogniteSourceSystem | NodeId | None = None
     source_context: str | None = Field(None, serialization_alias="sourceContext")
     source_created_time: datetime | None = Field(
         None,

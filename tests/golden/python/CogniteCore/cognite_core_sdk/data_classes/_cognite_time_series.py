@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -16,6 +16,12 @@ from pygen_runtime.typed import (
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
+
+if TYPE_CHECKING:
+    from ._cognite_activity import CogniteActivity
+    from ._cognite_asset import CogniteAsset
+    from ._cognite_equipment import CogniteEquipment
+    from ._cognite_unit import CogniteUnit
 
 __all__ = [
     "CogniteTimeSeries",
@@ -54,7 +60,7 @@ class CogniteTimeSeries(CogniteDescribable, CogniteSourceable):
     )
 
     activities: Annotated[
-        list[NodeId] | None,
+        list[CogniteActivity | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="cdf_cdm",
@@ -65,15 +71,15 @@ class CogniteTimeSeries(CogniteDescribable, CogniteSourceable):
             list_relation=True,
         ),
     ] = None
-    assets: list[NodeId] | None = None
-    equipment: list[NodeId] | None = None
+    assets: list[CogniteAsset | NodeId] | None = None
+    equipment: list[CogniteEquipment | NodeId] | None = None
     is_step: bool | None = Field(None, serialization_alias="isStep")
     source_unit: str | None = Field(None, serialization_alias="sourceUnit")
     type_: Literal["numeric", "string"] | str | None = Field(
         None,
         serialization_alias="type",
     )
-    unit: NodeId | None = None
+    unit: CogniteUnit | NodeId | None = None
 
     def as_write(self) -> CogniteTimeSeriesWrite:
         """This node as a write object, to change and upsert."""

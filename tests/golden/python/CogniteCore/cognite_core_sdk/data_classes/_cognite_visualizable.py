@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._cognite3_d_object import Cognite3DObject
 
 __all__ = [
     "CogniteVisualizable",
@@ -32,7 +35,10 @@ class CogniteVisualizable(NodeRead):
         version="v1",
     )
 
-    object3_d: NodeId | None = Field(None, serialization_alias="object3D")
+    object3_d: Cognite3DObject | NodeId | None = Field(
+        None,
+        serialization_alias="object3D",
+    )
 
     def as_write(self) -> CogniteVisualizableWrite:
         """This node as a write object, to change and upsert."""

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import EdgeRead, EdgeReadList, Edges, NodeRead, NodeReadList
+
+if TYPE_CHECKING:
+    from ._connection_item_a import ConnectionItemA
+    from ._connection_item_b import ConnectionItemB
 
 __all__ = [
     "ConnectionItemC",
@@ -26,7 +30,7 @@ class ConnectionItemC(NodeRead):
     )
 
     connection_item_a: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemA | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="unidirectional"),
             direction="outwards",
@@ -38,7 +42,7 @@ class ConnectionItemC(NodeRead):
         ),
     ] = None
     connection_item_b: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemB | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="unidirectional"),
             direction="outwards",
@@ -67,7 +71,7 @@ class ConnectionItemCEdge(EdgeRead):
     )
 
     connection_item_a: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemA | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="unidirectional"),
             direction="outwards",
@@ -79,7 +83,7 @@ class ConnectionItemCEdge(EdgeRead):
         ),
     ] = None
     connection_item_b: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemB | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="unidirectional"),
             direction="outwards",

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._connection_item_e import ConnectionItemE
 
 __all__ = [
     "ConnectionItemD",
@@ -30,11 +33,17 @@ class ConnectionItemD(NodeRead):
         version="1",
     )
 
-    direct_multi: list[NodeId] | None = Field(None, serialization_alias="directMulti")
-    direct_single: NodeId | None = Field(None, serialization_alias="directSingle")
+    direct_multi: list[ConnectionItemE | NodeId] | None = Field(
+        None,
+        serialization_alias="directMulti",
+    )
+    direct_single: ConnectionItemE | NodeId | None = Field(
+        None,
+        serialization_alias="directSingle",
+    )
     name: str | None = None
     outwards_single: Annotated[
-        NodeId | None,
+        ConnectionItemE | NodeId | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="bidirectionalSingle"),
             direction="outwards",

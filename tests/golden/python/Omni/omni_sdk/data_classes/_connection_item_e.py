@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -15,6 +15,10 @@ from pygen_runtime.typed import (
     NodeWriteList,
     ReverseDirectRelation,
 )
+
+if TYPE_CHECKING:
+    from ._connection_item_d import ConnectionItemD
+    from ._connection_item_f import ConnectionItemF
 
 __all__ = [
     "ConnectionItemE",
@@ -44,7 +48,7 @@ class ConnectionItemE(NodeRead):
     )
     direct_no_source: NodeId | None = Field(None, serialization_alias="directNoSource")
     direct_reverse_multi: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemD | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_models",
@@ -56,7 +60,7 @@ class ConnectionItemE(NodeRead):
         ),
     ] = None
     direct_reverse_single: Annotated[
-        NodeId | None,
+        ConnectionItemD | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_models",
@@ -68,7 +72,7 @@ class ConnectionItemE(NodeRead):
         ),
     ] = None
     inwards_single: Annotated[
-        NodeId | None,
+        ConnectionItemD | NodeId | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="bidirectionalSingle"),
             direction="inwards",
@@ -80,7 +84,7 @@ class ConnectionItemE(NodeRead):
         ),
     ] = None
     inwards_single_property: Annotated[
-        NodeId | None,
+        ConnectionItemF | NodeId | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="multiProperty"),
             direction="inwards",

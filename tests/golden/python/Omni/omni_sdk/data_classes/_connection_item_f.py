@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._connection_item_d import ConnectionItemD
+    from ._connection_item_e import ConnectionItemE
+    from ._connection_item_g import ConnectionItemG
 
 __all__ = [
     "ConnectionItemF",
@@ -31,10 +36,13 @@ class ConnectionItemF(NodeRead):
         version="1",
     )
 
-    direct_list: list[NodeId] | None = Field(None, serialization_alias="directList")
+    direct_list: list[ConnectionItemD | NodeId] | None = Field(
+        None,
+        serialization_alias="directList",
+    )
     name: str | None = None
     outwards_multi: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemG | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="multiProperty"),
             direction="outwards",
@@ -51,7 +59,7 @@ class ConnectionItemF(NodeRead):
         ),
     ] = None
     outwards_single: Annotated[
-        NodeId | None,
+        ConnectionItemE | NodeId | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="singleProperty"),
             direction="outwards",

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._connection_item_f import ConnectionItemF
 
 __all__ = [
     "ConnectionItemG",
@@ -26,7 +29,7 @@ class ConnectionItemG(NodeRead):
     )
 
     inwards_multi_property: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemF | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="multiProperty"),
             direction="inwards",

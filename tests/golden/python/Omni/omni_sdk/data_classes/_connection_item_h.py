@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._main_interface import MainInterface
 
 __all__ = [
     "ConnectionItemH",
@@ -31,11 +34,11 @@ class ConnectionItemH(NodeRead):
         version="1",
     )
 
-    direct_parent_multi: list[NodeId] | None = Field(
+    direct_parent_multi: list[MainInterface | NodeId] | None = Field(
         None,
         serialization_alias="directParentMulti",
     )
-    direct_parent_single: NodeId | None = Field(
+    direct_parent_single: MainInterface | NodeId | None = Field(
         None,
         serialization_alias="directParentSingle",
     )

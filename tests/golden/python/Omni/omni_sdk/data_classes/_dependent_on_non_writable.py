@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._implementation1_non_writeable import Implementation1NonWriteable
 
 __all__ = [
     "DependentOnNonWritable",
@@ -32,7 +35,7 @@ class DependentOnNonWritable(NodeRead):
 
     a_value: str | None = Field(None, serialization_alias="aValue")
     to_non_writable: Annotated[
-        list[NodeId] | None,
+        list[Implementation1NonWriteable | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="toNonWritable"),
             direction="outwards",

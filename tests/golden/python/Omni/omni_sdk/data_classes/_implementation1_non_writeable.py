@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList
 
 from ._sub_interface import SubInterface
+
+if TYPE_CHECKING:
+    from ._implementation1 import Implementation1
 
 __all__ = ["Implementation1NonWriteable", "Implementation1NonWriteableList"]
 
@@ -28,7 +31,10 @@ class Implementation1NonWriteable(SubInterface):
         version="1",
     )
 
-    connection_value: NodeId | None = Field(None, serialization_alias="connectionValue")
+    connection_value: Implementation1 | NodeId | None = Field(
+        None,
+        serialization_alias="connectionValue",
+    )
     value1: str | None = None
 
 

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._connection_item_b import ConnectionItemB
+    from ._connection_item_c import ConnectionItemC
 
 __all__ = [
     "ConnectionItemA",
@@ -31,9 +35,12 @@ class ConnectionItemA(NodeRead):
     )
 
     name: str | None = None
-    other_direct: NodeId | None = Field(None, serialization_alias="otherDirect")
+    other_direct: ConnectionItemC | NodeId | None = Field(
+        None,
+        serialization_alias="otherDirect",
+    )
     outwards: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemB | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="bidirectional"),
             direction="outwards",
@@ -45,7 +52,10 @@ class ConnectionItemA(NodeRead):
         ),
     ] = None
     properties_: str | None = Field(None, serialization_alias="properties")
-    self_direct: NodeId | None = Field(None, serialization_alias="selfDirect")
+    self_direct: ConnectionItemA | NodeId | None = Field(
+        None,
+        serialization_alias="selfDirect",
+    )
 
     def as_write(self) -> ConnectionItemAWrite:
         """This node as a write object, to change and upsert."""

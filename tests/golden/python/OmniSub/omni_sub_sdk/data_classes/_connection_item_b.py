@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._connection_item_a import ConnectionItemA
 
 __all__ = [
     "ConnectionItemB",
@@ -26,7 +29,7 @@ class ConnectionItemB(NodeRead):
     )
 
     inwards: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemA | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="bidirectional"),
             direction="inwards",
@@ -39,7 +42,7 @@ class ConnectionItemB(NodeRead):
     ] = None
     name: str | None = None
     self_edge: Annotated[
-        list[NodeId] | None,
+        list[ConnectionItemB | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_models", external_id="reflexive"),
             direction="outwards",

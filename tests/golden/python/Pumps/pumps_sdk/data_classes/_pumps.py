@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._pump import Pump
 
 __all__ = ["Pumps", "PumpsList", "PumpsWrite", "PumpsWriteList"]
 
@@ -21,7 +24,7 @@ class Pumps(NodeRead):
     )
 
     contains: Annotated[
-        list[NodeId] | None,
+        list[Pump | NodeId] | None,
         Edges(
             type=NodeId(
                 space="IntegrationTestsImmutable",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -13,6 +13,9 @@ from pygen_runtime.typed import (
     NodeWriteList,
     ReverseDirectRelation,
 )
+
+if TYPE_CHECKING:
+    from ._sensor_position import SensorPosition
 
 __all__ = ["Blade", "BladeList", "BladeWrite", "BladeWriteList"]
 
@@ -33,7 +36,7 @@ class Blade(NodeRead):
     is_damaged: bool | None = None
     name: str | None = None
     sensor_positions: Annotated[
-        list[NodeId] | None,
+        list[SensorPosition | NodeId] | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -13,6 +13,10 @@ from pygen_runtime.typed import (
     NodeWriteList,
     ReverseDirectRelation,
 )
+
+if TYPE_CHECKING:
+    from ._nacelle import Nacelle
+    from ._sensor_time_series import SensorTimeSeries
 
 __all__ = ["Generator", "GeneratorList", "GeneratorWrite", "GeneratorWriteList"]
 
@@ -26,10 +30,10 @@ class Generator(NodeRead):
         version="1",
     )
 
-    generator_speed_controller: NodeId | None = None
-    generator_speed_controller_reference: NodeId | None = None
+    generator_speed_controller: SensorTimeSeries | NodeId | None = None
+    generator_speed_controller_reference: SensorTimeSeries | NodeId | None = None
     nacelle: Annotated[
-        NodeId | None,
+        Nacelle | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -13,6 +13,10 @@ from pygen_runtime.typed import (
     NodeWriteList,
     ReverseDirectRelation,
 )
+
+if TYPE_CHECKING:
+    from ._nacelle import Nacelle
+    from ._sensor_time_series import SensorTimeSeries
 
 __all__ = ["MainShaft", "MainShaftList", "MainShaftWrite", "MainShaftWriteList"]
 
@@ -26,12 +30,12 @@ class MainShaft(NodeRead):
         version="1",
     )
 
-    bending_x: NodeId | None = None
-    bending_y: NodeId | None = None
-    calculated_tilt_moment: NodeId | None = None
-    calculated_yaw_moment: NodeId | None = None
+    bending_x: SensorTimeSeries | NodeId | None = None
+    bending_y: SensorTimeSeries | NodeId | None = None
+    calculated_tilt_moment: SensorTimeSeries | NodeId | None = None
+    calculated_yaw_moment: SensorTimeSeries | NodeId | None = None
     nacelle: Annotated[
-        NodeId | None,
+        Nacelle | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",
@@ -42,7 +46,7 @@ class MainShaft(NodeRead):
             multiple=False,
         ),
     ] = None
-    torque: NodeId | None = None
+    torque: SensorTimeSeries | NodeId | None = None
 
     def as_write(self) -> MainShaftWrite:
         """This node as a write object, to change and upsert."""

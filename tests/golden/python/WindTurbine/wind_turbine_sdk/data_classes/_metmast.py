@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._wind_turbine import WindTurbine
 
 __all__ = ["Metmast", "MetmastList", "MetmastWrite", "MetmastWriteList"]
 
@@ -25,7 +28,7 @@ class Metmast(NodeRead):
     tilt_angle: str | None = None
     wind_speed: str | None = None
     wind_turbines: Annotated[
-        list[NodeId] | None,
+        list[WindTurbine | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_power_enterprise", external_id="Distance"),
             direction="inwards",

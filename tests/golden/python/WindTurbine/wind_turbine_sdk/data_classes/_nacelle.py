@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -13,6 +13,15 @@ from pygen_runtime.typed import (
     NodeWriteList,
     ReverseDirectRelation,
 )
+
+if TYPE_CHECKING:
+    from ._gearbox import Gearbox
+    from ._generator import Generator
+    from ._high_speed_shaft import HighSpeedShaft
+    from ._main_shaft import MainShaft
+    from ._power_inverter import PowerInverter
+    from ._sensor_time_series import SensorTimeSeries
+    from ._wind_turbine import WindTurbine
 
 __all__ = ["Nacelle", "NacelleList", "NacelleWrite", "NacelleWriteList"]
 
@@ -27,15 +36,15 @@ class Nacelle(NodeRead):
     )
 
     acc_from_back_side_x: NodeId | None = None
-    acc_from_back_side_y: NodeId | None = None
-    acc_from_back_side_z: NodeId | None = None
-    gearbox: NodeId | None = None
-    generator: NodeId | None = None
-    high_speed_shaft: NodeId | None = None
-    main_shaft: NodeId | None = None
-    power_inverter: NodeId | None = None
+    acc_from_back_side_y: SensorTimeSeries | NodeId | None = None
+    acc_from_back_side_z: SensorTimeSeries | NodeId | None = None
+    gearbox: Gearbox | NodeId | None = None
+    generator: Generator | NodeId | None = None
+    high_speed_shaft: HighSpeedShaft | NodeId | None = None
+    main_shaft: MainShaft | NodeId | None = None
+    power_inverter: PowerInverter | NodeId | None = None
     wind_turbine: Annotated[
-        NodeId | None,
+        WindTurbine | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",
@@ -46,8 +55,8 @@ class Nacelle(NodeRead):
             multiple=False,
         ),
     ] = None
-    yaw_direction: NodeId | None = None
-    yaw_error: NodeId | None = None
+    yaw_direction: SensorTimeSeries | NodeId | None = None
+    yaw_error: SensorTimeSeries | NodeId | None = None
 
     def as_write(self) -> NacelleWrite:
         """This node as a write object, to change and upsert."""

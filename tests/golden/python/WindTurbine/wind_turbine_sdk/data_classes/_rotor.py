@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -13,6 +13,10 @@ from pygen_runtime.typed import (
     NodeWriteList,
     ReverseDirectRelation,
 )
+
+if TYPE_CHECKING:
+    from ._sensor_time_series import SensorTimeSeries
+    from ._wind_turbine import WindTurbine
 
 __all__ = ["Rotor", "RotorList", "RotorWrite", "RotorWriteList"]
 
@@ -26,10 +30,10 @@ class Rotor(NodeRead):
         version="1",
     )
 
-    rotor_speed_controller: NodeId | None = None
-    rpm_low_speed_shaft: NodeId | None = None
+    rotor_speed_controller: SensorTimeSeries | NodeId | None = None
+    rpm_low_speed_shaft: SensorTimeSeries | NodeId | None = None
     wind_turbine: Annotated[
-        NodeId | None,
+        WindTurbine | NodeId | None,
         ReverseDirectRelation(
             through_view=ViewId(
                 space="sp_pygen_power",

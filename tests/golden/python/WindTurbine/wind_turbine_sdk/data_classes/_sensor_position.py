@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
+
+if TYPE_CHECKING:
+    from ._blade import Blade
+    from ._sensor_time_series import SensorTimeSeries
 
 __all__ = [
     "SensorPosition",
@@ -25,15 +29,15 @@ class SensorPosition(NodeRead):
         version="1",
     )
 
-    blade: NodeId | None = None
-    edgewise_bend_mom_crosstalk_corrected: NodeId | None = None
-    edgewise_bend_mom_offset: NodeId | None = None
-    edgewise_bend_mom_offset_crosstalk_corrected: NodeId | None = None
-    edgewisewise_bend_mom: NodeId | None = None
-    flapwise_bend_mom: NodeId | None = None
-    flapwise_bend_mom_crosstalk_corrected: NodeId | None = None
-    flapwise_bend_mom_offset: NodeId | None = None
-    flapwise_bend_mom_offset_crosstalk_corrected: NodeId | None = None
+    blade: Blade | NodeId | None = None
+    edgewise_bend_mom_crosstalk_corrected: SensorTimeSeries | NodeId | None = None
+    edgewise_bend_mom_offset: SensorTimeSeries | NodeId | None = None
+    edgewise_bend_mom_offset_crosstalk_corrected: SensorTimeSeries | NodeId | None = None  # fmt: skip
+    edgewisewise_bend_mom: SensorTimeSeries | NodeId | None = None
+    flapwise_bend_mom: SensorTimeSeries | NodeId | None = None
+    flapwise_bend_mom_crosstalk_corrected: SensorTimeSeries | NodeId | None = None
+    flapwise_bend_mom_offset: SensorTimeSeries | NodeId | None = None
+    flapwise_bend_mom_offset_crosstalk_corrected: SensorTimeSeries | NodeId | None = None  # fmt: skip
     position: float | None = None
 
     def as_write(self) -> SensorPositionWrite:

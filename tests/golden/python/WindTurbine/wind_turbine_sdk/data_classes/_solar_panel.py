@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 
 from ._generating_unit import GeneratingUnit, GeneratingUnitWrite
+
+if TYPE_CHECKING:
+    from ._sensor_time_series import SensorTimeSeries
 
 __all__ = ["SolarPanel", "SolarPanelList", "SolarPanelWrite", "SolarPanelWriteList"]
 
@@ -22,8 +25,8 @@ class SolarPanel(GeneratingUnit):
         version="1",
     )
 
-    efficiency: NodeId | None = None
-    orientation: NodeId | None = None
+    efficiency: SensorTimeSeries | NodeId | None = None
+    orientation: SensorTimeSeries | NodeId | None = None
 
     def as_write(self) -> SolarPanelWrite:
         """This node as a write object, to change and upsert."""

@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeReadList, NodeWrite, NodeWriteList
 
 from ._generating_unit import GeneratingUnit, GeneratingUnitWrite
+
+if TYPE_CHECKING:
+    from ._blade import Blade
+    from ._data_sheet import DataSheet
+    from ._metmast import Metmast
+    from ._nacelle import Nacelle
+    from ._rotor import Rotor
 
 __all__ = ["WindTurbine", "WindTurbineList", "WindTurbineWrite", "WindTurbineWriteList"]
 
@@ -23,10 +30,10 @@ class WindTurbine(GeneratingUnit):
         version="1",
     )
 
-    blades: list[NodeId] | None = None
-    datasheets: list[NodeId] | None = None
+    blades: list[Blade | NodeId] | None = None
+    datasheets: list[DataSheet | NodeId] | None = None
     metmast: Annotated[
-        list[NodeId] | None,
+        list[Metmast | NodeId] | None,
         Edges(
             type=NodeId(space="sp_pygen_power_enterprise", external_id="Distance"),
             direction="outwards",
@@ -42,9 +49,9 @@ class WindTurbine(GeneratingUnit):
             ),
         ),
     ] = None
-    nacelle: NodeId | None = None
+    nacelle: Nacelle | NodeId | None = None
     power_curve: str | None = Field(None, serialization_alias="powerCurve")
-    rotor: NodeId | None = None
+    rotor: Rotor | NodeId | None = None
     windfarm: str | None = None
 
     def as_write(self) -> WindTurbineWrite:
