@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,16 @@ def _sync(project: Project, request: ApiRequest) -> dict[str, Any]:
     return run_sync(request.json_body(), project.store, project.schema, project.now())
 
 
+def _graphql(project: Project, request: ApiRequest) -> dict[str, Any]:
+    from pygen_runtime.testing._graphql import run_graphql
+
+    return run_graphql(project, request)
+
+
+# The one endpoint whose path holds identifiers: a data model's GraphQL API.
+_GRAPHQL_PATH = re.compile(r"^/userapis/spaces/[^/]+/datamodels/[^/]+/versions/[^/]+/graphql$")
+_GRAPHQL_ROUTE = Route(_graphql, "query")
+
 _ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/models/spaces"): Route(_schema_api.apply_spaces),
     ("GET", "/models/spaces"): Route(_schema_api.list_spaces),
@@ -65,10 +76,15 @@ _ROUTES: dict[tuple[str, str], Route] = {
 
 def find_route(method: str, path: str) -> Route | None:
     """The route for ``method path`` (path below ``/api/v1/projects/{project}``), or None."""
-    return _ROUTES.get((method.upper(), path.rstrip("/") or "/"))
+    clean = path.rstrip("/") or "/"
+    if _GRAPHQL_PATH.match(clean):
+        return _GRAPHQL_ROUTE if method.upper() == "POST" else None
+    return _ROUTES.get((method.upper(), clean))
 
 
 def known_methods(path: str) -> list[str]:
     """The methods some route serves at ``path`` (for a 405's message)."""
     clean = path.rstrip("/") or "/"
+    if _GRAPHQL_PATH.match(clean):
+        return ["POST"]
     return sorted(method for method, route_path in _ROUTES if route_path == clean)
