@@ -205,6 +205,21 @@ class TypedClient:
             return []
         return self.cdf.instances.delete(ids)
 
+    def graphql_query(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        data_model: tuple[str, str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Run a GraphQL query against the SDK's data model (``data_model=(space, external_id,
+        version)`` picks one when the SDK has several); returns the answer's ``data``, with each
+        object whose ``__typename`` has a read class in the SDK read into it. Raises
+        ``GraphQLQueryError`` with CDF's messages when the query fails. See docs/python-sdk.md."""
+        from pygen_runtime.typed._graphql import run_graphql_query
+
+        return run_graphql_query(self, query, variables, data_model)
+
     def close(self) -> None:
         """Close the connection pool (unless the client was given an existing ``CDFClient``)."""
         if self._owns_client:
