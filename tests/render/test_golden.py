@@ -82,7 +82,7 @@ def test_the_golden_sdks_pass_ruff_check_and_format_without_changes() -> None:
 # Code a user writes against the WindTurbine SDK: mypy must accept it, and must reject the lines
 # marked as errors (strict mode reports an ignore comment that is not needed).
 USAGE = """
-from wind_turbine_sdk import Blade, BladeWrite, WindTurbine, WindTurbineClient, WindTurbineList
+from wind_turbine_sdk import Blade, BladeList, BladeWrite, WindTurbine, WindTurbineClient, WindTurbineList
 from wind_turbine_sdk import Nacelle, WindTurbineWrite
 from pygen_runtime.schema import NodeId
 
@@ -111,6 +111,11 @@ def use(client: WindTurbineClient) -> None:
         blade_or_id.is_damaged  # type: ignore[union-attr]
     if full is not None and isinstance(full.nacelle, Nacelle):
         print(full.nacelle.as_id())
+    # A list gives the connections of all its items: a list class once read as objects.
+    all_blades = client.wind_turbine.list(retrieve_connections="full").blades
+    if isinstance(all_blades, BladeList):
+        print(all_blades.as_write())
+    all_blades.as_write()  # type: ignore[union-attr]
     client.wind_turbine.select().name.prefix(3)  # type: ignore[arg-type]
     client.wind_turbine.list(min_capacity="high")  # type: ignore[arg-type]
     client.wind_turbine.list(capacity_prefix="x")  # type: ignore[call-arg]

@@ -223,3 +223,18 @@ def test_retrieve_connections_full_fills_relations_with_typed_nodes(sdk: Any, cl
     assert [(type(mast), mast.position) for mast in turbine.metmast] == [(sdk.Metmast, 1.5)]
     [mast] = client.metmast.list(retrieve_connections="full")
     assert [turbine.name for turbine in mast.wind_turbines] == ["WT 1"]
+
+
+@pytest.mark.usefixtures("farm")
+def test_a_list_gives_the_connections_of_all_its_items(sdk: Any, client: Any) -> None:
+    full = client.wind_turbine.list(retrieve_connections="full")
+    blades = full.blades
+    assert type(blades) is sdk.BladeList
+    assert sorted(blade.external_id for blade in blades) == ["wt-1-blade", "wt-2-blade"]
+    assert [mast.external_id for mast in full.metmast] == ["mast"]
+    [mast] = client.metmast.list(retrieve_connections="full")
+    assert [turbine.external_id for turbine in sdk.MetmastList([mast, mast]).wind_turbines] == ["wt-1"]
+    ids = client.wind_turbine.list(retrieve_connections="identifier").metmast
+    assert type(ids) is list
+    assert ids == [NodeId(space=INSTANCE_SPACE, external_id="mast")]
+    assert type(client.wind_turbine.list().nacelle) is sdk.NacelleList  # nothing to give

@@ -23,7 +23,7 @@ from hatch_pygen.render.python._source import (
     names_used,
 )
 
-__all__ = ["api_module"]
+__all__ = ["api_module", "connection_targets"]
 
 
 def api_module(
@@ -94,7 +94,7 @@ def api_module(
             class_lines.append("\n".join(lines))
             imports.setdefault("typing", set()).add("TYPE_CHECKING")
             type_checking.setdefault("pygen_runtime.typed", []).append("TypedClient")
-        targets = _connection_targets(model, views, index) if model.kind == "node" else {}
+        targets = connection_targets(model, views, index) if model.kind == "node" else {}
         if targets:
             class_lines.append("")
             class_lines.append(_connection_targets_method(targets))
@@ -142,7 +142,7 @@ def api_module(
     )
 
 
-def _connection_targets(model: ViewModel, views: list[ViewModel], index: ViewIndex) -> dict[str, ViewModel]:
+def connection_targets(model: ViewModel, views: list[ViewModel], index: ViewIndex) -> dict[str, ViewModel]:
     """The read class at the other end of each relation field of ``model``'s read class, by field
     name, where that end is a generated node view (``retrieve_connections="full"`` fills them)."""
     nodes = {view_key(other.view): other for other in views if other.kind == "node"}

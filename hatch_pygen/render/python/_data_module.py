@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from hatch_pygen.render.python._fields import INDENT, view_id_call
+from hatch_pygen.render.python._api_module import connection_targets
+from hatch_pygen.render.python._fields import INDENT, ViewIndex, view_id_call
 from hatch_pygen.render.python._imports import import_block
 from hatch_pygen.render.python._layout import Call, statement
-from hatch_pygen.render.python._literals import docstring
+from hatch_pygen.render.python._literals import docstring, string_literal
 from hatch_pygen.render.python._model import ViewModel
 from hatch_pygen.render.python._source import (
     DATA_PACKAGE,
@@ -19,8 +20,13 @@ from hatch_pygen.render.python._source import (
 __all__ = ["data_module"]
 
 
+# Attributes of a read list class (a Python list with the runtime's additions) that a relation
+# property must not hide.
+_LIST_ATTRIBUTES = frozenset(dir(list)) | {"as_ids", "as_write", "dump", "next_cursor", "to_pandas"}
+
+
 def data_module(
-    header: str, root: str, module: str, members: list[ViewModel], views: list[ViewModel]
+    header: str, root: str, module: str, members: list[ViewModel], views: list[ViewModel], index: ViewIndex
 ) -> SourceFile:
     imports: dict[str, set[str]] = {
         "typing": {"ClassVar"},
@@ -52,8 +58,21 @@ def data_module(
         for found in model.read_class.fields:
             for name in names_used(found.annotation) & node_reads.keys() - own:
                 type_checking.setdefault(f".{node_reads[name].module}", set()).add(name)
+        list_properties = []
+        if model.kind == "node":
+            for name, target in connection_targets(model, views, index).items():
+                if name in _LIST_ATTRIBUTES or name.startswith("_"):
+                    continue
+                list_properties.append(_list_property(name, model, target))
+                if target.module != model.module:
+                    type_checking.setdefault(f".{target.module}", set()).update(
+                        {target.read, target.read_list}
+                    )
+            if list_properties:
+                imports["pygen_runtime.schema"].add("NodeId")
         contexts.append(
             {
+                "list_properties": list_properties,
                 "read_class": model.read_class,
                 "write_class": model.write_class,
                 "read": model.read,
@@ -105,6 +124,27 @@ def data_module(
             "views": contexts,
         },
     )
+
+
+def _list_property(name: str, model: ViewModel, target: ViewModel) -> str:
+    """A read list property giving what relation ``name`` of every item holds."""
+    lines = [
+        f"{INDENT}@property",
+        statement(f"def {name}(self) -> {target.read_list} | list[{target.read} | NodeId]:", indent=INDENT),
+        METHOD_INDENT
+        + docstring(
+            f"``{name}`` of every item, each once.\n\nA ``{target.read_list}`` when retrieved as objects\n"
+            '(``retrieve_connections="full"``), else a list of ids.',
+            METHOD_INDENT,
+        ),
+    ]
+    if target.module != model.module:
+        lines.append(f"{METHOD_INDENT}from .{target.module} import {target.read_list}")
+        lines.append("")
+    lines.append(
+        statement(f"return self._connected({string_literal(name)}, {target.read_list})", indent=METHOD_INDENT)
+    )
+    return "\n".join(lines)
 
 
 def _collect_header_imports(

@@ -95,7 +95,7 @@ def package_files(ir: IR) -> list[SourceFile]:
         modules.setdefault(model.module, []).append(model)
     index = ViewIndex(ir)
     for module, members in modules.items():
-        files.append(data_module(header, root, module, members, views))
+        files.append(data_module(header, root, module, members, views, index))
         files.append(api_module(header, root, module, members, views, index))
     if any(model.select for model in views):
         files.append(select_module(header, root, views, index))

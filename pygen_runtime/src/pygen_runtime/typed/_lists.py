@@ -32,6 +32,7 @@ NodeWriteT = TypeVar("NodeWriteT", bound=NodeWrite)
 EdgeReadT = TypeVar("EdgeReadT", bound=EdgeRead)
 EdgeWriteT = TypeVar("EdgeWriteT", bound=EdgeWrite)
 ItemT = TypeVar("ItemT", bound=InstanceRead | InstanceWrite)
+ListT = TypeVar("ListT", bound="NodeReadList[Any]")
 
 
 class PandasMissingError(ImportError):
@@ -122,6 +123,23 @@ class NodeReadList(_TypedList[NodeReadT], Generic[NodeReadT]):
     def as_write(self) -> NodeWriteList[Any]:
         """Write objects of every node (generated lists return their own write list class)."""
         return NodeWriteList([item.as_write() for item in self])
+
+    def _connected(self, name: str, list_class: type[ListT]) -> ListT | list[Any]:
+        """What relation field ``name`` of every node holds, in order, each node or id once: a
+        ``list_class`` when every one is a read object (filled with ``retrieve_connections=
+        "full"``), else a plain list (ids, or a mix)."""
+        seen: set[tuple[str, str]] = set()
+        values: list[Any] = []
+        for item in self:
+            value = getattr(item, name)
+            for one in value if isinstance(value, list) else ([] if value is None else [value]):
+                key = (one.space, one.external_id)
+                if key not in seen:
+                    seen.add(key)
+                    values.append(one)
+        if all(isinstance(value, NodeRead) for value in values):
+            return list_class(values)
+        return values
 
 
 class NodeWriteList(_TypedList[NodeWriteT], Generic[NodeWriteT]):

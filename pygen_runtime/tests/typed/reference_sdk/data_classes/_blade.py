@@ -9,7 +9,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._sensor_position import SensorPosition
+    from reference_sdk.data_classes._sensor_position import SensorPosition, SensorPositionList
 
 __all__ = ["Blade", "BladeList", "BladeWrite", "BladeWriteList"]
 
@@ -55,6 +55,17 @@ class BladeList(NodeReadList[Blade]):
     """A list of Blade nodes."""
 
     _item_class = Blade
+
+    @property
+    def sensor_positions(self) -> SensorPositionList | list[SensorPosition | NodeId]:
+        """``sensor_positions`` of every item, each once.
+
+        A ``SensorPositionList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_position import SensorPositionList
+
+        return self._connected("sensor_positions", SensorPositionList)
 
     def as_write(self) -> BladeWriteList:
         """Write objects of every node."""

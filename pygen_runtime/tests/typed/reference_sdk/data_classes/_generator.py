@@ -9,8 +9,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._nacelle import Nacelle
-    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+    from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = ["Generator", "GeneratorList", "GeneratorWrite", "GeneratorWriteList"]
 
@@ -49,6 +49,39 @@ class GeneratorList(NodeReadList[Generator]):
     """A list of Generator nodes."""
 
     _item_class = Generator
+
+    @property
+    def generator_speed_controller(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``generator_speed_controller`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("generator_speed_controller", SensorTimeSeriesList)
+
+    @property
+    def generator_speed_controller_reference(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``generator_speed_controller_reference`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("generator_speed_controller_reference", SensorTimeSeriesList)
+
+    @property
+    def nacelle(self) -> NacelleList | list[Nacelle | NodeId]:
+        """``nacelle`` of every item, each once.
+
+        A ``NacelleList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._nacelle import NacelleList
+
+        return self._connected("nacelle", NacelleList)
 
     def as_write(self) -> GeneratorWriteList:
         """Write objects of every node."""

@@ -9,8 +9,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._nacelle import Nacelle
-    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+    from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = ["HighSpeedShaft", "HighSpeedShaftList", "HighSpeedShaftWrite", "HighSpeedShaftWriteList"]
 
@@ -51,6 +51,50 @@ class HighSpeedShaftList(NodeReadList[HighSpeedShaft]):
     """A list of HighSpeedShaft nodes."""
 
     _item_class = HighSpeedShaft
+
+    @property
+    def bending_moment_y(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``bending_moment_y`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("bending_moment_y", SensorTimeSeriesList)
+
+    @property
+    def bending_monent_x(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``bending_monent_x`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("bending_monent_x", SensorTimeSeriesList)
+
+    @property
+    def nacelle(self) -> NacelleList | list[Nacelle | NodeId]:
+        """``nacelle`` of every item, each once.
+
+        A ``NacelleList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._nacelle import NacelleList
+
+        return self._connected("nacelle", NacelleList)
+
+    @property
+    def torque(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``torque`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("torque", SensorTimeSeriesList)
 
     def as_write(self) -> HighSpeedShaftWriteList:
         """Write objects of every node."""

@@ -9,8 +9,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._nacelle import Nacelle
-    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+    from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = ["MainShaft", "MainShaftList", "MainShaftWrite", "MainShaftWriteList"]
 
@@ -55,6 +55,72 @@ class MainShaftList(NodeReadList[MainShaft]):
     """A list of MainShaft nodes."""
 
     _item_class = MainShaft
+
+    @property
+    def bending_x(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``bending_x`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("bending_x", SensorTimeSeriesList)
+
+    @property
+    def bending_y(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``bending_y`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("bending_y", SensorTimeSeriesList)
+
+    @property
+    def calculated_tilt_moment(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``calculated_tilt_moment`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("calculated_tilt_moment", SensorTimeSeriesList)
+
+    @property
+    def calculated_yaw_moment(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``calculated_yaw_moment`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("calculated_yaw_moment", SensorTimeSeriesList)
+
+    @property
+    def nacelle(self) -> NacelleList | list[Nacelle | NodeId]:
+        """``nacelle`` of every item, each once.
+
+        A ``NacelleList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._nacelle import NacelleList
+
+        return self._connected("nacelle", NacelleList)
+
+    @property
+    def torque(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``torque`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("torque", SensorTimeSeriesList)
 
     def as_write(self) -> MainShaftWriteList:
         """Write objects of every node."""

@@ -9,7 +9,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._wind_turbine import WindTurbine
+    from reference_sdk.data_classes._wind_turbine import WindTurbine, WindTurbineList
 
 __all__ = ["Metmast", "MetmastList", "MetmastWrite", "MetmastWriteList"]
 
@@ -62,6 +62,17 @@ class MetmastList(NodeReadList[Metmast]):
     """A list of Metmast nodes."""
 
     _item_class = Metmast
+
+    @property
+    def wind_turbines(self) -> WindTurbineList | list[WindTurbine | NodeId]:
+        """``wind_turbines`` of every item, each once.
+
+        A ``WindTurbineList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._wind_turbine import WindTurbineList
+
+        return self._connected("wind_turbines", WindTurbineList)
 
     def as_write(self) -> MetmastWriteList:
         """Write objects of every node."""

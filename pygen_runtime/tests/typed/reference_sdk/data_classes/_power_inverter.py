@@ -9,8 +9,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._nacelle import Nacelle
-    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+    from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = ["PowerInverter", "PowerInverterList", "PowerInverterWrite", "PowerInverterWriteList"]
 
@@ -51,6 +51,50 @@ class PowerInverterList(NodeReadList[PowerInverter]):
     """A list of PowerInverter nodes."""
 
     _item_class = PowerInverter
+
+    @property
+    def active_power_total(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``active_power_total`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("active_power_total", SensorTimeSeriesList)
+
+    @property
+    def apparent_power_total(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``apparent_power_total`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("apparent_power_total", SensorTimeSeriesList)
+
+    @property
+    def nacelle(self) -> NacelleList | list[Nacelle | NodeId]:
+        """``nacelle`` of every item, each once.
+
+        A ``NacelleList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._nacelle import NacelleList
+
+        return self._connected("nacelle", NacelleList)
+
+    @property
+    def reactive_power_total(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``reactive_power_total`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("reactive_power_total", SensorTimeSeriesList)
 
     def as_write(self) -> PowerInverterWriteList:
         """Write objects of every node."""

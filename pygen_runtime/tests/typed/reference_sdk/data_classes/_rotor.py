@@ -9,8 +9,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
-    from reference_sdk.data_classes._wind_turbine import WindTurbine
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
+    from reference_sdk.data_classes._wind_turbine import WindTurbine, WindTurbineList
 
 __all__ = ["Rotor", "RotorList", "RotorWrite", "RotorWriteList"]
 
@@ -49,6 +49,39 @@ class RotorList(NodeReadList[Rotor]):
     """A list of Rotor nodes."""
 
     _item_class = Rotor
+
+    @property
+    def rotor_speed_controller(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``rotor_speed_controller`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("rotor_speed_controller", SensorTimeSeriesList)
+
+    @property
+    def rpm_low_speed_shaft(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``rpm_low_speed_shaft`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("rpm_low_speed_shaft", SensorTimeSeriesList)
+
+    @property
+    def wind_turbine(self) -> WindTurbineList | list[WindTurbine | NodeId]:
+        """``wind_turbine`` of every item, each once.
+
+        A ``WindTurbineList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._wind_turbine import WindTurbineList
+
+        return self._connected("wind_turbine", WindTurbineList)
 
     def as_write(self) -> RotorWriteList:
         """Write objects of every node."""

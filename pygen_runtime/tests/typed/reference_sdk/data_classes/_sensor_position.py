@@ -9,8 +9,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._blade import Blade
-    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+    from reference_sdk.data_classes._blade import Blade, BladeList
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = ["SensorPosition", "SensorPositionList", "SensorPositionWrite", "SensorPositionWriteList"]
 
@@ -57,6 +57,109 @@ class SensorPositionList(NodeReadList[SensorPosition]):
     """A list of SensorPosition nodes."""
 
     _item_class = SensorPosition
+
+    @property
+    def blade(self) -> BladeList | list[Blade | NodeId]:
+        """``blade`` of every item, each once.
+
+        A ``BladeList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._blade import BladeList
+
+        return self._connected("blade", BladeList)
+
+    @property
+    def edgewise_bend_mom_crosstalk_corrected(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``edgewise_bend_mom_crosstalk_corrected`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("edgewise_bend_mom_crosstalk_corrected", SensorTimeSeriesList)
+
+    @property
+    def edgewise_bend_mom_offset(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``edgewise_bend_mom_offset`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("edgewise_bend_mom_offset", SensorTimeSeriesList)
+
+    @property
+    def edgewise_bend_mom_offset_crosstalk_corrected(
+        self,
+    ) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``edgewise_bend_mom_offset_crosstalk_corrected`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("edgewise_bend_mom_offset_crosstalk_corrected", SensorTimeSeriesList)
+
+    @property
+    def edgewisewise_bend_mom(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``edgewisewise_bend_mom`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("edgewisewise_bend_mom", SensorTimeSeriesList)
+
+    @property
+    def flapwise_bend_mom(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``flapwise_bend_mom`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("flapwise_bend_mom", SensorTimeSeriesList)
+
+    @property
+    def flapwise_bend_mom_crosstalk_corrected(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``flapwise_bend_mom_crosstalk_corrected`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("flapwise_bend_mom_crosstalk_corrected", SensorTimeSeriesList)
+
+    @property
+    def flapwise_bend_mom_offset(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``flapwise_bend_mom_offset`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("flapwise_bend_mom_offset", SensorTimeSeriesList)
+
+    @property
+    def flapwise_bend_mom_offset_crosstalk_corrected(
+        self,
+    ) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``flapwise_bend_mom_offset_crosstalk_corrected`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("flapwise_bend_mom_offset_crosstalk_corrected", SensorTimeSeriesList)
 
     def as_write(self) -> SensorPositionWriteList:
         """Write objects of every node."""

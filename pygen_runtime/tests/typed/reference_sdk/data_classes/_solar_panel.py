@@ -11,7 +11,7 @@ from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 from reference_sdk.data_classes._generating_unit import GeneratingUnit, GeneratingUnitWrite
 
 if TYPE_CHECKING:
-    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
+    from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = ["SolarPanel", "SolarPanelList", "SolarPanelWrite", "SolarPanelWriteList"]
 
@@ -42,6 +42,28 @@ class SolarPanelList(NodeReadList[SolarPanel]):
     """A list of SolarPanel nodes."""
 
     _item_class = SolarPanel
+
+    @property
+    def efficiency(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``efficiency`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("efficiency", SensorTimeSeriesList)
+
+    @property
+    def orientation(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``orientation`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from reference_sdk.data_classes._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("orientation", SensorTimeSeriesList)
 
     def as_write(self) -> SolarPanelWriteList:
         """Write objects of every node."""

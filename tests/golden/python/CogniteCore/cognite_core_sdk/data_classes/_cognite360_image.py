@@ -17,8 +17,15 @@ from ._cognite3_d_transformation import (
 from ._cognite_cube_map import CogniteCubeMap, CogniteCubeMapWrite
 
 if TYPE_CHECKING:
-    from ._cognite360_image_collection import Cognite360ImageCollection
-    from ._cognite360_image_station import Cognite360ImageStation
+    from ._cognite360_image_collection import (
+        Cognite360ImageCollection,
+        Cognite360ImageCollectionList,
+    )
+    from ._cognite360_image_station import (
+        Cognite360ImageStation,
+        Cognite360ImageStationList,
+    )
+    from ._cognite_file import CogniteFile, CogniteFileList
 
 __all__ = [
     "Cognite360Image",
@@ -76,6 +83,94 @@ class Cognite360ImageList(NodeReadList[Cognite360Image]):
     """A list of Cognite360Image nodes."""
 
     _item_class = Cognite360Image
+
+    @property
+    def back(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``back`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("back", CogniteFileList)
+
+    @property
+    def bottom(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``bottom`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("bottom", CogniteFileList)
+
+    @property
+    def collection360(self) -> Cognite360ImageCollectionList | list[Cognite360ImageCollection | NodeId]:  # fmt: skip
+        """``collection360`` of every item, each once.
+
+        A ``Cognite360ImageCollectionList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite360_image_collection import Cognite360ImageCollectionList
+
+        return self._connected("collection360", Cognite360ImageCollectionList)
+
+    @property
+    def front(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``front`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("front", CogniteFileList)
+
+    @property
+    def left(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``left`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("left", CogniteFileList)
+
+    @property
+    def right(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``right`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("right", CogniteFileList)
+
+    @property
+    def station360(self) -> Cognite360ImageStationList | list[Cognite360ImageStation | NodeId]:  # fmt: skip
+        """``station360`` of every item, each once.
+
+        A ``Cognite360ImageStationList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite360_image_station import Cognite360ImageStationList
+
+        return self._connected("station360", Cognite360ImageStationList)
+
+    @property
+    def top(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``top`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("top", CogniteFileList)
 
     def as_write(self) -> Cognite360ImageWriteList:
         """Write objects of every node."""

@@ -13,7 +13,7 @@ from ._cognite3_d_revision import Cognite3DRevision, Cognite3DRevisionWrite
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 if TYPE_CHECKING:
-    from ._cognite360_image_model import Cognite360ImageModel
+    from ._cognite360_image_model import Cognite360ImageModel, Cognite360ImageModelList
 
 __all__ = [
     "Cognite360ImageCollection",
@@ -67,6 +67,17 @@ class Cognite360ImageCollectionList(NodeReadList[Cognite360ImageCollection]):
     """A list of Cognite360ImageCollection nodes."""
 
     _item_class = Cognite360ImageCollection
+
+    @property
+    def model3_d(self) -> Cognite360ImageModelList | list[Cognite360ImageModel | NodeId]:  # fmt: skip
+        """``model3_d`` of every item, each once.
+
+        A ``Cognite360ImageModelList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite360_image_model import Cognite360ImageModelList
+
+        return self._connected("model3_d", Cognite360ImageModelList)
 
     def as_write(self) -> Cognite360ImageCollectionWriteList:
         """Write objects of every node."""

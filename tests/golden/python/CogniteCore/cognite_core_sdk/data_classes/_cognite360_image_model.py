@@ -11,7 +11,11 @@ from pygen_runtime.typed import NodeReadList, NodeWriteList, ReverseDirectRelati
 from ._cognite3_d_model import Cognite3DModel, Cognite3DModelWrite
 
 if TYPE_CHECKING:
-    from ._cognite360_image_collection import Cognite360ImageCollection
+    from ._cognite360_image_collection import (
+        Cognite360ImageCollection,
+        Cognite360ImageCollectionList,
+    )
+    from ._cognite_file import CogniteFile, CogniteFileList
 
 __all__ = [
     "Cognite360ImageModel",
@@ -70,6 +74,28 @@ class Cognite360ImageModelList(NodeReadList[Cognite360ImageModel]):
     """A list of Cognite360ImageModel nodes."""
 
     _item_class = Cognite360ImageModel
+
+    @property
+    def collections(self) -> Cognite360ImageCollectionList | list[Cognite360ImageCollection | NodeId]:  # fmt: skip
+        """``collections`` of every item, each once.
+
+        A ``Cognite360ImageCollectionList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite360_image_collection import Cognite360ImageCollectionList
+
+        return self._connected("collections", Cognite360ImageCollectionList)
+
+    @property
+    def thumbnail(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``thumbnail`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("thumbnail", CogniteFileList)
 
     def as_write(self) -> Cognite360ImageModelWriteList:
         """Write objects of every node."""

@@ -12,7 +12,7 @@ from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 if TYPE_CHECKING:
-    from ._cognite_file import CogniteFile
+    from ._cognite_file import CogniteFile, CogniteFileList
 
 __all__ = [
     "Cognite3DModel",
@@ -76,6 +76,17 @@ class Cognite3DModelList(NodeReadList[Cognite3DModel]):
     """A list of Cognite3DModel nodes."""
 
     _item_class = Cognite3DModel
+
+    @property
+    def thumbnail(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``thumbnail`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("thumbnail", CogniteFileList)
 
     def as_write(self) -> Cognite3DModelWriteList:
         """Write objects of every node."""

@@ -18,10 +18,13 @@ from pygen_runtime.typed import (
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 if TYPE_CHECKING:
-    from ._cognite360_image import Cognite360Image
-    from ._cognite_asset import CogniteAsset
-    from ._cognite_cad_node import CogniteCADNode
-    from ._cognite_point_cloud_volume import CognitePointCloudVolume
+    from ._cognite360_image import Cognite360Image, Cognite360ImageList
+    from ._cognite_asset import CogniteAsset, CogniteAssetList
+    from ._cognite_cad_node import CogniteCADNode, CogniteCADNodeList
+    from ._cognite_point_cloud_volume import (
+        CognitePointCloudVolume,
+        CognitePointCloudVolumeList,
+    )
 
 __all__ = [
     "Cognite3DObject",
@@ -168,6 +171,50 @@ class Cognite3DObjectList(NodeReadList[Cognite3DObject]):
     """A list of Cognite3DObject nodes."""
 
     _item_class = Cognite3DObject
+
+    @property
+    def asset(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``asset`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_asset import CogniteAssetList
+
+        return self._connected("asset", CogniteAssetList)
+
+    @property
+    def cad_nodes(self) -> CogniteCADNodeList | list[CogniteCADNode | NodeId]:
+        """``cad_nodes`` of every item, each once.
+
+        A ``CogniteCADNodeList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_cad_node import CogniteCADNodeList
+
+        return self._connected("cad_nodes", CogniteCADNodeList)
+
+    @property
+    def images360(self) -> Cognite360ImageList | list[Cognite360Image | NodeId]:
+        """``images360`` of every item, each once.
+
+        A ``Cognite360ImageList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite360_image import Cognite360ImageList
+
+        return self._connected("images360", Cognite360ImageList)
+
+    @property
+    def point_cloud_volumes(self) -> CognitePointCloudVolumeList | list[CognitePointCloudVolume | NodeId]:  # fmt: skip
+        """``point_cloud_volumes`` of every item, each once.
+
+        A ``CognitePointCloudVolumeList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_point_cloud_volume import CognitePointCloudVolumeList
+
+        return self._connected("point_cloud_volumes", CognitePointCloudVolumeList)
 
     def as_write(self) -> Cognite3DObjectWriteList:
         """Write objects of every node."""

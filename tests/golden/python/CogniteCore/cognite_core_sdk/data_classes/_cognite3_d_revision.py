@@ -10,7 +10,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._cognite3_d_model import Cognite3DModel
+    from ._cognite3_d_model import Cognite3DModel, Cognite3DModelList
 
 __all__ = [
     "Cognite3DRevision",
@@ -76,6 +76,17 @@ class Cognite3DRevisionList(NodeReadList[Cognite3DRevision]):
     """A list of Cognite3DRevision nodes."""
 
     _item_class = Cognite3DRevision
+
+    @property
+    def model3_d(self) -> Cognite3DModelList | list[Cognite3DModel | NodeId]:
+        """``model3_d`` of every item, each once.
+
+        A ``Cognite3DModelList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite3_d_model import Cognite3DModelList
+
+        return self._connected("model3_d", Cognite3DModelList)
 
     def as_write(self) -> Cognite3DRevisionWriteList:
         """Write objects of every node."""

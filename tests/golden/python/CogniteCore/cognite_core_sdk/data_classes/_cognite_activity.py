@@ -14,9 +14,10 @@ from ._cognite_schedulable import CogniteSchedulable, CogniteSchedulableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
 
 if TYPE_CHECKING:
-    from ._cognite_asset import CogniteAsset
-    from ._cognite_equipment import CogniteEquipment
-    from ._cognite_time_series import CogniteTimeSeries
+    from ._cognite_asset import CogniteAsset, CogniteAssetList
+    from ._cognite_equipment import CogniteEquipment, CogniteEquipmentList
+    from ._cognite_source_system import CogniteSourceSystem, CogniteSourceSystemList
+    from ._cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesList
 
 __all__ = [
     "CogniteActivity",
@@ -94,6 +95,50 @@ class CogniteActivityList(NodeReadList[CogniteActivity]):
     """A list of CogniteActivity nodes."""
 
     _item_class = CogniteActivity
+
+    @property
+    def assets(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``assets`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_asset import CogniteAssetList
+
+        return self._connected("assets", CogniteAssetList)
+
+    @property
+    def equipment(self) -> CogniteEquipmentList | list[CogniteEquipment | NodeId]:
+        """``equipment`` of every item, each once.
+
+        A ``CogniteEquipmentList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_equipment import CogniteEquipmentList
+
+        return self._connected("equipment", CogniteEquipmentList)
+
+    @property
+    def source(self) -> CogniteSourceSystemList | list[CogniteSourceSystem | NodeId]:
+        """``source`` of every item, each once.
+
+        A ``CogniteSourceSystemList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_source_system import CogniteSourceSystemList
+
+        return self._connected("source", CogniteSourceSystemList)
+
+    @property
+    def time_series(self) -> CogniteTimeSeriesList | list[CogniteTimeSeries | NodeId]:
+        """``time_series`` of every item, each once.
+
+        A ``CogniteTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_time_series import CogniteTimeSeriesList
+
+        return self._connected("time_series", CogniteTimeSeriesList)
 
     def as_write(self) -> CogniteActivityWriteList:
         """Write objects of every node."""

@@ -20,12 +20,14 @@ from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
 from ._cognite_visualizable import CogniteVisualizable, CogniteVisualizableWrite
 
 if TYPE_CHECKING:
-    from ._cognite_activity import CogniteActivity
-    from ._cognite_asset_class import CogniteAssetClass
-    from ._cognite_asset_type import CogniteAssetType
-    from ._cognite_equipment import CogniteEquipment
-    from ._cognite_file import CogniteFile
-    from ._cognite_time_series import CogniteTimeSeries
+    from ._cognite3_d_object import Cognite3DObject, Cognite3DObjectList
+    from ._cognite_activity import CogniteActivity, CogniteActivityList
+    from ._cognite_asset_class import CogniteAssetClass, CogniteAssetClassList
+    from ._cognite_asset_type import CogniteAssetType, CogniteAssetTypeList
+    from ._cognite_equipment import CogniteEquipment, CogniteEquipmentList
+    from ._cognite_file import CogniteFile, CogniteFileList
+    from ._cognite_source_system import CogniteSourceSystem, CogniteSourceSystemList
+    from ._cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesList
 
 __all__ = [
     "CogniteAsset",
@@ -198,6 +200,130 @@ class CogniteAssetList(NodeReadList[CogniteAsset]):
     """A list of CogniteAsset nodes."""
 
     _item_class = CogniteAsset
+
+    @property
+    def activities(self) -> CogniteActivityList | list[CogniteActivity | NodeId]:
+        """``activities`` of every item, each once.
+
+        A ``CogniteActivityList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_activity import CogniteActivityList
+
+        return self._connected("activities", CogniteActivityList)
+
+    @property
+    def asset_class(self) -> CogniteAssetClassList | list[CogniteAssetClass | NodeId]:
+        """``asset_class`` of every item, each once.
+
+        A ``CogniteAssetClassList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_asset_class import CogniteAssetClassList
+
+        return self._connected("asset_class", CogniteAssetClassList)
+
+    @property
+    def children(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``children`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        return self._connected("children", CogniteAssetList)
+
+    @property
+    def equipment(self) -> CogniteEquipmentList | list[CogniteEquipment | NodeId]:
+        """``equipment`` of every item, each once.
+
+        A ``CogniteEquipmentList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_equipment import CogniteEquipmentList
+
+        return self._connected("equipment", CogniteEquipmentList)
+
+    @property
+    def files(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``files`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("files", CogniteFileList)
+
+    @property
+    def object3_d(self) -> Cognite3DObjectList | list[Cognite3DObject | NodeId]:
+        """``object3_d`` of every item, each once.
+
+        A ``Cognite3DObjectList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite3_d_object import Cognite3DObjectList
+
+        return self._connected("object3_d", Cognite3DObjectList)
+
+    @property
+    def parent(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``parent`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        return self._connected("parent", CogniteAssetList)
+
+    @property
+    def path(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``path`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        return self._connected("path", CogniteAssetList)
+
+    @property
+    def root(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``root`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        return self._connected("root", CogniteAssetList)
+
+    @property
+    def source(self) -> CogniteSourceSystemList | list[CogniteSourceSystem | NodeId]:
+        """``source`` of every item, each once.
+
+        A ``CogniteSourceSystemList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_source_system import CogniteSourceSystemList
+
+        return self._connected("source", CogniteSourceSystemList)
+
+    @property
+    def time_series(self) -> CogniteTimeSeriesList | list[CogniteTimeSeries | NodeId]:
+        """``time_series`` of every item, each once.
+
+        A ``CogniteTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_time_series import CogniteTimeSeriesList
+
+        return self._connected("time_series", CogniteTimeSeriesList)
+
+    @property
+    def type_(self) -> CogniteAssetTypeList | list[CogniteAssetType | NodeId]:
+        """``type_`` of every item, each once.
+
+        A ``CogniteAssetTypeList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_asset_type import CogniteAssetTypeList
+
+        return self._connected("type_", CogniteAssetTypeList)
 
     def as_write(self) -> CogniteAssetWriteList:
         """Write objects of every node."""

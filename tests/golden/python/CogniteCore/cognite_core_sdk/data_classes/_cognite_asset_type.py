@@ -12,7 +12,7 @@ from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 if TYPE_CHECKING:
-    from ._cognite_asset_class import CogniteAssetClass
+    from ._cognite_asset_class import CogniteAssetClass, CogniteAssetClassList
 
 __all__ = [
     "CogniteAssetType",
@@ -86,6 +86,17 @@ class CogniteAssetTypeList(NodeReadList[CogniteAssetType]):
     """A list of CogniteAssetType nodes."""
 
     _item_class = CogniteAssetType
+
+    @property
+    def asset_class(self) -> CogniteAssetClassList | list[CogniteAssetClass | NodeId]:
+        """``asset_class`` of every item, each once.
+
+        A ``CogniteAssetClassList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_asset_class import CogniteAssetClassList
+
+        return self._connected("asset_class", CogniteAssetClassList)
 
     def as_write(self) -> CogniteAssetTypeWriteList:
         """Write objects of every node."""

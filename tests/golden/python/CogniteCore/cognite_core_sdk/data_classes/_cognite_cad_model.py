@@ -11,7 +11,8 @@ from pygen_runtime.typed import NodeReadList, NodeWriteList, ReverseDirectRelati
 from ._cognite3_d_model import Cognite3DModel, Cognite3DModelWrite
 
 if TYPE_CHECKING:
-    from ._cognite_cad_revision import CogniteCADRevision
+    from ._cognite_cad_revision import CogniteCADRevision, CogniteCADRevisionList
+    from ._cognite_file import CogniteFile, CogniteFileList
 
 __all__ = [
     "CogniteCADModel",
@@ -70,6 +71,28 @@ class CogniteCADModelList(NodeReadList[CogniteCADModel]):
     """A list of CogniteCADModel nodes."""
 
     _item_class = CogniteCADModel
+
+    @property
+    def revisions(self) -> CogniteCADRevisionList | list[CogniteCADRevision | NodeId]:
+        """``revisions`` of every item, each once.
+
+        A ``CogniteCADRevisionList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_cad_revision import CogniteCADRevisionList
+
+        return self._connected("revisions", CogniteCADRevisionList)
+
+    @property
+    def thumbnail(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``thumbnail`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("thumbnail", CogniteFileList)
 
     def as_write(self) -> CogniteCADModelWriteList:
         """Write objects of every node."""

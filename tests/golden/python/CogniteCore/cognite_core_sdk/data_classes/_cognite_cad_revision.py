@@ -12,7 +12,7 @@ from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 from ._cognite3_d_revision import Cognite3DRevision, Cognite3DRevisionWrite
 
 if TYPE_CHECKING:
-    from ._cognite_cad_model import CogniteCADModel
+    from ._cognite_cad_model import CogniteCADModel, CogniteCADModelList
 
 __all__ = [
     "CogniteCADRevision",
@@ -72,6 +72,17 @@ class CogniteCADRevisionList(NodeReadList[CogniteCADRevision]):
     """A list of CogniteCADRevision nodes."""
 
     _item_class = CogniteCADRevision
+
+    @property
+    def model3_d(self) -> CogniteCADModelList | list[CogniteCADModel | NodeId]:
+        """``model3_d`` of every item, each once.
+
+        A ``CogniteCADModelList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_cad_model import CogniteCADModelList
+
+        return self._connected("model3_d", CogniteCADModelList)
 
     def as_write(self) -> CogniteCADRevisionWriteList:
         """Write objects of every node."""

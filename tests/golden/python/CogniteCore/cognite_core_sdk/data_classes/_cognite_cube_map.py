@@ -9,7 +9,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._cognite_file import CogniteFile
+    from ._cognite_file import CogniteFile, CogniteFileList
 
 __all__ = [
     "CogniteCubeMap",
@@ -85,6 +85,72 @@ class CogniteCubeMapList(NodeReadList[CogniteCubeMap]):
     """A list of CogniteCubeMap nodes."""
 
     _item_class = CogniteCubeMap
+
+    @property
+    def back(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``back`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("back", CogniteFileList)
+
+    @property
+    def bottom(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``bottom`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("bottom", CogniteFileList)
+
+    @property
+    def front(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``front`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("front", CogniteFileList)
+
+    @property
+    def left(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``left`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("left", CogniteFileList)
+
+    @property
+    def right(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``right`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("right", CogniteFileList)
+
+    @property
+    def top(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``top`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("top", CogniteFileList)
 
     def as_write(self) -> CogniteCubeMapWriteList:
         """Write objects of every node."""

@@ -18,11 +18,12 @@ from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
 
 if TYPE_CHECKING:
-    from ._cognite_activity import CogniteActivity
-    from ._cognite_asset import CogniteAsset
-    from ._cognite_equipment_type import CogniteEquipmentType
-    from ._cognite_file import CogniteFile
-    from ._cognite_time_series import CogniteTimeSeries
+    from ._cognite_activity import CogniteActivity, CogniteActivityList
+    from ._cognite_asset import CogniteAsset, CogniteAssetList
+    from ._cognite_equipment_type import CogniteEquipmentType, CogniteEquipmentTypeList
+    from ._cognite_file import CogniteFile, CogniteFileList
+    from ._cognite_source_system import CogniteSourceSystem, CogniteSourceSystemList
+    from ._cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesList
 
 __all__ = [
     "CogniteEquipment",
@@ -136,6 +137,72 @@ class CogniteEquipmentList(NodeReadList[CogniteEquipment]):
     """A list of CogniteEquipment nodes."""
 
     _item_class = CogniteEquipment
+
+    @property
+    def activities(self) -> CogniteActivityList | list[CogniteActivity | NodeId]:
+        """``activities`` of every item, each once.
+
+        A ``CogniteActivityList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_activity import CogniteActivityList
+
+        return self._connected("activities", CogniteActivityList)
+
+    @property
+    def asset(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``asset`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_asset import CogniteAssetList
+
+        return self._connected("asset", CogniteAssetList)
+
+    @property
+    def equipment_type(self) -> CogniteEquipmentTypeList | list[CogniteEquipmentType | NodeId]:  # fmt: skip
+        """``equipment_type`` of every item, each once.
+
+        A ``CogniteEquipmentTypeList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_equipment_type import CogniteEquipmentTypeList
+
+        return self._connected("equipment_type", CogniteEquipmentTypeList)
+
+    @property
+    def files(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``files`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("files", CogniteFileList)
+
+    @property
+    def source(self) -> CogniteSourceSystemList | list[CogniteSourceSystem | NodeId]:
+        """``source`` of every item, each once.
+
+        A ``CogniteSourceSystemList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_source_system import CogniteSourceSystemList
+
+        return self._connected("source", CogniteSourceSystemList)
+
+    @property
+    def time_series(self) -> CogniteTimeSeriesList | list[CogniteTimeSeries | NodeId]:
+        """``time_series`` of every item, each once.
+
+        A ``CogniteTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_time_series import CogniteTimeSeriesList
+
+        return self._connected("time_series", CogniteTimeSeriesList)
 
     def as_write(self) -> CogniteEquipmentWriteList:
         """Write objects of every node."""

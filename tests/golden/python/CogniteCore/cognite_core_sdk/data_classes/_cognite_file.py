@@ -19,9 +19,10 @@ from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
 
 if TYPE_CHECKING:
-    from ._cognite_asset import CogniteAsset
-    from ._cognite_equipment import CogniteEquipment
-    from ._cognite_file_category import CogniteFileCategory
+    from ._cognite_asset import CogniteAsset, CogniteAssetList
+    from ._cognite_equipment import CogniteEquipment, CogniteEquipmentList
+    from ._cognite_file_category import CogniteFileCategory, CogniteFileCategoryList
+    from ._cognite_source_system import CogniteSourceSystem, CogniteSourceSystemList
 
 __all__ = ["CogniteFile", "CogniteFileList", "CogniteFileWrite", "CogniteFileWriteList"]
 
@@ -116,6 +117,50 @@ class CogniteFileList(NodeReadList[CogniteFile]):
     """A list of CogniteFile nodes."""
 
     _item_class = CogniteFile
+
+    @property
+    def assets(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``assets`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_asset import CogniteAssetList
+
+        return self._connected("assets", CogniteAssetList)
+
+    @property
+    def category(self) -> CogniteFileCategoryList | list[CogniteFileCategory | NodeId]:
+        """``category`` of every item, each once.
+
+        A ``CogniteFileCategoryList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file_category import CogniteFileCategoryList
+
+        return self._connected("category", CogniteFileCategoryList)
+
+    @property
+    def equipment(self) -> CogniteEquipmentList | list[CogniteEquipment | NodeId]:
+        """``equipment`` of every item, each once.
+
+        A ``CogniteEquipmentList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_equipment import CogniteEquipmentList
+
+        return self._connected("equipment", CogniteEquipmentList)
+
+    @property
+    def source(self) -> CogniteSourceSystemList | list[CogniteSourceSystem | NodeId]:
+        """``source`` of every item, each once.
+
+        A ``CogniteSourceSystemList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_source_system import CogniteSourceSystemList
+
+        return self._connected("source", CogniteSourceSystemList)
 
     def as_write(self) -> CogniteFileWriteList:
         """Write objects of every node."""

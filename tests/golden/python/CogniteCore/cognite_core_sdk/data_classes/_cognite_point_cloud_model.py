@@ -11,7 +11,11 @@ from pygen_runtime.typed import NodeReadList, NodeWriteList, ReverseDirectRelati
 from ._cognite3_d_model import Cognite3DModel, Cognite3DModelWrite
 
 if TYPE_CHECKING:
-    from ._cognite_point_cloud_revision import CognitePointCloudRevision
+    from ._cognite_file import CogniteFile, CogniteFileList
+    from ._cognite_point_cloud_revision import (
+        CognitePointCloudRevision,
+        CognitePointCloudRevisionList,
+    )
 
 __all__ = [
     "CognitePointCloudModel",
@@ -70,6 +74,28 @@ class CognitePointCloudModelList(NodeReadList[CognitePointCloudModel]):
     """A list of CognitePointCloudModel nodes."""
 
     _item_class = CognitePointCloudModel
+
+    @property
+    def revisions(self) -> CognitePointCloudRevisionList | list[CognitePointCloudRevision | NodeId]:  # fmt: skip
+        """``revisions`` of every item, each once.
+
+        A ``CognitePointCloudRevisionList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_point_cloud_revision import CognitePointCloudRevisionList
+
+        return self._connected("revisions", CognitePointCloudRevisionList)
+
+    @property
+    def thumbnail(self) -> CogniteFileList | list[CogniteFile | NodeId]:
+        """``thumbnail`` of every item, each once.
+
+        A ``CogniteFileList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_file import CogniteFileList
+
+        return self._connected("thumbnail", CogniteFileList)
 
     def as_write(self) -> CognitePointCloudModelWriteList:
         """Write objects of every node."""

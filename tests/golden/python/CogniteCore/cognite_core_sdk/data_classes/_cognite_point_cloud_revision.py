@@ -12,7 +12,10 @@ from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 from ._cognite3_d_revision import Cognite3DRevision, Cognite3DRevisionWrite
 
 if TYPE_CHECKING:
-    from ._cognite_point_cloud_model import CognitePointCloudModel
+    from ._cognite_point_cloud_model import (
+        CognitePointCloudModel,
+        CognitePointCloudModelList,
+    )
 
 __all__ = [
     "CognitePointCloudRevision",
@@ -76,6 +79,17 @@ class CognitePointCloudRevisionList(NodeReadList[CognitePointCloudRevision]):
     """A list of CognitePointCloudRevision nodes."""
 
     _item_class = CognitePointCloudRevision
+
+    @property
+    def model3_d(self) -> CognitePointCloudModelList | list[CognitePointCloudModel | NodeId]:  # fmt: skip
+        """``model3_d`` of every item, each once.
+
+        A ``CognitePointCloudModelList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_point_cloud_model import CognitePointCloudModelList
+
+        return self._connected("model3_d", CognitePointCloudModelList)
 
     def as_write(self) -> CognitePointCloudRevisionWriteList:
         """Write objects of every node."""

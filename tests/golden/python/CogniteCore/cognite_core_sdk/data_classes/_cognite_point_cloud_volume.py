@@ -12,9 +12,9 @@ from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 if TYPE_CHECKING:
-    from ._cognite3_d_object import Cognite3DObject
-    from ._cognite_cad_model import CogniteCADModel
-    from ._cognite_cad_revision import CogniteCADRevision
+    from ._cognite3_d_object import Cognite3DObject, Cognite3DObjectList
+    from ._cognite_cad_model import CogniteCADModel, CogniteCADModelList
+    from ._cognite_cad_revision import CogniteCADRevision, CogniteCADRevisionList
 
 __all__ = [
     "CognitePointCloudVolume",
@@ -116,6 +116,39 @@ class CognitePointCloudVolumeList(NodeReadList[CognitePointCloudVolume]):
     """A list of CognitePointCloudVolume nodes."""
 
     _item_class = CognitePointCloudVolume
+
+    @property
+    def model3_d(self) -> CogniteCADModelList | list[CogniteCADModel | NodeId]:
+        """``model3_d`` of every item, each once.
+
+        A ``CogniteCADModelList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_cad_model import CogniteCADModelList
+
+        return self._connected("model3_d", CogniteCADModelList)
+
+    @property
+    def object3_d(self) -> Cognite3DObjectList | list[Cognite3DObject | NodeId]:
+        """``object3_d`` of every item, each once.
+
+        A ``Cognite3DObjectList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite3_d_object import Cognite3DObjectList
+
+        return self._connected("object3_d", Cognite3DObjectList)
+
+    @property
+    def revisions(self) -> CogniteCADRevisionList | list[CogniteCADRevision | NodeId]:
+        """``revisions`` of every item, each once.
+
+        A ``CogniteCADRevisionList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_cad_revision import CogniteCADRevisionList
+
+        return self._connected("revisions", CogniteCADRevisionList)
 
     def as_write(self) -> CognitePointCloudVolumeWriteList:
         """Write objects of every node."""

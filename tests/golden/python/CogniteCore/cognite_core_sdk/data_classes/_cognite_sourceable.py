@@ -20,7 +20,7 @@ from pygen_runtime.typed import (
 )
 
 if TYPE_CHECKING:
-    from ._cognite_source_system import CogniteSourceSystem
+    from ._cognite_source_system import CogniteSourceSystem, CogniteSourceSystemList
 
 __all__ = [
     "CogniteSourceable",
@@ -122,6 +122,17 @@ class CogniteSourceableList(NodeReadList[CogniteSourceable]):
     """A list of CogniteSourceable nodes."""
 
     _item_class = CogniteSourceable
+
+    @property
+    def source(self) -> CogniteSourceSystemList | list[CogniteSourceSystem | NodeId]:
+        """``source`` of every item, each once.
+
+        A ``CogniteSourceSystemList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_source_system import CogniteSourceSystemList
+
+        return self._connected("source", CogniteSourceSystemList)
 
     def as_write(self) -> CogniteSourceableWriteList:
         """Write objects of every node."""

@@ -18,10 +18,11 @@ from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 from ._cognite_sourceable import CogniteSourceable, CogniteSourceableWrite
 
 if TYPE_CHECKING:
-    from ._cognite_activity import CogniteActivity
-    from ._cognite_asset import CogniteAsset
-    from ._cognite_equipment import CogniteEquipment
-    from ._cognite_unit import CogniteUnit
+    from ._cognite_activity import CogniteActivity, CogniteActivityList
+    from ._cognite_asset import CogniteAsset, CogniteAssetList
+    from ._cognite_equipment import CogniteEquipment, CogniteEquipmentList
+    from ._cognite_source_system import CogniteSourceSystem, CogniteSourceSystemList
+    from ._cognite_unit import CogniteUnit, CogniteUnitList
 
 __all__ = [
     "CogniteTimeSeries",
@@ -124,6 +125,61 @@ class CogniteTimeSeriesList(NodeReadList[CogniteTimeSeries]):
     """A list of CogniteTimeSeries nodes."""
 
     _item_class = CogniteTimeSeries
+
+    @property
+    def activities(self) -> CogniteActivityList | list[CogniteActivity | NodeId]:
+        """``activities`` of every item, each once.
+
+        A ``CogniteActivityList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_activity import CogniteActivityList
+
+        return self._connected("activities", CogniteActivityList)
+
+    @property
+    def assets(self) -> CogniteAssetList | list[CogniteAsset | NodeId]:
+        """``assets`` of every item, each once.
+
+        A ``CogniteAssetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_asset import CogniteAssetList
+
+        return self._connected("assets", CogniteAssetList)
+
+    @property
+    def equipment(self) -> CogniteEquipmentList | list[CogniteEquipment | NodeId]:
+        """``equipment`` of every item, each once.
+
+        A ``CogniteEquipmentList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_equipment import CogniteEquipmentList
+
+        return self._connected("equipment", CogniteEquipmentList)
+
+    @property
+    def source(self) -> CogniteSourceSystemList | list[CogniteSourceSystem | NodeId]:
+        """``source`` of every item, each once.
+
+        A ``CogniteSourceSystemList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_source_system import CogniteSourceSystemList
+
+        return self._connected("source", CogniteSourceSystemList)
+
+    @property
+    def unit(self) -> CogniteUnitList | list[CogniteUnit | NodeId]:
+        """``unit`` of every item, each once.
+
+        A ``CogniteUnitList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite_unit import CogniteUnitList
+
+        return self._connected("unit", CogniteUnitList)
 
     def as_write(self) -> CogniteTimeSeriesWriteList:
         """Write objects of every node."""

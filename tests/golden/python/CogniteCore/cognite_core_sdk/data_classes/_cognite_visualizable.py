@@ -10,7 +10,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._cognite3_d_object import Cognite3DObject
+    from ._cognite3_d_object import Cognite3DObject, Cognite3DObjectList
 
 __all__ = [
     "CogniteVisualizable",
@@ -70,6 +70,17 @@ class CogniteVisualizableList(NodeReadList[CogniteVisualizable]):
     """A list of CogniteVisualizable nodes."""
 
     _item_class = CogniteVisualizable
+
+    @property
+    def object3_d(self) -> Cognite3DObjectList | list[Cognite3DObject | NodeId]:
+        """``object3_d`` of every item, each once.
+
+        A ``Cognite3DObjectList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._cognite3_d_object import Cognite3DObjectList
+
+        return self._connected("object3_d", Cognite3DObjectList)
 
     def as_write(self) -> CogniteVisualizableWriteList:
         """Write objects of every node."""

@@ -10,8 +10,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._connection_item_b import ConnectionItemB
-    from ._connection_item_c import ConnectionItemC
+    from ._connection_item_b import ConnectionItemB, ConnectionItemBList
+    from ._connection_item_c import ConnectionItemC, ConnectionItemCList
 
 __all__ = [
     "ConnectionItemA",
@@ -93,6 +93,37 @@ class ConnectionItemAList(NodeReadList[ConnectionItemA]):
     """A list of ConnectionItemA nodes."""
 
     _item_class = ConnectionItemA
+
+    @property
+    def other_direct(self) -> ConnectionItemCList | list[ConnectionItemC | NodeId]:
+        """``other_direct`` of every item, each once.
+
+        A ``ConnectionItemCList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_c import ConnectionItemCList
+
+        return self._connected("other_direct", ConnectionItemCList)
+
+    @property
+    def outwards(self) -> ConnectionItemBList | list[ConnectionItemB | NodeId]:
+        """``outwards`` of every item, each once.
+
+        A ``ConnectionItemBList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_b import ConnectionItemBList
+
+        return self._connected("outwards", ConnectionItemBList)
+
+    @property
+    def self_direct(self) -> ConnectionItemAList | list[ConnectionItemA | NodeId]:
+        """``self_direct`` of every item, each once.
+
+        A ``ConnectionItemAList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        return self._connected("self_direct", ConnectionItemAList)
 
     def as_write(self) -> ConnectionItemAWriteList:
         """Write objects of every node."""

@@ -10,7 +10,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._connection_item_e import ConnectionItemE
+    from ._connection_item_e import ConnectionItemE, ConnectionItemEList
 
 __all__ = [
     "ConnectionItemD",
@@ -100,6 +100,39 @@ class ConnectionItemDList(NodeReadList[ConnectionItemD]):
     """A list of ConnectionItemD nodes."""
 
     _item_class = ConnectionItemD
+
+    @property
+    def direct_multi(self) -> ConnectionItemEList | list[ConnectionItemE | NodeId]:
+        """``direct_multi`` of every item, each once.
+
+        A ``ConnectionItemEList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_e import ConnectionItemEList
+
+        return self._connected("direct_multi", ConnectionItemEList)
+
+    @property
+    def direct_single(self) -> ConnectionItemEList | list[ConnectionItemE | NodeId]:
+        """``direct_single`` of every item, each once.
+
+        A ``ConnectionItemEList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_e import ConnectionItemEList
+
+        return self._connected("direct_single", ConnectionItemEList)
+
+    @property
+    def outwards_single(self) -> ConnectionItemEList | list[ConnectionItemE | NodeId]:
+        """``outwards_single`` of every item, each once.
+
+        A ``ConnectionItemEList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_e import ConnectionItemEList
+
+        return self._connected("outwards_single", ConnectionItemEList)
 
     def as_write(self) -> ConnectionItemDWriteList:
         """Write objects of every node."""

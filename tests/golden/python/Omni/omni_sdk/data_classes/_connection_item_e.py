@@ -17,8 +17,8 @@ from pygen_runtime.typed import (
 )
 
 if TYPE_CHECKING:
-    from ._connection_item_d import ConnectionItemD
-    from ._connection_item_f import ConnectionItemF
+    from ._connection_item_d import ConnectionItemD, ConnectionItemDList
+    from ._connection_item_f import ConnectionItemF, ConnectionItemFList
 
 __all__ = [
     "ConnectionItemE",
@@ -165,6 +165,50 @@ class ConnectionItemEList(NodeReadList[ConnectionItemE]):
     """A list of ConnectionItemE nodes."""
 
     _item_class = ConnectionItemE
+
+    @property
+    def direct_reverse_multi(self) -> ConnectionItemDList | list[ConnectionItemD | NodeId]:  # fmt: skip
+        """``direct_reverse_multi`` of every item, each once.
+
+        A ``ConnectionItemDList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_d import ConnectionItemDList
+
+        return self._connected("direct_reverse_multi", ConnectionItemDList)
+
+    @property
+    def direct_reverse_single(self) -> ConnectionItemDList | list[ConnectionItemD | NodeId]:  # fmt: skip
+        """``direct_reverse_single`` of every item, each once.
+
+        A ``ConnectionItemDList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_d import ConnectionItemDList
+
+        return self._connected("direct_reverse_single", ConnectionItemDList)
+
+    @property
+    def inwards_single(self) -> ConnectionItemDList | list[ConnectionItemD | NodeId]:
+        """``inwards_single`` of every item, each once.
+
+        A ``ConnectionItemDList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_d import ConnectionItemDList
+
+        return self._connected("inwards_single", ConnectionItemDList)
+
+    @property
+    def inwards_single_property(self) -> ConnectionItemFList | list[ConnectionItemF | NodeId]:  # fmt: skip
+        """``inwards_single_property`` of every item, each once.
+
+        A ``ConnectionItemFList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_f import ConnectionItemFList
+
+        return self._connected("inwards_single_property", ConnectionItemFList)
 
     def as_write(self) -> ConnectionItemEWriteList:
         """Write objects of every node."""

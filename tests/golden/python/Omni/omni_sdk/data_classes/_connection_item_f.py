@@ -10,9 +10,9 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._connection_item_d import ConnectionItemD
-    from ._connection_item_e import ConnectionItemE
-    from ._connection_item_g import ConnectionItemG
+    from ._connection_item_d import ConnectionItemD, ConnectionItemDList
+    from ._connection_item_e import ConnectionItemE, ConnectionItemEList
+    from ._connection_item_g import ConnectionItemG, ConnectionItemGList
 
 __all__ = [
     "ConnectionItemF",
@@ -140,6 +140,39 @@ class ConnectionItemFList(NodeReadList[ConnectionItemF]):
     """A list of ConnectionItemF nodes."""
 
     _item_class = ConnectionItemF
+
+    @property
+    def direct_list(self) -> ConnectionItemDList | list[ConnectionItemD | NodeId]:
+        """``direct_list`` of every item, each once.
+
+        A ``ConnectionItemDList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_d import ConnectionItemDList
+
+        return self._connected("direct_list", ConnectionItemDList)
+
+    @property
+    def outwards_multi(self) -> ConnectionItemGList | list[ConnectionItemG | NodeId]:
+        """``outwards_multi`` of every item, each once.
+
+        A ``ConnectionItemGList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_g import ConnectionItemGList
+
+        return self._connected("outwards_multi", ConnectionItemGList)
+
+    @property
+    def outwards_single(self) -> ConnectionItemEList | list[ConnectionItemE | NodeId]:
+        """``outwards_single`` of every item, each once.
+
+        A ``ConnectionItemEList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_e import ConnectionItemEList
+
+        return self._connected("outwards_single", ConnectionItemEList)
 
     def as_write(self) -> ConnectionItemFWriteList:
         """Write objects of every node."""

@@ -9,7 +9,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._connection_item_f import ConnectionItemF
+    from ._connection_item_f import ConnectionItemF, ConnectionItemFList
 
 __all__ = [
     "ConnectionItemG",
@@ -85,6 +85,17 @@ class ConnectionItemGList(NodeReadList[ConnectionItemG]):
     """A list of ConnectionItemG nodes."""
 
     _item_class = ConnectionItemG
+
+    @property
+    def inwards_multi_property(self) -> ConnectionItemFList | list[ConnectionItemF | NodeId]:  # fmt: skip
+        """``inwards_multi_property`` of every item, each once.
+
+        A ``ConnectionItemFList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_f import ConnectionItemFList
+
+        return self._connected("inwards_multi_property", ConnectionItemFList)
 
     def as_write(self) -> ConnectionItemGWriteList:
         """Write objects of every node."""

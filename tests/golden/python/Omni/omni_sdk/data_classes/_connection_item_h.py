@@ -10,7 +10,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._main_interface import MainInterface
+    from ._main_interface import MainInterface, MainInterfaceList
 
 __all__ = [
     "ConnectionItemH",
@@ -78,6 +78,28 @@ class ConnectionItemHList(NodeReadList[ConnectionItemH]):
     """A list of ConnectionItemH nodes."""
 
     _item_class = ConnectionItemH
+
+    @property
+    def direct_parent_multi(self) -> MainInterfaceList | list[MainInterface | NodeId]:
+        """``direct_parent_multi`` of every item, each once.
+
+        A ``MainInterfaceList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._main_interface import MainInterfaceList
+
+        return self._connected("direct_parent_multi", MainInterfaceList)
+
+    @property
+    def direct_parent_single(self) -> MainInterfaceList | list[MainInterface | NodeId]:
+        """``direct_parent_single`` of every item, each once.
+
+        A ``MainInterfaceList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._main_interface import MainInterfaceList
+
+        return self._connected("direct_parent_single", MainInterfaceList)
 
     def as_write(self) -> ConnectionItemHWriteList:
         """Write objects of every node."""

@@ -10,7 +10,10 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._implementation1_non_writeable import Implementation1NonWriteable
+    from ._implementation1_non_writeable import (
+        Implementation1NonWriteable,
+        Implementation1NonWriteableList,
+    )
 
 __all__ = [
     "DependentOnNonWritable",
@@ -84,6 +87,17 @@ class DependentOnNonWritableList(NodeReadList[DependentOnNonWritable]):
     """A list of DependentOnNonWritable nodes."""
 
     _item_class = DependentOnNonWritable
+
+    @property
+    def to_non_writable(self) -> Implementation1NonWriteableList | list[Implementation1NonWriteable | NodeId]:  # fmt: skip
+        """``to_non_writable`` of every item, each once.
+
+        A ``Implementation1NonWriteableList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._implementation1_non_writeable import Implementation1NonWriteableList
+
+        return self._connected("to_non_writable", Implementation1NonWriteableList)
 
     def as_write(self) -> DependentOnNonWritableWriteList:
         """Write objects of every node."""

@@ -12,7 +12,7 @@ from pygen_runtime.typed import NodeReadList
 from ._sub_interface import SubInterface
 
 if TYPE_CHECKING:
-    from ._implementation1 import Implementation1
+    from ._implementation1 import Implementation1, Implementation1List
 
 __all__ = ["Implementation1NonWriteable", "Implementation1NonWriteableList"]
 
@@ -42,3 +42,14 @@ class Implementation1NonWriteableList(NodeReadList[Implementation1NonWriteable])
     """A list of Implementation1NonWriteable nodes."""
 
     _item_class = Implementation1NonWriteable
+
+    @property
+    def connection_value(self) -> Implementation1List | list[Implementation1 | NodeId]:
+        """``connection_value`` of every item, each once.
+
+        A ``Implementation1List`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._implementation1 import Implementation1List
+
+        return self._connected("connection_value", Implementation1List)

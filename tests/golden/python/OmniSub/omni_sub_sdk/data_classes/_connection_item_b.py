@@ -9,7 +9,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._connection_item_a import ConnectionItemA
+    from ._connection_item_a import ConnectionItemA, ConnectionItemAList
 
 __all__ = [
     "ConnectionItemB",
@@ -99,6 +99,26 @@ class ConnectionItemBList(NodeReadList[ConnectionItemB]):
     """A list of ConnectionItemB nodes."""
 
     _item_class = ConnectionItemB
+
+    @property
+    def inwards(self) -> ConnectionItemAList | list[ConnectionItemA | NodeId]:
+        """``inwards`` of every item, each once.
+
+        A ``ConnectionItemAList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_a import ConnectionItemAList
+
+        return self._connected("inwards", ConnectionItemAList)
+
+    @property
+    def self_edge(self) -> ConnectionItemBList | list[ConnectionItemB | NodeId]:
+        """``self_edge`` of every item, each once.
+
+        A ``ConnectionItemBList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        return self._connected("self_edge", ConnectionItemBList)
 
     def as_write(self) -> ConnectionItemBWriteList:
         """Write objects of every node."""

@@ -9,8 +9,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import EdgeRead, EdgeReadList, Edges, NodeRead, NodeReadList
 
 if TYPE_CHECKING:
-    from ._connection_item_a import ConnectionItemA
-    from ._connection_item_b import ConnectionItemB
+    from ._connection_item_a import ConnectionItemA, ConnectionItemAList
+    from ._connection_item_b import ConnectionItemB, ConnectionItemBList
 
 __all__ = [
     "ConnectionItemC",
@@ -59,6 +59,28 @@ class ConnectionItemCList(NodeReadList[ConnectionItemC]):
     """A list of ConnectionItemC nodes."""
 
     _item_class = ConnectionItemC
+
+    @property
+    def connection_item_a(self) -> ConnectionItemAList | list[ConnectionItemA | NodeId]:
+        """``connection_item_a`` of every item, each once.
+
+        A ``ConnectionItemAList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_a import ConnectionItemAList
+
+        return self._connected("connection_item_a", ConnectionItemAList)
+
+    @property
+    def connection_item_b(self) -> ConnectionItemBList | list[ConnectionItemB | NodeId]:
+        """``connection_item_b`` of every item, each once.
+
+        A ``ConnectionItemBList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._connection_item_b import ConnectionItemBList
+
+        return self._connected("connection_item_b", ConnectionItemBList)
 
 
 class ConnectionItemCEdge(EdgeRead):

@@ -9,7 +9,7 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._pump import Pump
+    from ._pump import Pump, PumpList
 
 __all__ = ["Pumps", "PumpsList", "PumpsWrite", "PumpsWriteList"]
 
@@ -76,6 +76,17 @@ class PumpsList(NodeReadList[Pumps]):
     """A list of Pumps nodes."""
 
     _item_class = Pumps
+
+    @property
+    def contains(self) -> PumpList | list[Pump | NodeId]:
+        """``contains`` of every item, each once.
+
+        A ``PumpList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._pump import PumpList
+
+        return self._connected("contains", PumpList)
 
     def as_write(self) -> PumpsWriteList:
         """Write objects of every node."""

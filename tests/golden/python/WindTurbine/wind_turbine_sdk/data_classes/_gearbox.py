@@ -15,8 +15,8 @@ from pygen_runtime.typed import (
 )
 
 if TYPE_CHECKING:
-    from ._nacelle import Nacelle
-    from ._sensor_time_series import SensorTimeSeries
+    from ._nacelle import Nacelle, NacelleList
+    from ._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = ["Gearbox", "GearboxList", "GearboxWrite", "GearboxWriteList"]
 
@@ -69,6 +69,50 @@ class GearboxList(NodeReadList[Gearbox]):
     """A list of Gearbox nodes."""
 
     _item_class = Gearbox
+
+    @property
+    def displacement_x(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``displacement_x`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("displacement_x", SensorTimeSeriesList)
+
+    @property
+    def displacement_y(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``displacement_y`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("displacement_y", SensorTimeSeriesList)
+
+    @property
+    def displacement_z(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``displacement_z`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("displacement_z", SensorTimeSeriesList)
+
+    @property
+    def nacelle(self) -> NacelleList | list[Nacelle | NodeId]:
+        """``nacelle`` of every item, each once.
+
+        A ``NacelleList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._nacelle import NacelleList
+
+        return self._connected("nacelle", NacelleList)
 
     def as_write(self) -> GearboxWriteList:
         """Write objects of every node."""

@@ -15,8 +15,8 @@ from pygen_runtime.typed import (
 )
 
 if TYPE_CHECKING:
-    from ._nacelle import Nacelle
-    from ._sensor_time_series import SensorTimeSeries
+    from ._nacelle import Nacelle, NacelleList
+    from ._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = ["Generator", "GeneratorList", "GeneratorWrite", "GeneratorWriteList"]
 
@@ -67,6 +67,39 @@ class GeneratorList(NodeReadList[Generator]):
     """A list of Generator nodes."""
 
     _item_class = Generator
+
+    @property
+    def generator_speed_controller(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``generator_speed_controller`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("generator_speed_controller", SensorTimeSeriesList)
+
+    @property
+    def generator_speed_controller_reference(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``generator_speed_controller_reference`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("generator_speed_controller_reference", SensorTimeSeriesList)  # fmt: skip
+
+    @property
+    def nacelle(self) -> NacelleList | list[Nacelle | NodeId]:
+        """``nacelle`` of every item, each once.
+
+        A ``NacelleList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._nacelle import NacelleList
+
+        return self._connected("nacelle", NacelleList)
 
     def as_write(self) -> GeneratorWriteList:
         """Write objects of every node."""

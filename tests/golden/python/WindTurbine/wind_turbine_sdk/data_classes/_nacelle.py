@@ -15,13 +15,13 @@ from pygen_runtime.typed import (
 )
 
 if TYPE_CHECKING:
-    from ._gearbox import Gearbox
-    from ._generator import Generator
-    from ._high_speed_shaft import HighSpeedShaft
-    from ._main_shaft import MainShaft
-    from ._power_inverter import PowerInverter
-    from ._sensor_time_series import SensorTimeSeries
-    from ._wind_turbine import WindTurbine
+    from ._gearbox import Gearbox, GearboxList
+    from ._generator import Generator, GeneratorList
+    from ._high_speed_shaft import HighSpeedShaft, HighSpeedShaftList
+    from ._main_shaft import MainShaft, MainShaftList
+    from ._power_inverter import PowerInverter, PowerInverterList
+    from ._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
+    from ._wind_turbine import WindTurbine, WindTurbineList
 
 __all__ = ["Nacelle", "NacelleList", "NacelleWrite", "NacelleWriteList"]
 
@@ -88,6 +88,116 @@ class NacelleList(NodeReadList[Nacelle]):
     """A list of Nacelle nodes."""
 
     _item_class = Nacelle
+
+    @property
+    def acc_from_back_side_y(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``acc_from_back_side_y`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("acc_from_back_side_y", SensorTimeSeriesList)
+
+    @property
+    def acc_from_back_side_z(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``acc_from_back_side_z`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("acc_from_back_side_z", SensorTimeSeriesList)
+
+    @property
+    def gearbox(self) -> GearboxList | list[Gearbox | NodeId]:
+        """``gearbox`` of every item, each once.
+
+        A ``GearboxList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._gearbox import GearboxList
+
+        return self._connected("gearbox", GearboxList)
+
+    @property
+    def generator(self) -> GeneratorList | list[Generator | NodeId]:
+        """``generator`` of every item, each once.
+
+        A ``GeneratorList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._generator import GeneratorList
+
+        return self._connected("generator", GeneratorList)
+
+    @property
+    def high_speed_shaft(self) -> HighSpeedShaftList | list[HighSpeedShaft | NodeId]:
+        """``high_speed_shaft`` of every item, each once.
+
+        A ``HighSpeedShaftList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._high_speed_shaft import HighSpeedShaftList
+
+        return self._connected("high_speed_shaft", HighSpeedShaftList)
+
+    @property
+    def main_shaft(self) -> MainShaftList | list[MainShaft | NodeId]:
+        """``main_shaft`` of every item, each once.
+
+        A ``MainShaftList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._main_shaft import MainShaftList
+
+        return self._connected("main_shaft", MainShaftList)
+
+    @property
+    def power_inverter(self) -> PowerInverterList | list[PowerInverter | NodeId]:
+        """``power_inverter`` of every item, each once.
+
+        A ``PowerInverterList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._power_inverter import PowerInverterList
+
+        return self._connected("power_inverter", PowerInverterList)
+
+    @property
+    def wind_turbine(self) -> WindTurbineList | list[WindTurbine | NodeId]:
+        """``wind_turbine`` of every item, each once.
+
+        A ``WindTurbineList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._wind_turbine import WindTurbineList
+
+        return self._connected("wind_turbine", WindTurbineList)
+
+    @property
+    def yaw_direction(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``yaw_direction`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("yaw_direction", SensorTimeSeriesList)
+
+    @property
+    def yaw_error(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:
+        """``yaw_error`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("yaw_error", SensorTimeSeriesList)
 
     def as_write(self) -> NacelleWriteList:
         """Write objects of every node."""

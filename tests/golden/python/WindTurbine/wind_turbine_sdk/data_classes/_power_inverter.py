@@ -15,8 +15,8 @@ from pygen_runtime.typed import (
 )
 
 if TYPE_CHECKING:
-    from ._nacelle import Nacelle
-    from ._sensor_time_series import SensorTimeSeries
+    from ._nacelle import Nacelle, NacelleList
+    from ._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = [
     "PowerInverter",
@@ -74,6 +74,50 @@ class PowerInverterList(NodeReadList[PowerInverter]):
     """A list of PowerInverter nodes."""
 
     _item_class = PowerInverter
+
+    @property
+    def active_power_total(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``active_power_total`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("active_power_total", SensorTimeSeriesList)
+
+    @property
+    def apparent_power_total(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``apparent_power_total`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("apparent_power_total", SensorTimeSeriesList)
+
+    @property
+    def nacelle(self) -> NacelleList | list[Nacelle | NodeId]:
+        """``nacelle`` of every item, each once.
+
+        A ``NacelleList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._nacelle import NacelleList
+
+        return self._connected("nacelle", NacelleList)
+
+    @property
+    def reactive_power_total(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``reactive_power_total`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("reactive_power_total", SensorTimeSeriesList)
 
     def as_write(self) -> PowerInverterWriteList:
         """Write objects of every node."""

@@ -15,8 +15,8 @@ from pygen_runtime.typed import (
 )
 
 if TYPE_CHECKING:
-    from ._sensor_time_series import SensorTimeSeries
-    from ._wind_turbine import WindTurbine
+    from ._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
+    from ._wind_turbine import WindTurbine, WindTurbineList
 
 __all__ = ["Rotor", "RotorList", "RotorWrite", "RotorWriteList"]
 
@@ -67,6 +67,39 @@ class RotorList(NodeReadList[Rotor]):
     """A list of Rotor nodes."""
 
     _item_class = Rotor
+
+    @property
+    def rotor_speed_controller(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``rotor_speed_controller`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("rotor_speed_controller", SensorTimeSeriesList)
+
+    @property
+    def rpm_low_speed_shaft(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``rpm_low_speed_shaft`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("rpm_low_speed_shaft", SensorTimeSeriesList)
+
+    @property
+    def wind_turbine(self) -> WindTurbineList | list[WindTurbine | NodeId]:
+        """``wind_turbine`` of every item, each once.
+
+        A ``WindTurbineList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._wind_turbine import WindTurbineList
+
+        return self._connected("wind_turbine", WindTurbineList)
 
     def as_write(self) -> RotorWriteList:
         """Write objects of every node."""

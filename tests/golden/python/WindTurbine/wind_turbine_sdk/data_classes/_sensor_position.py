@@ -9,8 +9,8 @@ from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 if TYPE_CHECKING:
-    from ._blade import Blade
-    from ._sensor_time_series import SensorTimeSeries
+    from ._blade import Blade, BladeList
+    from ._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
 __all__ = [
     "SensorPosition",
@@ -70,6 +70,105 @@ class SensorPositionList(NodeReadList[SensorPosition]):
     """A list of SensorPosition nodes."""
 
     _item_class = SensorPosition
+
+    @property
+    def blade(self) -> BladeList | list[Blade | NodeId]:
+        """``blade`` of every item, each once.
+
+        A ``BladeList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._blade import BladeList
+
+        return self._connected("blade", BladeList)
+
+    @property
+    def edgewise_bend_mom_crosstalk_corrected(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``edgewise_bend_mom_crosstalk_corrected`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("edgewise_bend_mom_crosstalk_corrected", SensorTimeSeriesList)  # fmt: skip
+
+    @property
+    def edgewise_bend_mom_offset(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``edgewise_bend_mom_offset`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("edgewise_bend_mom_offset", SensorTimeSeriesList)
+
+    @property
+    def edgewise_bend_mom_offset_crosstalk_corrected(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``edgewise_bend_mom_offset_crosstalk_corrected`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("edgewise_bend_mom_offset_crosstalk_corrected", SensorTimeSeriesList)  # fmt: skip
+
+    @property
+    def edgewisewise_bend_mom(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``edgewisewise_bend_mom`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("edgewisewise_bend_mom", SensorTimeSeriesList)
+
+    @property
+    def flapwise_bend_mom(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``flapwise_bend_mom`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("flapwise_bend_mom", SensorTimeSeriesList)
+
+    @property
+    def flapwise_bend_mom_crosstalk_corrected(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``flapwise_bend_mom_crosstalk_corrected`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("flapwise_bend_mom_crosstalk_corrected", SensorTimeSeriesList)  # fmt: skip
+
+    @property
+    def flapwise_bend_mom_offset(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``flapwise_bend_mom_offset`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("flapwise_bend_mom_offset", SensorTimeSeriesList)
+
+    @property
+    def flapwise_bend_mom_offset_crosstalk_corrected(self) -> SensorTimeSeriesList | list[SensorTimeSeries | NodeId]:  # fmt: skip
+        """``flapwise_bend_mom_offset_crosstalk_corrected`` of every item, each once.
+
+        A ``SensorTimeSeriesList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._sensor_time_series import SensorTimeSeriesList
+
+        return self._connected("flapwise_bend_mom_offset_crosstalk_corrected", SensorTimeSeriesList)  # fmt: skip
 
     def as_write(self) -> SensorPositionWriteList:
         """Write objects of every node."""

@@ -12,11 +12,11 @@ from pygen_runtime.typed import Edges, NodeReadList, NodeWrite, NodeWriteList
 from ._generating_unit import GeneratingUnit, GeneratingUnitWrite
 
 if TYPE_CHECKING:
-    from ._blade import Blade
-    from ._data_sheet import DataSheet
-    from ._metmast import Metmast
-    from ._nacelle import Nacelle
-    from ._rotor import Rotor
+    from ._blade import Blade, BladeList
+    from ._data_sheet import DataSheet, DataSheetList
+    from ._metmast import Metmast, MetmastList
+    from ._nacelle import Nacelle, NacelleList
+    from ._rotor import Rotor, RotorList
 
 __all__ = ["WindTurbine", "WindTurbineList", "WindTurbineWrite", "WindTurbineWriteList"]
 
@@ -97,6 +97,61 @@ class WindTurbineList(NodeReadList[WindTurbine]):
     """A list of WindTurbine nodes."""
 
     _item_class = WindTurbine
+
+    @property
+    def blades(self) -> BladeList | list[Blade | NodeId]:
+        """``blades`` of every item, each once.
+
+        A ``BladeList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._blade import BladeList
+
+        return self._connected("blades", BladeList)
+
+    @property
+    def datasheets(self) -> DataSheetList | list[DataSheet | NodeId]:
+        """``datasheets`` of every item, each once.
+
+        A ``DataSheetList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._data_sheet import DataSheetList
+
+        return self._connected("datasheets", DataSheetList)
+
+    @property
+    def metmast(self) -> MetmastList | list[Metmast | NodeId]:
+        """``metmast`` of every item, each once.
+
+        A ``MetmastList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._metmast import MetmastList
+
+        return self._connected("metmast", MetmastList)
+
+    @property
+    def nacelle(self) -> NacelleList | list[Nacelle | NodeId]:
+        """``nacelle`` of every item, each once.
+
+        A ``NacelleList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._nacelle import NacelleList
+
+        return self._connected("nacelle", NacelleList)
+
+    @property
+    def rotor(self) -> RotorList | list[Rotor | NodeId]:
+        """``rotor`` of every item, each once.
+
+        A ``RotorList`` when retrieved as objects
+        (``retrieve_connections="full"``), else a list of ids.
+        """
+        from ._rotor import RotorList
+
+        return self._connected("rotor", RotorList)
 
     def as_write(self) -> WindTurbineWriteList:
         """Write objects of every node."""
