@@ -10,8 +10,8 @@ stay dicts too, so paging information is kept.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
+import pkgutil
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["GraphQLQueryError", "graphql_path", "run_graphql_query"]
 
 DataModelRef = tuple[str, str, str]
+# read_classes by client class and data model space: looked up once per client class.
+_classes_by_client: dict[tuple[type, str], dict[str, type[InstanceRead]]] = {}
 _INSTANCE_FIELDS = {"space", "externalId", "createdTime", "lastUpdatedTime", "deletedTime", "version"}
 
 
@@ -71,7 +73,10 @@ def run_graphql_query(
     errors = answer.get("errors")
     if errors:
         raise GraphQLQueryError(errors if isinstance(errors, list) else [errors], path=path)
-    classes = read_classes(type(client), model[0])
+    key = (type(client), model[0])
+    classes = _classes_by_client.get(key)
+    if classes is None:
+        classes = _classes_by_client[key] = read_classes(*key)
     typed: dict[str, Any] = _typed(answer.get("data") or {}, classes)
     return typed
 
@@ -105,6 +110,17 @@ def _data_model(client: TypedClient, given: DataModelRef | None) -> DataModelRef
     )
 
 
+def _import_data_classes(name: str) -> None:
+    """Import the modules of an SDK's ``data_classes`` package: generated SDKs import a view's
+    classes only when they are first used, and an answer may hold any view."""
+    try:
+        package = importlib.import_module(name)
+    except ImportError:
+        return  # an SDK laid out differently has its classes imported with its client
+    for module in pkgutil.iter_modules(getattr(package, "__path__", [])):
+        importlib.import_module(f"{name}.{module.name}")
+
+
 def read_classes(client_class: type, model_space: str) -> dict[str, type[InstanceRead]]:
     """The SDK's read classes by view external id (the GraphQL ``__typename``).
 
@@ -119,9 +135,7 @@ def read_classes(client_class: type, model_space: str) -> dict[str, type[Instanc
         if klass.__module__.partition(".")[0] != "pygen_runtime" and klass is not object
     )
     for package in packages:
-        # An SDK laid out differently has its classes imported with its client.
-        with contextlib.suppress(ImportError):
-            importlib.import_module(f"{package}data_classes")
+        _import_data_classes(f"{package}data_classes")
     found: dict[str, type[InstanceRead]] = {}
     for cls in _subclasses(InstanceRead):
         if not cls.__module__.startswith(packages) or "_view_id" not in cls.__dict__:
