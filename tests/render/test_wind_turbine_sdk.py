@@ -238,3 +238,35 @@ def test_a_list_gives_the_connections_of_all_its_items(sdk: Any, client: Any) ->
     assert type(ids) is list
     assert ids == [NodeId(space=INSTANCE_SPACE, external_id="mast")]
     assert type(client.wind_turbine.list().nacelle) is sdk.NacelleList  # nothing to give
+
+
+@pytest.mark.usefixtures("farm")
+def test_nodes_read_through_an_interface_view_come_back_as_their_child_view_class(
+    sdk: Any, client: Any
+) -> None:
+    client.upsert(
+        [
+            sdk.SolarPanelWrite(external_id="sp-1", name="SP 1"),
+            sdk.GeneratingUnitWrite(external_id="gu-1", name="GU 1"),
+        ]
+    )
+    listed = {unit.external_id: type(unit) for unit in client.generating_unit.list(limit=None)}
+    assert listed == {
+        "wt-1": sdk.WindTurbine,
+        "wt-2": sdk.WindTurbine,
+        "wt-3": sdk.WindTurbine,
+        "sp-1": sdk.SolarPanel,
+        "gu-1": sdk.GeneratingUnit,
+    }
+    turbine = client.generating_unit.retrieve("wt-1")
+    assert type(turbine) is sdk.WindTurbine
+    assert turbine.name == "WT 1"
+    assert turbine.capacity == 1.0
+    assert turbine.blades == [NodeId(space=INSTANCE_SPACE, external_id="wt-1-blade")]  # the child view's own
+    chunks = list(client.generating_unit.iterate(2))
+    assert {type(unit) for chunk in chunks for unit in chunk} == {
+        sdk.WindTurbine,
+        sdk.SolarPanel,
+        sdk.GeneratingUnit,
+    }
+    assert type(client.wind_turbine.retrieve("wt-1")) is sdk.WindTurbine  # a view without children

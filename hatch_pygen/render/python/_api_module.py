@@ -94,6 +94,11 @@ def api_module(
             class_lines.append("\n".join(lines))
             imports.setdefault("typing", set()).add("TYPE_CHECKING")
             type_checking.setdefault("pygen_runtime.typed", []).append("TypedClient")
+        children = _child_views(model, views, index) if model.kind == "node" else []
+        if children:
+            class_lines.append("")
+            class_lines.append(_child_classes_method(children))
+            imports["pygen_runtime.typed"].add("NodeRead")
         targets = connection_targets(model, views, index) if model.kind == "node" else {}
         if targets:
             class_lines.append("")
@@ -157,6 +162,55 @@ def connection_targets(model: ViewModel, views: list[ViewModel], index: ViewInde
         if target is not None:
             targets[names[prop.identifier]] = target
     return targets
+
+
+def _child_views(model: ViewModel, views: list[ViewModel], index: ViewIndex) -> list[ViewModel]:
+    """The generated node views implementing ``model``'s view, directly or not, most derived
+    first (a node read through ``model`` comes back as the first of these it has data in)."""
+
+    def ancestors(key: tuple[str, str, str]) -> set[tuple[str, str, str]]:
+        found: set[tuple[str, str, str]] = set()
+        frontier = [key]
+        while frontier:
+            view = index.by_key.get(frontier.pop())
+            for parent in view.implements if view else ():
+                if view_key(parent) not in found:
+                    found.add(view_key(parent))
+                    frontier.append(view_key(parent))
+        return found
+
+    own = view_key(model.view)
+    children = [
+        (len(ancestors(view_key(other.view))), other.read, other)
+        for other in views
+        if other.kind == "node" and own in ancestors(view_key(other.view))
+    ]
+    return [other for _, _, other in sorted(children, key=lambda entry: (-entry[0], entry[1]))]
+
+
+def _child_classes_method(children: list[ViewModel]) -> str:
+    """``_child_classes()``: the child views' read classes, imported when first asked for."""
+    imports: dict[str, list[str]] = {}
+    for child in children:
+        imports.setdefault(f"..{DATA_PACKAGE}.{child.module}", []).append(child.read)
+    classes = (
+        Call("", tuple(child.read for child in children), "()")
+        if len(children) > 1
+        else f"({children[0].read},)"
+    )
+    return "\n".join(
+        [
+            statement("def _child_classes(self) -> tuple[type[NodeRead], ...]:", indent=INDENT),
+            METHOD_INDENT
+            + docstring(
+                "The views implementing this one, most derived first: nodes come back as these.",
+                METHOD_INDENT,
+            ),
+            import_block(imports, indent=METHOD_INDENT),
+            "",
+            statement(classes, indent=METHOD_INDENT, prefix="return "),
+        ]
+    )
 
 
 def _connection_targets_method(targets: dict[str, ViewModel]) -> str:

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -52,6 +53,13 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
 
     _read_class = GeneratingUnit
     _list_class = GeneratingUnitList
+
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from reference_sdk.data_classes._solar_panel import SolarPanel
+        from reference_sdk.data_classes._wind_turbine import WindTurbine
+
+        return (SolarPanel, WindTurbine)
 
     def list(
         self,

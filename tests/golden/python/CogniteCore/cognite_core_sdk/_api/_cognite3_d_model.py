@@ -67,6 +67,14 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
     _read_class = Cognite3DModel
     _list_class = Cognite3DModelList
 
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._cognite360_image_model import Cognite360ImageModel
+        from ..data_classes._cognite_cad_model import CogniteCADModel
+        from ..data_classes._cognite_point_cloud_model import CognitePointCloudModel
+
+        return (Cognite360ImageModel, CogniteCADModel, CognitePointCloudModel)
+
     def _connection_targets(self) -> dict[str, type[NodeRead]]:
         """The classes ``retrieve_connections="full"`` fills relation fields with."""
         from ..data_classes._cognite_file import CogniteFile

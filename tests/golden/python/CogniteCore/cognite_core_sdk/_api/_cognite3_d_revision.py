@@ -55,6 +55,22 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
     _read_class = Cognite3DRevision
     _list_class = Cognite3DRevisionList
 
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._cognite360_image_collection import (
+            Cognite360ImageCollection,
+        )
+        from ..data_classes._cognite_cad_revision import CogniteCADRevision
+        from ..data_classes._cognite_point_cloud_revision import (
+            CognitePointCloudRevision,
+        )
+
+        return (
+            Cognite360ImageCollection,
+            CogniteCADRevision,
+            CognitePointCloudRevision,
+        )
+
     def _connection_targets(self) -> dict[str, type[NodeRead]]:
         """The classes ``retrieve_connections="full"`` fills relation fields with."""
         from ..data_classes._cognite3_d_model import Cognite3DModel

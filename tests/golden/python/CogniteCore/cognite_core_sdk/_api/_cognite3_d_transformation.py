@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -155,6 +156,12 @@ class Cognite3DTransformationAPI(
 
     _read_class = Cognite3DTransformation
     _list_class = Cognite3DTransformationList
+
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._cognite360_image import Cognite360Image
+
+        return (Cognite360Image,)
 
     def select(self) -> Cognite3DTransformationSelect:
         """A query builder starting at Cognite3DTransformation nodes: filter, follow relations, list.

@@ -59,6 +59,12 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
     _read_class = CogniteCubeMap
     _list_class = CogniteCubeMapList
 
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._cognite360_image import Cognite360Image
+
+        return (Cognite360Image,)
+
     def _connection_targets(self) -> dict[str, type[NodeRead]]:
         """The classes ``retrieve_connections="full"`` fills relation fields with."""
         from ..data_classes._cognite_file import CogniteFile

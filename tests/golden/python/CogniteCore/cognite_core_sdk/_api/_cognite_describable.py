@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     Aggregation,
     EdgeAPI,
     NodeAPI,
+    NodeRead,
     NodeReference,
     RetrieveConnections,
     SortDirection,
@@ -101,6 +102,54 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
 
     _read_class = CogniteDescribable
     _list_class = CogniteDescribableList
+
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._cognite3_d_model import Cognite3DModel
+        from ..data_classes._cognite3_d_object import Cognite3DObject
+        from ..data_classes._cognite360_image_collection import (
+            Cognite360ImageCollection,
+        )
+        from ..data_classes._cognite360_image_model import Cognite360ImageModel
+        from ..data_classes._cognite360_image_station import Cognite360ImageStation
+        from ..data_classes._cognite_activity import CogniteActivity
+        from ..data_classes._cognite_asset import CogniteAsset
+        from ..data_classes._cognite_asset_class import CogniteAssetClass
+        from ..data_classes._cognite_asset_type import CogniteAssetType
+        from ..data_classes._cognite_cad_model import CogniteCADModel
+        from ..data_classes._cognite_cad_node import CogniteCADNode
+        from ..data_classes._cognite_equipment import CogniteEquipment
+        from ..data_classes._cognite_equipment_type import CogniteEquipmentType
+        from ..data_classes._cognite_file import CogniteFile
+        from ..data_classes._cognite_file_category import CogniteFileCategory
+        from ..data_classes._cognite_point_cloud_model import CognitePointCloudModel
+        from ..data_classes._cognite_point_cloud_volume import CognitePointCloudVolume
+        from ..data_classes._cognite_source_system import CogniteSourceSystem
+        from ..data_classes._cognite_time_series import CogniteTimeSeries
+        from ..data_classes._cognite_unit import CogniteUnit
+
+        return (
+            CogniteActivity,
+            CogniteAsset,
+            Cognite360ImageCollection,
+            Cognite360ImageModel,
+            CogniteCADModel,
+            CogniteEquipment,
+            CogniteFile,
+            CognitePointCloudModel,
+            CogniteTimeSeries,
+            Cognite360ImageStation,
+            Cognite3DModel,
+            Cognite3DObject,
+            CogniteAssetClass,
+            CogniteAssetType,
+            CogniteCADNode,
+            CogniteEquipmentType,
+            CogniteFileCategory,
+            CognitePointCloudVolume,
+            CogniteSourceSystem,
+            CogniteUnit,
+        )
 
     def select(self) -> CogniteDescribableSelect:
         """A query builder starting at CogniteDescribable nodes: filter, follow relations, list.

@@ -12,6 +12,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -70,6 +71,12 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
 
     _read_class = CogniteSchedulable
     _list_class = CogniteSchedulableList
+
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._cognite_activity import CogniteActivity
+
+        return (CogniteActivity,)
 
     def select(self) -> CogniteSchedulableSelect:
         """A query builder starting at CogniteSchedulable nodes: filter, follow relations, list.

@@ -140,6 +140,22 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
     _read_class = CogniteSourceable
     _list_class = CogniteSourceableList
 
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._cognite_activity import CogniteActivity
+        from ..data_classes._cognite_asset import CogniteAsset
+        from ..data_classes._cognite_equipment import CogniteEquipment
+        from ..data_classes._cognite_file import CogniteFile
+        from ..data_classes._cognite_time_series import CogniteTimeSeries
+
+        return (
+            CogniteActivity,
+            CogniteAsset,
+            CogniteEquipment,
+            CogniteFile,
+            CogniteTimeSeries,
+        )
+
     def _connection_targets(self) -> dict[str, type[NodeRead]]:
         """The classes ``retrieve_connections="full"`` fills relation fields with."""
         from ..data_classes._cognite_source_system import CogniteSourceSystem

@@ -52,6 +52,12 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
     _read_class = CogniteVisualizable
     _list_class = CogniteVisualizableList
 
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._cognite_asset import CogniteAsset
+
+        return (CogniteAsset,)
+
     def _connection_targets(self) -> dict[str, type[NodeRead]]:
         """The classes ``retrieve_connections="full"`` fills relation fields with."""
         from ..data_classes._cognite3_d_object import Cognite3DObject

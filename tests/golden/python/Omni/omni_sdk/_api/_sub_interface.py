@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -52,6 +53,16 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
 
     _read_class = SubInterface
     _list_class = SubInterfaceList
+
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._implementation1 import Implementation1
+        from ..data_classes._implementation1_non_writeable import (
+            Implementation1NonWriteable,
+        )
+        from ..data_classes._implementation2 import Implementation2
+
+        return (Implementation1, Implementation1NonWriteable, Implementation2)
 
     def select(self) -> SubInterfaceSelect:
         """A query builder starting at SubInterface nodes: filter, follow relations, list.

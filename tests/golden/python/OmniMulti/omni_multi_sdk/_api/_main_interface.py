@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -48,6 +49,13 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
 
     _read_class = MainInterface
     _list_class = MainInterfaceList
+
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._implementation1_2 import Implementation1_2
+        from ..data_classes._sub_interface import SubInterface
+
+        return (Implementation1_2, SubInterface)
 
     def select(self) -> MainInterfaceSelect:
         """A query builder starting at MainInterface nodes: filter, follow relations, list.

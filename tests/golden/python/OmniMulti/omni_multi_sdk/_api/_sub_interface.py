@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -52,6 +53,12 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
 
     _read_class = SubInterface
     _list_class = SubInterfaceList
+
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._implementation1_2 import Implementation1_2
+
+        return (Implementation1_2,)
 
     def select(self) -> SubInterfaceSelect:
         """A query builder starting at SubInterface nodes: filter, follow relations, list.

@@ -11,6 +11,7 @@ from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
     NodeAPI,
+    NodeRead,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -55,6 +56,13 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
 
     _read_class = GeneratingUnit
     _list_class = GeneratingUnitList
+
+    def _child_classes(self) -> tuple[type[NodeRead], ...]:
+        """The views implementing this one, most derived first: nodes come back as these."""
+        from ..data_classes._solar_panel import SolarPanel
+        from ..data_classes._wind_turbine import WindTurbine
+
+        return (SolarPanel, WindTurbine)
 
     def select(self) -> GeneratingUnitSelect:
         """A query builder starting at GeneratingUnit nodes: filter, follow relations, list.
