@@ -211,3 +211,24 @@ def test_the_schema_follows_the_data_model(emulator: Emulator, http: httpx.Clien
             }
         }
     }
+
+
+def test_search_finds_words_in_text_properties_and_takes_a_filter(http: httpx.Client) -> None:
+    answer = run(
+        http,
+        """{ hits: searchWindTurbine(query: "turbine", fields: ["name"], filter: {capacity: {lt: 2.0}},
+                                    sort: [{name: ASC}]) { items { name } }
+             none: searchBlade(query: "propeller") { items { name } } }""",
+    )
+    assert answer["data"]["hits"]["items"] == [{"name": "turbine 0"}, {"name": "turbine 1"}]
+    assert answer["data"]["none"]["items"] == []
+
+
+def test_inward_edges_answer_the_nodes_at_their_start(http: httpx.Client) -> None:
+    answer = run(
+        http,
+        '{ getMetmastById(instance: {space: "windfarm-data", externalId: "mast"}) '
+        "{ items { wind_turbines { items { externalId } } } } }",
+    )
+    turbines = answer["data"]["getMetmastById"]["items"][0]["wind_turbines"]["items"]
+    assert sorted(turbine["externalId"] for turbine in turbines) == ["turbine-0", "turbine-2", "turbine-4"]

@@ -17,6 +17,7 @@ from pygen_runtime.testing._api_request import ApiRequest, decode_cursor, encode
 from pygen_runtime.testing._errors import EmulatorRequestError
 from pygen_runtime.testing._filters import compile_filter
 from pygen_runtime.testing._instance_reads import list_instances
+from pygen_runtime.testing._instance_search import search_instances
 from pygen_runtime.testing._project import Project
 from pygen_runtime.testing._schema_store import SchemaStore
 from pygen_runtime.testing._serialize import instances_to_json
@@ -38,6 +39,7 @@ __all__ = [
     "first_item",
     "list_resolver",
     "reverse_resolver",
+    "search_resolver",
     "view_key",
 ]
 
@@ -110,6 +112,27 @@ def list_resolver(key: ViewKey, edges: bool) -> Resolver:
             body["cursor"] = args["after"]
         answer = list_instances(project, ApiRequest("POST", "/models/instances/list", {}, body))
         return _connection(_objects(answer["items"], key), answer.get("nextCursor"), args.get("after"))
+
+    return resolve
+
+
+def search_resolver(key: ViewKey, edges: bool) -> Resolver:
+    instance_type = "edge" if edges else "node"
+
+    def resolve(_: Any, info: Info, **args: Any) -> dict[str, Any]:
+        project: Project = info.context
+        body: dict[str, Any] = {"view": _source(key), "instanceType": instance_type, "limit": _first(args)}
+        if args.get("query") is not None:
+            body["query"] = args["query"]
+        if args.get("fields"):
+            body["properties"] = list(args["fields"])
+        flt = dms_filter(args.get("filter"), key, instance_type, project.schema)
+        if flt is not None:
+            body["filter"] = flt
+        if args.get("sort"):
+            body["sort"] = _dms_sort(args["sort"], key, instance_type)
+        answer = search_instances(project, ApiRequest("POST", "/models/instances/search", {}, body))
+        return _connection(_objects(answer["items"], key), None, None)
 
     return resolve
 

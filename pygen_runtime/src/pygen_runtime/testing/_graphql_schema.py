@@ -6,8 +6,10 @@ Per view ``T`` (object type ``T``, its ``__typename`` the view's external id):
   scalars for stored values, ``T2`` for a direct relation to a view ``T2`` of the model, and a
   connection ``{items, pageInfo}`` for lists of direct relations, edges and multiple reverse
   direct relations (taking ``first``, ``after`` and ``filter``);
-- root fields ``listT(filter, first, after, sort)`` and ``getTById(instance: {space, externalId})``,
-  both answering a connection.
+- root fields ``listT(filter, first, after, sort)``, ``searchT(query, fields, filter, first, sort)``
+  (the words of ``query`` in the text properties ``fields``, or in all of them, as
+  ``/instances/search`` matches them) and ``getTById(instance: {space, externalId})``, each
+  answering a connection.
 
 Filters (``_ListTFilter``) take per property ``eq``, ``in``, ``prefix`` (text), ``gt``, ``gte``,
 ``lt``, ``lte`` (ordered types) and ``isNull``; ``and``, ``or`` and ``not`` combine them, and a
@@ -158,6 +160,17 @@ class _Builder:
                     "sort": GraphQLArgument(GraphQLList(GraphQLNonNull(self.sort(name)))),
                 },
                 resolve=resolve.list_resolver(key, view.get("usedFor") == "edge"),
+            )
+            root[f"search{name}"] = GraphQLField(
+                GraphQLNonNull(self.connection(name)),
+                args={
+                    "query": GraphQLArgument(GraphQLString),
+                    "fields": GraphQLArgument(GraphQLList(GraphQLNonNull(GraphQLString))),
+                    "filter": GraphQLArgument(self.filter(name)),
+                    "first": GraphQLArgument(GraphQLInt),
+                    "sort": GraphQLArgument(GraphQLList(GraphQLNonNull(self.sort(name)))),
+                },
+                resolve=resolve.search_resolver(key, view.get("usedFor") == "edge"),
             )
             root[f"get{name}ById"] = GraphQLField(
                 GraphQLNonNull(self.connection(name)),
