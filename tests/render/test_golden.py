@@ -116,6 +116,12 @@ def use(client: WindTurbineClient) -> None:
     if isinstance(all_blades, BladeList):
         print(all_blades.as_write())
     all_blades.as_write()  # type: ignore[union-attr]
+    # Property names are checked against the view's Literal of field names.
+    client.wind_turbine.search("WT", properties=["name", "windfarm"], sort_by="capacity")
+    client.wind_turbine.aggregate("avg", "capacity", group_by="windfarm")
+    client.wind_turbine.search("WT", properties="capacity")  # type: ignore[arg-type]
+    client.wind_turbine.list(sort_by="nmae")  # type: ignore[arg-type]
+    client.wind_turbine.histogram("capacty", 1.0)  # type: ignore[arg-type]
     client.wind_turbine.select().name.prefix(3)  # type: ignore[arg-type]
     client.wind_turbine.list(min_capacity="high")  # type: ignore[arg-type]
     client.wind_turbine.list(capacity_prefix="x")  # type: ignore[call-arg]

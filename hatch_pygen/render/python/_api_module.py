@@ -45,7 +45,7 @@ def api_module(
         for edge_api in model.edge_apis:
             edge_view = edge_api.edge_view
             imports.setdefault(f"..{DATA_PACKAGE}.{edge_view.module}", set()).update(
-                {edge_view.read, edge_view.read_list}
+                {edge_view.read, edge_view.read_list, *_literals(edge_view)}
             )
             function = f"_{edge_api.api_stem}_filter"
             functions.append(_filter_function(function, edge_api.filters))
@@ -62,14 +62,21 @@ def api_module(
                         statement(edge_api.edge_type, indent=INDENT, prefix="_edge_type = "),
                     ],
                     _methods(
-                        edge_view.read_list, edge_api.filters, "edge", f"{edge_view.read} edges", function
+                        edge_view.read_list,
+                        edge_api.filters,
+                        "edge",
+                        f"{edge_view.read} edges",
+                        function,
+                        edge_view,
                     ),
                 )
             )
             names.append(edge_api.api)
             imports["pygen_runtime.typed"].add("EdgeAPI")
             imports["pygen_runtime.schema"].add("NodeId")
-        imports.setdefault(f"..{DATA_PACKAGE}.{model.module}", set()).update({model.read, model.read_list})
+        imports.setdefault(f"..{DATA_PACKAGE}.{model.module}", set()).update(
+            {model.read, model.read_list, *_literals(model)}
+        )
         base = "NodeAPI" if model.kind == "node" else "EdgeAPI"
         imports["pygen_runtime.typed"].add(base)
         if model.kind == "node":
@@ -119,7 +126,9 @@ def api_module(
                     f"The {model.read} {model.kind}s ({model.label}): ``client.{model.attribute}``.", INDENT
                 ),
                 class_lines,
-                _methods(model.read_list, model.filters, model.kind, f"{model.read} {model.kind}s", function),
+                _methods(
+                    model.read_list, model.filters, model.kind, f"{model.read} {model.kind}s", function, model
+                ),
             )
         )
         names.append(model.api)
@@ -292,19 +301,30 @@ def _call(head: str, arguments: list[Expression]) -> str:
     return statement(Call(head, tuple(arguments)), indent=METHOD_INDENT, prefix="return ", explode=True)
 
 
-_SORT_PARAMETERS = [
-    "filter: Filter | None = None",
-    "sort_by: str | Sequence[str] | None = None",
-    'direction: SortDirection = "ascending"',
-    "sort: Sequence[Filter] | None = None",
-]
-
-
 _PASS_SORT = ["sort_by=sort_by", "direction=direction", "sort=sort"]
 
 
-def _methods(read_list: str, model: FilterModel, kind: str, what: str, function: str) -> list[dict[str, str]]:
+def _literals(model: ViewModel) -> list[str]:
+    return [alias for alias in (model.fields_literal, model.text_fields_literal) if alias]
+
+
+def _names_type(alias: str | None, *, optional: bool = True) -> str:
+    """A parameter taking property names: the view's ``Literal`` of them where it has one."""
+    name = alias or "str"
+    return f"{name} | Sequence[{name}]" + (" | None" if optional else "")
+
+
+def _methods(
+    read_list: str, model: FilterModel, kind: str, what: str, function: str, view: ViewModel
+) -> list[dict[str, str]]:
     declared = [parameter.declaration for parameter in model.parameters]
+    fields, text_fields = view.fields_literal, view.text_fields_literal
+    sort_parameters = [
+        "filter: Filter | None = None",
+        f"sort_by: {_names_type(fields)} = None",
+        'direction: SortDirection = "ascending"',
+        "sort: Sequence[Filter] | None = None",
+    ]
     build = Call(
         f"filter={function}",
         (
@@ -315,7 +335,7 @@ def _methods(read_list: str, model: FilterModel, kind: str, what: str, function:
         ),
     )
     described = "\n".join(f"    {parameter.name}: {parameter.doc}" for parameter in model.parameters)
-    list_parameters = ["*", *declared, *_SORT_PARAMETERS, "limit: int | None = 25"]
+    list_parameters = ["*", *declared, *sort_parameters, "limit: int | None = 25"]
     list_arguments: list[Expression] = [build, *_PASS_SORT, "limit=limit"]
     if kind == "node":
         list_parameters.append('retrieve_connections: RetrieveConnections = "skip"')
@@ -348,7 +368,7 @@ def _methods(read_list: str, model: FilterModel, kind: str, what: str, function:
                     "chunk_size: int = 1000",
                     "*",
                     *declared,
-                    *_SORT_PARAMETERS,
+                    *sort_parameters,
                     "limit: int | None = None",
                     "cursor: str | None = None",
                 ],
@@ -369,10 +389,10 @@ def _methods(read_list: str, model: FilterModel, kind: str, what: str, function:
                 "search",
                 [
                     "query: str | None = None",
-                    "properties: str | Sequence[str] | None = None",
+                    f"properties: {_names_type(text_fields)} = None",
                     "*",
                     *declared,
-                    *_SORT_PARAMETERS,
+                    *sort_parameters,
                     'operator: Literal["AND", "OR"] | None = None',
                     "limit: int = 25",
                 ],
@@ -393,11 +413,11 @@ def _methods(read_list: str, model: FilterModel, kind: str, what: str, function:
                 "aggregate",
                 [
                     "aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation]",
-                    "property: str | None = None",
+                    f"property: {fields or 'str'} | None = None",
                     "*",
-                    "group_by: str | Sequence[str] | None = None",
+                    f"group_by: {_names_type(fields)} = None",
                     "query: str | None = None",
-                    "search_properties: str | Sequence[str] | None = None",
+                    f"search_properties: {_names_type(text_fields)} = None",
                     *declared,
                     "filter: Filter | None = None",
                     "limit: int = 100",
@@ -427,11 +447,11 @@ def _methods(read_list: str, model: FilterModel, kind: str, what: str, function:
             "signature": _signature(
                 "histogram",
                 [
-                    "property: str",
+                    f"property: {fields or 'str'}",
                     "interval: float",
                     "*",
                     "query: str | None = None",
-                    "search_properties: str | Sequence[str] | None = None",
+                    f"search_properties: {_names_type(text_fields)} = None",
                     *declared,
                     "filter: Filter | None = None",
                 ],

@@ -70,8 +70,15 @@ def data_module(
                     )
             if list_properties:
                 imports["pygen_runtime.schema"].add("NodeId")
+        literals = []
+        for alias, text_only in ((model.fields_literal, False), (model.text_fields_literal, True)):
+            if alias is not None:
+                names = tuple(string_literal(name) for name in model.field_names(text_only=text_only))
+                literals.append(statement(Call(f"{alias} = Literal", names, "[]")))
+                imports["typing"].add("Literal")
         contexts.append(
             {
+                "literals": literals,
                 "list_properties": list_properties,
                 "read_class": model.read_class,
                 "write_class": model.write_class,
@@ -139,7 +146,7 @@ def _list_property(name: str, model: ViewModel, target: ViewModel) -> str:
         ),
     ]
     if target.module != model.module:
-        lines.append(f"{METHOD_INDENT}from .{target.module} import {target.read_list}")
+        lines.append(import_block({f".{target.module}": [target.read_list]}, indent=METHOD_INDENT))
         lines.append("")
     lines.append(
         statement(f"return self._connected({string_literal(name)}, {target.read_list})", indent=METHOD_INDENT)

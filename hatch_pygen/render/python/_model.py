@@ -141,6 +141,10 @@ class ViewModel:
     write_list: str | None
     api: str
     select: str | None = None  # the query builder class (node views only)
+    # ``Literal`` aliases of the Python names of the view's properties (connections left out),
+    # and of its text properties; None when there are none.
+    fields_literal: str | None = None
+    text_fields_literal: str | None = None
     read_class: ClassModel | None = None
     write_class: ClassModel | None = None
     filters: FilterModel | None = None
@@ -148,7 +152,31 @@ class ViewModel:
 
     @property
     def exported(self) -> tuple[str, ...]:
-        return tuple(name for name in (self.read, self.write, self.read_list, self.write_list) if name)
+        names = (
+            self.read,
+            self.write,
+            self.read_list,
+            self.write_list,
+            self.fields_literal,
+            self.text_fields_literal,
+        )
+        return tuple(name for name in names if name)
+
+    def field_names(self, *, text_only: bool = False) -> list[str]:
+        """The Python names of the properties ``sort_by`` and ``aggregate`` take (single values:
+        CDF sorts and aggregates no lists), or, ``text_only``, those ``search`` takes."""
+        names = attribute_names(self.view)
+        if text_only:
+            return [
+                names[prop.identifier]
+                for prop in self.view.properties
+                if prop.kind == "primitive" and prop.type == "text"
+            ]
+        return [
+            names[prop.identifier]
+            for prop in self.view.properties
+            if prop.kind in ("primitive", "enum", "direct_relation") and not prop.list
+        ]
 
     @property
     def label(self) -> str:
@@ -235,6 +263,11 @@ def build_views(ir: IR, taken_class_names: set[str]) -> list[ViewModel]:
                     select=claim(f"{read}Select", taken) if kind == "node" else None,
                 )
             )
+            model = models[-1]
+            if model.field_names():
+                model.fields_literal = claim(f"{read}Fields", taken)
+            if model.field_names(text_only=True):
+                model.text_fields_literal = claim(f"{read}TextFields", taken)
     by_key = {(view_key(model.view), model.kind): model for model in models}
     views.node_reads = {
         key: (model.read, model.module) for (key, kind), model in by_key.items() if kind == "node"

@@ -69,6 +69,12 @@ _INSTANCE_SORT_FIELDS = {
 }
 
 
+# A property by Python name or identifier. ``Any`` so that generated APIs can narrow it to their
+# view's ``Literal`` of field names (``WindTurbineFields``) and still override these methods.
+PropertyName = Any
+PropertyNames = Any
+
+
 def _raw_page(body: Any) -> Page[Mapping[str, Any]]:
     return Page(items=expect_items(body), next_cursor=expect_cursor(body))
 
@@ -218,7 +224,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         chunk_size: int = LIST_PAGE_SIZE,
         *,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PropertyNames | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -232,10 +238,10 @@ class _InstanceAPI(Generic[ReadT, ListT]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: PropertyNames | None = None,
         *,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PropertyNames | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -269,11 +275,11 @@ class _InstanceAPI(Generic[ReadT, ListT]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: PropertyName | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: PropertyNames | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PropertyNames | None = None,
         filter: Filter | None = None,
         limit: int = 100,
     ) -> Sequence[AggregateResult]:
@@ -335,11 +341,11 @@ class _InstanceAPI(Generic[ReadT, ListT]):
 
     def histogram(
         self,
-        property: str,
+        property: PropertyName,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PropertyNames | None = None,
         filter: Filter | None = None,
     ) -> AggregatedHistogram:
         """How many values of the numeric ``property`` fall in each bucket of width ``interval``."""
@@ -518,7 +524,7 @@ class NodeAPI(_InstanceAPI[NodeReadT, NodeListT]):
         self,
         *,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PropertyNames | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = DEFAULT_LIST_LIMIT,
@@ -606,7 +612,7 @@ class EdgeAPI(_InstanceAPI[EdgeReadT, EdgeListT]):
         self,
         *,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PropertyNames | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = DEFAULT_LIST_LIMIT,

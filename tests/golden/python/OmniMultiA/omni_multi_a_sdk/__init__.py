@@ -14,13 +14,17 @@ if TYPE_CHECKING:
     from ._client import OmniMultiAClient
     from .data_classes._main_interface import (
         MainInterface,
+        MainInterfaceFields,
         MainInterfaceList,
+        MainInterfaceTextFields,
         MainInterfaceWrite,
         MainInterfaceWriteList,
     )
     from .data_classes._sub_interface import (
         SubInterface,
+        SubInterfaceFields,
         SubInterfaceList,
+        SubInterfaceTextFields,
         SubInterfaceWrite,
         SubInterfaceWriteList,
     )
@@ -31,12 +35,16 @@ RUNTIME_REQUIREMENT = "pygen-runtime>=0.1,<0.2"
 # Where each public name is defined; a module is imported when one of its names is first used.
 _EXPORTS: dict[str, str] = {
     "MainInterface": ".data_classes._main_interface",
+    "MainInterfaceFields": ".data_classes._main_interface",
     "MainInterfaceList": ".data_classes._main_interface",
+    "MainInterfaceTextFields": ".data_classes._main_interface",
     "MainInterfaceWrite": ".data_classes._main_interface",
     "MainInterfaceWriteList": ".data_classes._main_interface",
     "OmniMultiAClient": "._client",
     "SubInterface": ".data_classes._sub_interface",
+    "SubInterfaceFields": ".data_classes._sub_interface",
     "SubInterfaceList": ".data_classes._sub_interface",
+    "SubInterfaceTextFields": ".data_classes._sub_interface",
     "SubInterfaceWrite": ".data_classes._sub_interface",
     "SubInterfaceWriteList": ".data_classes._sub_interface",
 }
@@ -44,12 +52,16 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "RUNTIME_REQUIREMENT",
     "MainInterface",
+    "MainInterfaceFields",
     "MainInterfaceList",
+    "MainInterfaceTextFields",
     "MainInterfaceWrite",
     "MainInterfaceWriteList",
     "OmniMultiAClient",
     "SubInterface",
+    "SubInterfaceFields",
     "SubInterfaceList",
+    "SubInterfaceTextFields",
     "SubInterfaceWrite",
     "SubInterfaceWriteList",
 ]

@@ -14,19 +14,25 @@ if TYPE_CHECKING:
     from ._client import OmniMultiBClient
     from .data_classes._implementation1 import (
         Implementation1,
+        Implementation1Fields,
         Implementation1List,
+        Implementation1TextFields,
         Implementation1Write,
         Implementation1WriteList,
     )
     from .data_classes._main_interface import (
         MainInterface,
+        MainInterfaceFields,
         MainInterfaceList,
+        MainInterfaceTextFields,
         MainInterfaceWrite,
         MainInterfaceWriteList,
     )
     from .data_classes._sub_interface import (
         SubInterface,
+        SubInterfaceFields,
         SubInterfaceList,
+        SubInterfaceTextFields,
         SubInterfaceWrite,
         SubInterfaceWriteList,
     )
@@ -37,16 +43,22 @@ RUNTIME_REQUIREMENT = "pygen-runtime>=0.1,<0.2"
 # Where each public name is defined; a module is imported when one of its names is first used.
 _EXPORTS: dict[str, str] = {
     "Implementation1": ".data_classes._implementation1",
+    "Implementation1Fields": ".data_classes._implementation1",
     "Implementation1List": ".data_classes._implementation1",
+    "Implementation1TextFields": ".data_classes._implementation1",
     "Implementation1Write": ".data_classes._implementation1",
     "Implementation1WriteList": ".data_classes._implementation1",
     "MainInterface": ".data_classes._main_interface",
+    "MainInterfaceFields": ".data_classes._main_interface",
     "MainInterfaceList": ".data_classes._main_interface",
+    "MainInterfaceTextFields": ".data_classes._main_interface",
     "MainInterfaceWrite": ".data_classes._main_interface",
     "MainInterfaceWriteList": ".data_classes._main_interface",
     "OmniMultiBClient": "._client",
     "SubInterface": ".data_classes._sub_interface",
+    "SubInterfaceFields": ".data_classes._sub_interface",
     "SubInterfaceList": ".data_classes._sub_interface",
+    "SubInterfaceTextFields": ".data_classes._sub_interface",
     "SubInterfaceWrite": ".data_classes._sub_interface",
     "SubInterfaceWriteList": ".data_classes._sub_interface",
 }
@@ -54,16 +66,22 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "RUNTIME_REQUIREMENT",
     "Implementation1",
+    "Implementation1Fields",
     "Implementation1List",
+    "Implementation1TextFields",
     "Implementation1Write",
     "Implementation1WriteList",
     "MainInterface",
+    "MainInterfaceFields",
     "MainInterfaceList",
+    "MainInterfaceTextFields",
     "MainInterfaceWrite",
     "MainInterfaceWriteList",
     "OmniMultiBClient",
     "SubInterface",
+    "SubInterfaceFields",
     "SubInterfaceList",
+    "SubInterfaceTextFields",
     "SubInterfaceWrite",
     "SubInterfaceWriteList",
 ]

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from ._client import OmniMultiCClient
     from .data_classes._implementation1 import (
         Implementation1,
+        Implementation1Fields,
         Implementation1List,
+        Implementation1TextFields,
         Implementation1Write,
         Implementation1WriteList,
     )
@@ -25,7 +27,9 @@ RUNTIME_REQUIREMENT = "pygen-runtime>=0.1,<0.2"
 # Where each public name is defined; a module is imported when one of its names is first used.
 _EXPORTS: dict[str, str] = {
     "Implementation1": ".data_classes._implementation1",
+    "Implementation1Fields": ".data_classes._implementation1",
     "Implementation1List": ".data_classes._implementation1",
+    "Implementation1TextFields": ".data_classes._implementation1",
     "Implementation1Write": ".data_classes._implementation1",
     "Implementation1WriteList": ".data_classes._implementation1",
     "OmniMultiCClient": "._client",
@@ -34,7 +38,9 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "RUNTIME_REQUIREMENT",
     "Implementation1",
+    "Implementation1Fields",
     "Implementation1List",
+    "Implementation1TextFields",
     "Implementation1Write",
     "Implementation1WriteList",
     "OmniMultiCClient",

@@ -16,13 +16,17 @@ if TYPE_CHECKING:
     from ._client import OmniSubClient
     from .data_classes._connection_item_a import (
         ConnectionItemA,
+        ConnectionItemAFields,
         ConnectionItemAList,
+        ConnectionItemATextFields,
         ConnectionItemAWrite,
         ConnectionItemAWriteList,
     )
     from .data_classes._connection_item_b import (
         ConnectionItemB,
+        ConnectionItemBFields,
         ConnectionItemBList,
+        ConnectionItemBTextFields,
         ConnectionItemBWrite,
         ConnectionItemBWriteList,
     )
@@ -39,11 +43,15 @@ RUNTIME_REQUIREMENT = "pygen-runtime>=0.1,<0.2"
 # Where each public name is defined; a module is imported when one of its names is first used.
 _EXPORTS: dict[str, str] = {
     "ConnectionItemA": ".data_classes._connection_item_a",
+    "ConnectionItemAFields": ".data_classes._connection_item_a",
     "ConnectionItemAList": ".data_classes._connection_item_a",
+    "ConnectionItemATextFields": ".data_classes._connection_item_a",
     "ConnectionItemAWrite": ".data_classes._connection_item_a",
     "ConnectionItemAWriteList": ".data_classes._connection_item_a",
     "ConnectionItemB": ".data_classes._connection_item_b",
+    "ConnectionItemBFields": ".data_classes._connection_item_b",
     "ConnectionItemBList": ".data_classes._connection_item_b",
+    "ConnectionItemBTextFields": ".data_classes._connection_item_b",
     "ConnectionItemBWrite": ".data_classes._connection_item_b",
     "ConnectionItemBWriteList": ".data_classes._connection_item_b",
     "ConnectionItemC": ".data_classes._connection_item_c",
@@ -56,11 +64,15 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "RUNTIME_REQUIREMENT",
     "ConnectionItemA",
+    "ConnectionItemAFields",
     "ConnectionItemAList",
+    "ConnectionItemATextFields",
     "ConnectionItemAWrite",
     "ConnectionItemAWriteList",
     "ConnectionItemB",
+    "ConnectionItemBFields",
     "ConnectionItemBList",
+    "ConnectionItemBTextFields",
     "ConnectionItemBWrite",
     "ConnectionItemBWriteList",
     "ConnectionItemC",

@@ -14,8 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._client import PumpsClient
-    from .data_classes._pump import Pump, PumpList, PumpWrite, PumpWriteList
-    from .data_classes._pumps import Pumps, PumpsList, PumpsWrite, PumpsWriteList
+    from .data_classes._pump import (
+        Pump,
+        PumpFields,
+        PumpList,
+        PumpTextFields,
+        PumpWrite,
+        PumpWriteList,
+    )
+    from .data_classes._pumps import (
+        Pumps,
+        PumpsFields,
+        PumpsList,
+        PumpsTextFields,
+        PumpsWrite,
+        PumpsWriteList,
+    )
 
 RUNTIME_REQUIREMENT = "pygen-runtime>=0.1,<0.2"
 """The pygen-runtime versions this SDK works with (a requirement specifier)."""
@@ -23,12 +37,16 @@ RUNTIME_REQUIREMENT = "pygen-runtime>=0.1,<0.2"
 # Where each public name is defined; a module is imported when one of its names is first used.
 _EXPORTS: dict[str, str] = {
     "Pump": ".data_classes._pump",
+    "PumpFields": ".data_classes._pump",
     "PumpList": ".data_classes._pump",
+    "PumpTextFields": ".data_classes._pump",
     "PumpWrite": ".data_classes._pump",
     "PumpWriteList": ".data_classes._pump",
     "Pumps": ".data_classes._pumps",
     "PumpsClient": "._client",
+    "PumpsFields": ".data_classes._pumps",
     "PumpsList": ".data_classes._pumps",
+    "PumpsTextFields": ".data_classes._pumps",
     "PumpsWrite": ".data_classes._pumps",
     "PumpsWriteList": ".data_classes._pumps",
 }
@@ -36,12 +54,16 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "RUNTIME_REQUIREMENT",
     "Pump",
+    "PumpFields",
     "PumpList",
+    "PumpTextFields",
     "PumpWrite",
     "PumpWriteList",
     "Pumps",
     "PumpsClient",
+    "PumpsFields",
     "PumpsList",
+    "PumpsTextFields",
     "PumpsWrite",
     "PumpsWriteList",
 ]

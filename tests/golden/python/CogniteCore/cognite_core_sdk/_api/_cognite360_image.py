@@ -20,7 +20,11 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite360_image import Cognite360Image, Cognite360ImageList
+from ..data_classes._cognite360_image import (
+    Cognite360Image,
+    Cognite360ImageFields,
+    Cognite360ImageList,
+)
 
 if TYPE_CHECKING:
     from .._select import Cognite360ImageSelect
@@ -171,7 +175,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageFields | Sequence[Cognite360ImageFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -296,7 +300,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageFields | Sequence[Cognite360ImageFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -386,7 +390,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageFields | Sequence[Cognite360ImageFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -443,9 +447,9 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite360ImageFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite360ImageFields | Sequence[Cognite360ImageFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         back: NodeReference | Sequence[NodeReference] | None = None,
@@ -531,7 +535,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
 
     def histogram(
         self,
-        property: str,
+        property: Cognite360ImageFields,
         interval: float,
         *,
         query: str | None = None,

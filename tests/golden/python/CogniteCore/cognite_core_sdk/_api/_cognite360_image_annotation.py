@@ -20,7 +20,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite360_image_annotation import (
     Cognite360ImageAnnotation,
+    Cognite360ImageAnnotationFields,
     Cognite360ImageAnnotationList,
+    Cognite360ImageAnnotationTextFields,
 )
 
 __all__ = ["Cognite360ImageAnnotationAPI"]
@@ -151,7 +153,7 @@ class Cognite360ImageAnnotationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -278,7 +280,7 @@ class Cognite360ImageAnnotationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -337,7 +339,7 @@ class Cognite360ImageAnnotationAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -372,7 +374,7 @@ class Cognite360ImageAnnotationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -431,11 +433,11 @@ class Cognite360ImageAnnotationAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite360ImageAnnotationFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -523,11 +525,11 @@ class Cognite360ImageAnnotationAPI(
 
     def histogram(
         self,
-        property: str,
+        property: Cognite360ImageAnnotationFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,

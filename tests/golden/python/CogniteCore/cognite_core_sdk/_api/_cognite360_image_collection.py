@@ -21,7 +21,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite360_image_collection import (
     Cognite360ImageCollection,
+    Cognite360ImageCollectionFields,
     Cognite360ImageCollectionList,
+    Cognite360ImageCollectionTextFields,
 )
 
 if TYPE_CHECKING:
@@ -109,7 +111,7 @@ class Cognite360ImageCollectionAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageCollectionFields | Sequence[Cognite360ImageCollectionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -186,7 +188,7 @@ class Cognite360ImageCollectionAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageCollectionFields | Sequence[Cognite360ImageCollectionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -227,7 +229,7 @@ class Cognite360ImageCollectionAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Cognite360ImageCollectionTextFields | Sequence[Cognite360ImageCollectionTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -244,7 +246,7 @@ class Cognite360ImageCollectionAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageCollectionFields | Sequence[Cognite360ImageCollectionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -285,11 +287,11 @@ class Cognite360ImageCollectionAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite360ImageCollectionFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite360ImageCollectionFields | Sequence[Cognite360ImageCollectionFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageCollectionTextFields | Sequence[Cognite360ImageCollectionTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -341,11 +343,11 @@ class Cognite360ImageCollectionAPI(
 
     def histogram(
         self,
-        property: str,
+        property: Cognite360ImageCollectionFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageCollectionTextFields | Sequence[Cognite360ImageCollectionTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,

@@ -21,7 +21,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite360_image_model import (
     Cognite360ImageModel,
+    Cognite360ImageModelFields,
     Cognite360ImageModelList,
+    Cognite360ImageModelTextFields,
 )
 
 if TYPE_CHECKING:
@@ -104,7 +106,7 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageModelFields | Sequence[Cognite360ImageModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -175,7 +177,7 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageModelFields | Sequence[Cognite360ImageModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -214,7 +216,7 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Cognite360ImageModelTextFields | Sequence[Cognite360ImageModelTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -229,7 +231,7 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageModelFields | Sequence[Cognite360ImageModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -268,11 +270,11 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite360ImageModelFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite360ImageModelFields | Sequence[Cognite360ImageModelFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageModelTextFields | Sequence[Cognite360ImageModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -320,11 +322,11 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
 
     def histogram(
         self,
-        property: str,
+        property: Cognite360ImageModelFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageModelTextFields | Sequence[Cognite360ImageModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,

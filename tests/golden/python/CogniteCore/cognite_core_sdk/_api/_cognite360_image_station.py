@@ -19,7 +19,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite360_image_station import (
     Cognite360ImageStation,
+    Cognite360ImageStationFields,
     Cognite360ImageStationList,
+    Cognite360ImageStationTextFields,
 )
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ class Cognite360ImageStationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageStationFields | Sequence[Cognite360ImageStationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -160,7 +162,7 @@ class Cognite360ImageStationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageStationFields | Sequence[Cognite360ImageStationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -198,7 +200,7 @@ class Cognite360ImageStationAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Cognite360ImageStationTextFields | Sequence[Cognite360ImageStationTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -212,7 +214,7 @@ class Cognite360ImageStationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageStationFields | Sequence[Cognite360ImageStationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -250,11 +252,11 @@ class Cognite360ImageStationAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite360ImageStationFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite360ImageStationFields | Sequence[Cognite360ImageStationFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageStationTextFields | Sequence[Cognite360ImageStationTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -300,11 +302,11 @@ class Cognite360ImageStationAPI(
 
     def histogram(
         self,
-        property: str,
+        property: Cognite360ImageStationFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageStationTextFields | Sequence[Cognite360ImageStationTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,

@@ -19,7 +19,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite3_d_model import Cognite3DModel, Cognite3DModelList
+from ..data_classes._cognite3_d_model import (
+    Cognite3DModel,
+    Cognite3DModelFields,
+    Cognite3DModelList,
+    Cognite3DModelTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import Cognite3DModelSelect
@@ -106,7 +111,7 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DModelFields | Sequence[Cognite3DModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -177,7 +182,7 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DModelFields | Sequence[Cognite3DModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -216,7 +221,7 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Cognite3DModelTextFields | Sequence[Cognite3DModelTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -231,7 +236,7 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DModelFields | Sequence[Cognite3DModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -270,11 +275,11 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite3DModelFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite3DModelFields | Sequence[Cognite3DModelFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite3DModelTextFields | Sequence[Cognite3DModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -322,11 +327,11 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
 
     def histogram(
         self,
-        property: str,
+        property: Cognite3DModelFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite3DModelTextFields | Sequence[Cognite3DModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,

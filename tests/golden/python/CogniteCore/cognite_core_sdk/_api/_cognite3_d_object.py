@@ -21,10 +21,17 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite3_d_object import Cognite3DObject, Cognite3DObjectList
+from ..data_classes._cognite3_d_object import (
+    Cognite3DObject,
+    Cognite3DObjectFields,
+    Cognite3DObjectList,
+    Cognite3DObjectTextFields,
+)
 from ..data_classes._cognite360_image_annotation import (
     Cognite360ImageAnnotation,
+    Cognite360ImageAnnotationFields,
     Cognite360ImageAnnotationList,
+    Cognite360ImageAnnotationTextFields,
 )
 
 if TYPE_CHECKING:
@@ -209,7 +216,7 @@ class Cognite3DObjectImages360API(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -336,7 +343,7 @@ class Cognite3DObjectImages360API(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -395,7 +402,7 @@ class Cognite3DObjectImages360API(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -430,7 +437,7 @@ class Cognite3DObjectImages360API(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -489,11 +496,11 @@ class Cognite3DObjectImages360API(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite360ImageAnnotationFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -581,11 +588,11 @@ class Cognite3DObjectImages360API(
 
     def histogram(
         self,
-        property: str,
+        property: Cognite360ImageAnnotationFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -727,7 +734,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DObjectFields | Sequence[Cognite3DObjectFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -828,7 +835,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DObjectFields | Sequence[Cognite3DObjectFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -877,7 +884,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Cognite3DObjectTextFields | Sequence[Cognite3DObjectTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -902,12 +909,12 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DObjectFields | Sequence[Cognite3DObjectFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> Cognite3DObjectList:
+    ) -> Cognite3DObjectList:  # fmt: skip
         """Cognite3DObject nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -951,11 +958,11 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite3DObjectFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite3DObjectFields | Sequence[Cognite3DObjectFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite3DObjectTextFields | Sequence[Cognite3DObjectTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -980,7 +987,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DObject nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -1023,11 +1030,11 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
 
     def histogram(
         self,
-        property: str,
+        property: Cognite3DObjectFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Cognite3DObjectTextFields | Sequence[Cognite3DObjectTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -1051,7 +1058,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching Cognite3DObject nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -19,7 +19,11 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite3_d_revision import Cognite3DRevision, Cognite3DRevisionList
+from ..data_classes._cognite3_d_revision import (
+    Cognite3DRevision,
+    Cognite3DRevisionFields,
+    Cognite3DRevisionList,
+)
 
 if TYPE_CHECKING:
     from .._select import Cognite3DRevisionSelect
@@ -96,7 +100,7 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DRevisionFields | Sequence[Cognite3DRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -149,7 +153,7 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DRevisionFields | Sequence[Cognite3DRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -191,7 +195,7 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DRevisionFields | Sequence[Cognite3DRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -224,9 +228,9 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite3DRevisionFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite3DRevisionFields | Sequence[Cognite3DRevisionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
@@ -264,7 +268,7 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
 
     def histogram(
         self,
-        property: str,
+        property: Cognite3DRevisionFields,
         interval: float,
         *,
         query: str | None = None,

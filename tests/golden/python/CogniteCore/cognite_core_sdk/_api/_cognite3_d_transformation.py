@@ -23,7 +23,9 @@ from pygen_runtime.typed.filters import Filter
 from ..data_classes._cognite3_d_transformation import (
     Cognite3DTransformation,
     Cognite3DTransformationEdge,
+    Cognite3DTransformationEdgeFields,
     Cognite3DTransformationEdgeList,
+    Cognite3DTransformationFields,
     Cognite3DTransformationList,
 )
 
@@ -196,12 +198,12 @@ class Cognite3DTransformationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DTransformationFields | Sequence[Cognite3DTransformationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> Cognite3DTransformationList:
+    ) -> Cognite3DTransformationList:  # fmt: skip
         """Cognite3DTransformation nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -291,12 +293,12 @@ class Cognite3DTransformationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DTransformationFields | Sequence[Cognite3DTransformationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[Cognite3DTransformationList]:
+    ) -> Iterator[Cognite3DTransformationList]:  # fmt: skip
         """Cognite3DTransformation nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -361,12 +363,12 @@ class Cognite3DTransformationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DTransformationFields | Sequence[Cognite3DTransformationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> Cognite3DTransformationList:
+    ) -> Cognite3DTransformationList:  # fmt: skip
         """Cognite3DTransformation nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -408,9 +410,9 @@ class Cognite3DTransformationAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite3DTransformationFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite3DTransformationFields | Sequence[Cognite3DTransformationFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         min_euler_rotation_x: float | None = None,
@@ -435,7 +437,7 @@ class Cognite3DTransformationAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DTransformation nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -476,7 +478,7 @@ class Cognite3DTransformationAPI(
 
     def histogram(
         self,
-        property: str,
+        property: Cognite3DTransformationFields,
         interval: float,
         *,
         query: str | None = None,
@@ -573,11 +575,11 @@ class Cognite3DTransformationEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DTransformationEdgeFields | Sequence[Cognite3DTransformationEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
-    ) -> Cognite3DTransformationEdgeList:
+    ) -> Cognite3DTransformationEdgeList:  # fmt: skip
         """Cognite3DTransformationEdge edges matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -670,12 +672,12 @@ class Cognite3DTransformationEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DTransformationEdgeFields | Sequence[Cognite3DTransformationEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[Cognite3DTransformationEdgeList]:
+    ) -> Iterator[Cognite3DTransformationEdgeList]:  # fmt: skip
         """Cognite3DTransformationEdge edges matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -744,12 +746,12 @@ class Cognite3DTransformationEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Cognite3DTransformationEdgeFields | Sequence[Cognite3DTransformationEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> Cognite3DTransformationEdgeList:
+    ) -> Cognite3DTransformationEdgeList:  # fmt: skip
         """Cognite3DTransformationEdge edges whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -793,9 +795,9 @@ class Cognite3DTransformationEdgeAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Cognite3DTransformationEdgeFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Cognite3DTransformationEdgeFields | Sequence[Cognite3DTransformationEdgeFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -822,7 +824,7 @@ class Cognite3DTransformationEdgeAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DTransformationEdge edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -865,7 +867,7 @@ class Cognite3DTransformationEdgeAPI(
 
     def histogram(
         self,
-        property: str,
+        property: Cognite3DTransformationEdgeFields,
         interval: float,
         *,
         query: str | None = None,

@@ -20,7 +20,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_activity import CogniteActivity, CogniteActivityList
+from ..data_classes._cognite_activity import (
+    CogniteActivity,
+    CogniteActivityFields,
+    CogniteActivityList,
+    CogniteActivityTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteActivitySelect
@@ -226,7 +231,7 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteActivityFields | Sequence[CogniteActivityFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -372,7 +377,7 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteActivityFields | Sequence[CogniteActivityFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -436,7 +441,7 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteActivityTextFields | Sequence[CogniteActivityTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -476,12 +481,12 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteActivityFields | Sequence[CogniteActivityFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteActivityList:
+    ) -> CogniteActivityList:  # fmt: skip
         """CogniteActivity nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -540,11 +545,11 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteActivityFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteActivityFields | Sequence[CogniteActivityFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteActivityTextFields | Sequence[CogniteActivityTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -584,7 +589,7 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteActivity nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -642,11 +647,11 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteActivityFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteActivityTextFields | Sequence[CogniteActivityTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -685,7 +690,7 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteActivity nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

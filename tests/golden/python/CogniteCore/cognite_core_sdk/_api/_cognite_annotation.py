@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_annotation import CogniteAnnotation, CogniteAnnotationList
+from ..data_classes._cognite_annotation import (
+    CogniteAnnotation,
+    CogniteAnnotationFields,
+    CogniteAnnotationList,
+    CogniteAnnotationTextFields,
+)
 
 __all__ = ["CogniteAnnotationAPI"]
 
@@ -134,7 +139,7 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAnnotationFields | Sequence[CogniteAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -249,7 +254,7 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAnnotationFields | Sequence[CogniteAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -304,7 +309,7 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteAnnotationTextFields | Sequence[CogniteAnnotationTextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -335,7 +340,7 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAnnotationFields | Sequence[CogniteAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -390,11 +395,11 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteAnnotationFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteAnnotationFields | Sequence[CogniteAnnotationFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteAnnotationTextFields | Sequence[CogniteAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -474,11 +479,11 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteAnnotationFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteAnnotationTextFields | Sequence[CogniteAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,

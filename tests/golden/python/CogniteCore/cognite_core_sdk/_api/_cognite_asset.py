@@ -20,7 +20,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_asset import CogniteAsset, CogniteAssetList
+from ..data_classes._cognite_asset import (
+    CogniteAsset,
+    CogniteAssetFields,
+    CogniteAssetList,
+    CogniteAssetTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteAssetSelect
@@ -202,7 +207,7 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetFields | Sequence[CogniteAssetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -333,7 +338,7 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetFields | Sequence[CogniteAssetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -392,7 +397,7 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteAssetTextFields | Sequence[CogniteAssetTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -427,12 +432,12 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetFields | Sequence[CogniteAssetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteAssetList:
+    ) -> CogniteAssetList:  # fmt: skip
         """CogniteAsset nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -486,11 +491,11 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteAssetFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteAssetFields | Sequence[CogniteAssetFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteAssetTextFields | Sequence[CogniteAssetTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset_class: NodeReference | Sequence[NodeReference] | None = None,
@@ -525,7 +530,7 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteAsset nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -578,11 +583,11 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteAssetFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteAssetTextFields | Sequence[CogniteAssetTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset_class: NodeReference | Sequence[NodeReference] | None = None,
@@ -616,7 +621,7 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteAsset nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

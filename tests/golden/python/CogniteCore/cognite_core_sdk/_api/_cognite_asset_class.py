@@ -17,7 +17,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_asset_class import CogniteAssetClass, CogniteAssetClassList
+from ..data_classes._cognite_asset_class import (
+    CogniteAssetClass,
+    CogniteAssetClassFields,
+    CogniteAssetClassList,
+    CogniteAssetClassTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteAssetClassSelect
@@ -96,12 +101,12 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetClassFields | Sequence[CogniteAssetClassFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteAssetClassList:
+    ) -> CogniteAssetClassList:  # fmt: skip
         """CogniteAssetClass nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -173,12 +178,12 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetClassFields | Sequence[CogniteAssetClassFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteAssetClassList]:
+    ) -> Iterator[CogniteAssetClassList]:  # fmt: skip
         """CogniteAssetClass nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -214,7 +219,7 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteAssetClassTextFields | Sequence[CogniteAssetClassTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -231,12 +236,12 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetClassFields | Sequence[CogniteAssetClassFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteAssetClassList:
+    ) -> CogniteAssetClassList:  # fmt: skip
         """CogniteAssetClass nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -272,11 +277,11 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteAssetClassFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteAssetClassFields | Sequence[CogniteAssetClassFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteAssetClassTextFields | Sequence[CogniteAssetClassTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -293,7 +298,7 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteAssetClass nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -328,11 +333,11 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteAssetClassFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteAssetClassTextFields | Sequence[CogniteAssetClassTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -348,7 +353,7 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteAssetClass nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

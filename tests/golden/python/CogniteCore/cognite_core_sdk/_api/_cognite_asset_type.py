@@ -19,7 +19,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_asset_type import CogniteAssetType, CogniteAssetTypeList
+from ..data_classes._cognite_asset_type import (
+    CogniteAssetType,
+    CogniteAssetTypeFields,
+    CogniteAssetTypeList,
+    CogniteAssetTypeTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteAssetTypeSelect
@@ -107,12 +112,12 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetTypeFields | Sequence[CogniteAssetTypeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteAssetTypeList:
+    ) -> CogniteAssetTypeList:  # fmt: skip
         """CogniteAssetType nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -187,12 +192,12 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetTypeFields | Sequence[CogniteAssetTypeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteAssetTypeList]:
+    ) -> Iterator[CogniteAssetTypeList]:  # fmt: skip
         """CogniteAssetType nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -229,7 +234,7 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteAssetTypeTextFields | Sequence[CogniteAssetTypeTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -247,12 +252,12 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteAssetTypeFields | Sequence[CogniteAssetTypeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteAssetTypeList:
+    ) -> CogniteAssetTypeList:  # fmt: skip
         """CogniteAssetType nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -289,11 +294,11 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteAssetTypeFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteAssetTypeFields | Sequence[CogniteAssetTypeFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteAssetTypeTextFields | Sequence[CogniteAssetTypeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset_class: NodeReference | Sequence[NodeReference] | None = None,
@@ -311,7 +316,7 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteAssetType nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -347,11 +352,11 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteAssetTypeFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteAssetTypeTextFields | Sequence[CogniteAssetTypeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset_class: NodeReference | Sequence[NodeReference] | None = None,
@@ -368,7 +373,7 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteAssetType nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -19,7 +19,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_cad_model import CogniteCADModel, CogniteCADModelList
+from ..data_classes._cognite_cad_model import (
+    CogniteCADModel,
+    CogniteCADModelFields,
+    CogniteCADModelList,
+    CogniteCADModelTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteCADModelSelect
@@ -99,7 +104,7 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADModelFields | Sequence[CogniteCADModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -170,7 +175,7 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADModelFields | Sequence[CogniteCADModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -209,7 +214,7 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteCADModelTextFields | Sequence[CogniteCADModelTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -224,7 +229,7 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADModelFields | Sequence[CogniteCADModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -263,11 +268,11 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteCADModelFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteCADModelFields | Sequence[CogniteCADModelFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteCADModelTextFields | Sequence[CogniteCADModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -315,11 +320,11 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteCADModelFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteCADModelTextFields | Sequence[CogniteCADModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,

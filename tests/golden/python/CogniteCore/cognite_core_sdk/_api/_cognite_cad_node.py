@@ -19,7 +19,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_cad_node import CogniteCADNode, CogniteCADNodeList
+from ..data_classes._cognite_cad_node import (
+    CogniteCADNode,
+    CogniteCADNodeFields,
+    CogniteCADNodeList,
+    CogniteCADNodeTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteCADNodeSelect
@@ -138,7 +143,7 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADNodeFields | Sequence[CogniteCADNodeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -233,7 +238,7 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADNodeFields | Sequence[CogniteCADNodeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -280,7 +285,7 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteCADNodeTextFields | Sequence[CogniteCADNodeTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -303,12 +308,12 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADNodeFields | Sequence[CogniteCADNodeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteCADNodeList:
+    ) -> CogniteCADNodeList:  # fmt: skip
         """CogniteCADNode nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -350,11 +355,11 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteCADNodeFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteCADNodeFields | Sequence[CogniteCADNodeFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteCADNodeTextFields | Sequence[CogniteCADNodeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         cad_node_reference: str | Sequence[str] | None = None,
@@ -377,7 +382,7 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteCADNode nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -418,11 +423,11 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteCADNodeFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteCADNodeTextFields | Sequence[CogniteCADNodeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         cad_node_reference: str | Sequence[str] | None = None,
@@ -444,7 +449,7 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteCADNode nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

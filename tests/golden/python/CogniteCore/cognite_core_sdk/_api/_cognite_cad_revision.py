@@ -21,6 +21,7 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_cad_revision import (
     CogniteCADRevision,
+    CogniteCADRevisionFields,
     CogniteCADRevisionList,
 )
 
@@ -88,7 +89,7 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADRevisionFields | Sequence[CogniteCADRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -147,7 +148,7 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADRevisionFields | Sequence[CogniteCADRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -193,7 +194,7 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCADRevisionFields | Sequence[CogniteCADRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -228,9 +229,9 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteCADRevisionFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteCADRevisionFields | Sequence[CogniteCADRevisionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
@@ -272,7 +273,7 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
 
     def histogram(
         self,
-        property: str,
+        property: CogniteCADRevisionFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,11 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_cube_map import CogniteCubeMap, CogniteCubeMapList
+from ..data_classes._cognite_cube_map import (
+    CogniteCubeMap,
+    CogniteCubeMapFields,
+    CogniteCubeMapList,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteCubeMapSelect
@@ -99,7 +103,7 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCubeMapFields | Sequence[CogniteCubeMapFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -158,7 +162,7 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCubeMapFields | Sequence[CogniteCubeMapFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -204,7 +208,7 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteCubeMapFields | Sequence[CogniteCubeMapFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -239,9 +243,9 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteCubeMapFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteCubeMapFields | Sequence[CogniteCubeMapFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         back: NodeReference | Sequence[NodeReference] | None = None,
@@ -283,7 +287,7 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteCubeMapFields,
         interval: float,
         *,
         query: str | None = None,

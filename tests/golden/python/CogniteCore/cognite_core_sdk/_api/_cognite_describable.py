@@ -23,8 +23,12 @@ from pygen_runtime.typed.filters import Filter
 from ..data_classes._cognite_describable import (
     CogniteDescribable,
     CogniteDescribableEdge,
+    CogniteDescribableEdgeFields,
     CogniteDescribableEdgeList,
+    CogniteDescribableEdgeTextFields,
+    CogniteDescribableFields,
     CogniteDescribableList,
+    CogniteDescribableTextFields,
 )
 
 if TYPE_CHECKING:
@@ -174,12 +178,12 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDescribableFields | Sequence[CogniteDescribableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteDescribableList:
+    ) -> CogniteDescribableList:  # fmt: skip
         """CogniteDescribable nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -239,12 +243,12 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDescribableFields | Sequence[CogniteDescribableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteDescribableList]:
+    ) -> Iterator[CogniteDescribableList]:  # fmt: skip
         """CogniteDescribable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -276,7 +280,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteDescribableTextFields | Sequence[CogniteDescribableTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -289,12 +293,12 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDescribableFields | Sequence[CogniteDescribableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteDescribableList:
+    ) -> CogniteDescribableList:  # fmt: skip
         """CogniteDescribable nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -326,11 +330,11 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteDescribableFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteDescribableFields | Sequence[CogniteDescribableFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteDescribableTextFields | Sequence[CogniteDescribableTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -343,7 +347,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteDescribable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -374,11 +378,11 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
 
     def histogram(
         self,
-        property: str,
+        property: CogniteDescribableFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteDescribableTextFields | Sequence[CogniteDescribableTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -390,7 +394,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteDescribable nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """
@@ -441,11 +445,11 @@ class CogniteDescribableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDescribableEdgeFields | Sequence[CogniteDescribableEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
-    ) -> CogniteDescribableEdgeList:
+    ) -> CogniteDescribableEdgeList:  # fmt: skip
         """CogniteDescribableEdge edges matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -508,12 +512,12 @@ class CogniteDescribableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDescribableEdgeFields | Sequence[CogniteDescribableEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteDescribableEdgeList]:
+    ) -> Iterator[CogniteDescribableEdgeList]:  # fmt: skip
         """CogniteDescribableEdge edges matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -547,7 +551,7 @@ class CogniteDescribableEdgeAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteDescribableEdgeTextFields | Sequence[CogniteDescribableEdgeTextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -562,12 +566,12 @@ class CogniteDescribableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDescribableEdgeFields | Sequence[CogniteDescribableEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteDescribableEdgeList:
+    ) -> CogniteDescribableEdgeList:  # fmt: skip
         """CogniteDescribableEdge edges whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -601,11 +605,11 @@ class CogniteDescribableEdgeAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteDescribableEdgeFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteDescribableEdgeFields | Sequence[CogniteDescribableEdgeFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteDescribableEdgeTextFields | Sequence[CogniteDescribableEdgeTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -620,7 +624,7 @@ class CogniteDescribableEdgeAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteDescribableEdge edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -653,11 +657,11 @@ class CogniteDescribableEdgeAPI(
 
     def histogram(
         self,
-        property: str,
+        property: CogniteDescribableEdgeFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteDescribableEdgeTextFields | Sequence[CogniteDescribableEdgeTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -671,7 +675,7 @@ class CogniteDescribableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteDescribableEdge edges (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -20,7 +20,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_diagram_annotation import (
     CogniteDiagramAnnotation,
+    CogniteDiagramAnnotationFields,
     CogniteDiagramAnnotationList,
+    CogniteDiagramAnnotationTextFields,
 )
 
 __all__ = ["CogniteDiagramAnnotationAPI"]
@@ -231,7 +233,7 @@ class CogniteDiagramAnnotationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDiagramAnnotationFields | Sequence[CogniteDiagramAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -418,7 +420,7 @@ class CogniteDiagramAnnotationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDiagramAnnotationFields | Sequence[CogniteDiagramAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -497,7 +499,7 @@ class CogniteDiagramAnnotationAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteDiagramAnnotationTextFields | Sequence[CogniteDiagramAnnotationTextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -552,7 +554,7 @@ class CogniteDiagramAnnotationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteDiagramAnnotationFields | Sequence[CogniteDiagramAnnotationFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -631,11 +633,11 @@ class CogniteDiagramAnnotationAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteDiagramAnnotationFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteDiagramAnnotationFields | Sequence[CogniteDiagramAnnotationFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteDiagramAnnotationTextFields | Sequence[CogniteDiagramAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -763,11 +765,11 @@ class CogniteDiagramAnnotationAPI(
 
     def histogram(
         self,
-        property: str,
+        property: CogniteDiagramAnnotationFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteDiagramAnnotationTextFields | Sequence[CogniteDiagramAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,

@@ -20,7 +20,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_equipment import CogniteEquipment, CogniteEquipmentList
+from ..data_classes._cognite_equipment import (
+    CogniteEquipment,
+    CogniteEquipmentFields,
+    CogniteEquipmentList,
+    CogniteEquipmentTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteEquipmentSelect
@@ -191,12 +196,12 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteEquipmentFields | Sequence[CogniteEquipmentFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteEquipmentList:
+    ) -> CogniteEquipmentList:  # fmt: skip
         """CogniteEquipment nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -319,12 +324,12 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteEquipmentFields | Sequence[CogniteEquipmentFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteEquipmentList]:
+    ) -> Iterator[CogniteEquipmentList]:  # fmt: skip
         """CogniteEquipment nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -377,7 +382,7 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteEquipmentTextFields | Sequence[CogniteEquipmentTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -411,12 +416,12 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteEquipmentFields | Sequence[CogniteEquipmentFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteEquipmentList:
+    ) -> CogniteEquipmentList:  # fmt: skip
         """CogniteEquipment nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -469,11 +474,11 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteEquipmentFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteEquipmentFields | Sequence[CogniteEquipmentFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteEquipmentTextFields | Sequence[CogniteEquipmentTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset: NodeReference | Sequence[NodeReference] | None = None,
@@ -507,7 +512,7 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteEquipment nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -559,11 +564,11 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteEquipmentFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteEquipmentTextFields | Sequence[CogniteEquipmentTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset: NodeReference | Sequence[NodeReference] | None = None,
@@ -596,7 +601,7 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteEquipment nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -19,7 +19,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_equipment_type import (
     CogniteEquipmentType,
+    CogniteEquipmentTypeFields,
     CogniteEquipmentTypeList,
+    CogniteEquipmentTypeTextFields,
 )
 
 if TYPE_CHECKING:
@@ -111,12 +113,12 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteEquipmentTypeFields | Sequence[CogniteEquipmentTypeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteEquipmentTypeList:
+    ) -> CogniteEquipmentTypeList:  # fmt: skip
         """CogniteEquipmentType nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -200,12 +202,12 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteEquipmentTypeFields | Sequence[CogniteEquipmentTypeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteEquipmentTypeList]:
+    ) -> Iterator[CogniteEquipmentTypeList]:  # fmt: skip
         """CogniteEquipmentType nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -245,7 +247,7 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteEquipmentTypeTextFields | Sequence[CogniteEquipmentTypeTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -266,12 +268,12 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteEquipmentTypeFields | Sequence[CogniteEquipmentTypeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteEquipmentTypeList:
+    ) -> CogniteEquipmentTypeList:  # fmt: skip
         """CogniteEquipmentType nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -311,11 +313,11 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteEquipmentTypeFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteEquipmentTypeFields | Sequence[CogniteEquipmentTypeFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteEquipmentTypeTextFields | Sequence[CogniteEquipmentTypeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -336,7 +338,7 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteEquipmentType nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -375,11 +377,11 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
 
     def histogram(
         self,
-        property: str,
+        property: CogniteEquipmentTypeFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteEquipmentTypeTextFields | Sequence[CogniteEquipmentTypeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -399,7 +401,7 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteEquipmentType nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

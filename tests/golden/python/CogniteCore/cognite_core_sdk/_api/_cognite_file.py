@@ -20,7 +20,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_file import CogniteFile, CogniteFileList
+from ..data_classes._cognite_file import (
+    CogniteFile,
+    CogniteFileFields,
+    CogniteFileList,
+    CogniteFileTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteFileSelect
@@ -187,7 +192,7 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteFileFields | Sequence[CogniteFileFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -321,7 +326,7 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteFileFields | Sequence[CogniteFileFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -381,7 +386,7 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteFileTextFields | Sequence[CogniteFileTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -417,12 +422,12 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteFileFields | Sequence[CogniteFileFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteFileList:
+    ) -> CogniteFileList:  # fmt: skip
         """CogniteFile nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -477,11 +482,11 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteFileFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteFileFields | Sequence[CogniteFileFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteFileTextFields | Sequence[CogniteFileTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -517,7 +522,7 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteFile nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -571,11 +576,11 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteFileFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteFileTextFields | Sequence[CogniteFileTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -610,7 +615,7 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteFile nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -19,7 +19,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_file_category import (
     CogniteFileCategory,
+    CogniteFileCategoryFields,
     CogniteFileCategoryList,
+    CogniteFileCategoryTextFields,
 )
 
 if TYPE_CHECKING:
@@ -105,12 +107,12 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteFileCategoryFields | Sequence[CogniteFileCategoryFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteFileCategoryList:
+    ) -> CogniteFileCategoryList:  # fmt: skip
         """CogniteFileCategory nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -188,12 +190,12 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteFileCategoryFields | Sequence[CogniteFileCategoryFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteFileCategoryList]:
+    ) -> Iterator[CogniteFileCategoryList]:  # fmt: skip
         """CogniteFileCategory nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -231,7 +233,7 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteFileCategoryTextFields | Sequence[CogniteFileCategoryTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -250,12 +252,12 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteFileCategoryFields | Sequence[CogniteFileCategoryFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteFileCategoryList:
+    ) -> CogniteFileCategoryList:  # fmt: skip
         """CogniteFileCategory nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -293,11 +295,11 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteFileCategoryFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteFileCategoryFields | Sequence[CogniteFileCategoryFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteFileCategoryTextFields | Sequence[CogniteFileCategoryTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -316,7 +318,7 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteFileCategory nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -353,11 +355,11 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
 
     def histogram(
         self,
-        property: str,
+        property: CogniteFileCategoryFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteFileCategoryTextFields | Sequence[CogniteFileCategoryTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -375,7 +377,7 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteFileCategory nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

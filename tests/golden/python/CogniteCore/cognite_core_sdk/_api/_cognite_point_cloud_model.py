@@ -21,7 +21,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_point_cloud_model import (
     CognitePointCloudModel,
+    CognitePointCloudModelFields,
     CognitePointCloudModelList,
+    CognitePointCloudModelTextFields,
 )
 
 if TYPE_CHECKING:
@@ -106,7 +108,7 @@ class CognitePointCloudModelAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudModelFields | Sequence[CognitePointCloudModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -177,7 +179,7 @@ class CognitePointCloudModelAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudModelFields | Sequence[CognitePointCloudModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -216,7 +218,7 @@ class CognitePointCloudModelAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CognitePointCloudModelTextFields | Sequence[CognitePointCloudModelTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -231,7 +233,7 @@ class CognitePointCloudModelAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudModelFields | Sequence[CognitePointCloudModelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -270,11 +272,11 @@ class CognitePointCloudModelAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CognitePointCloudModelFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CognitePointCloudModelFields | Sequence[CognitePointCloudModelFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CognitePointCloudModelTextFields | Sequence[CognitePointCloudModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -322,11 +324,11 @@ class CognitePointCloudModelAPI(
 
     def histogram(
         self,
-        property: str,
+        property: CognitePointCloudModelFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CognitePointCloudModelTextFields | Sequence[CognitePointCloudModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,

@@ -21,6 +21,7 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_point_cloud_revision import (
     CognitePointCloudRevision,
+    CognitePointCloudRevisionFields,
     CognitePointCloudRevisionList,
 )
 
@@ -90,7 +91,7 @@ class CognitePointCloudRevisionAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudRevisionFields | Sequence[CognitePointCloudRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -149,7 +150,7 @@ class CognitePointCloudRevisionAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudRevisionFields | Sequence[CognitePointCloudRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -195,7 +196,7 @@ class CognitePointCloudRevisionAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudRevisionFields | Sequence[CognitePointCloudRevisionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -230,9 +231,9 @@ class CognitePointCloudRevisionAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CognitePointCloudRevisionFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CognitePointCloudRevisionFields | Sequence[CognitePointCloudRevisionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
@@ -274,7 +275,7 @@ class CognitePointCloudRevisionAPI(
 
     def histogram(
         self,
-        property: str,
+        property: CognitePointCloudRevisionFields,
         interval: float,
         *,
         query: str | None = None,

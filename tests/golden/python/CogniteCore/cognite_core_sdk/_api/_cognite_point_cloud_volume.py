@@ -21,7 +21,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_point_cloud_volume import (
     CognitePointCloudVolume,
+    CognitePointCloudVolumeFields,
     CognitePointCloudVolumeList,
+    CognitePointCloudVolumeTextFields,
 )
 
 if TYPE_CHECKING:
@@ -154,7 +156,7 @@ class CognitePointCloudVolumeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudVolumeFields | Sequence[CognitePointCloudVolumeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -252,7 +254,7 @@ class CognitePointCloudVolumeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudVolumeFields | Sequence[CognitePointCloudVolumeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -300,7 +302,7 @@ class CognitePointCloudVolumeAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CognitePointCloudVolumeTextFields | Sequence[CognitePointCloudVolumeTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -324,7 +326,7 @@ class CognitePointCloudVolumeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CognitePointCloudVolumeFields | Sequence[CognitePointCloudVolumeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -372,11 +374,11 @@ class CognitePointCloudVolumeAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CognitePointCloudVolumeFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CognitePointCloudVolumeFields | Sequence[CognitePointCloudVolumeFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CognitePointCloudVolumeTextFields | Sequence[CognitePointCloudVolumeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -442,11 +444,11 @@ class CognitePointCloudVolumeAPI(
 
     def histogram(
         self,
-        property: str,
+        property: CognitePointCloudVolumeFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CognitePointCloudVolumeTextFields | Sequence[CognitePointCloudVolumeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,

@@ -21,6 +21,7 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_schedulable import (
     CogniteSchedulable,
+    CogniteSchedulableFields,
     CogniteSchedulableList,
 )
 
@@ -101,12 +102,12 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSchedulableFields | Sequence[CogniteSchedulableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteSchedulableList:
+    ) -> CogniteSchedulableList:  # fmt: skip
         """CogniteSchedulable nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -166,12 +167,12 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSchedulableFields | Sequence[CogniteSchedulableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteSchedulableList]:
+    ) -> Iterator[CogniteSchedulableList]:  # fmt: skip
         """CogniteSchedulable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -216,12 +217,12 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSchedulableFields | Sequence[CogniteSchedulableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteSchedulableList:
+    ) -> CogniteSchedulableList:  # fmt: skip
         """CogniteSchedulable nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -253,9 +254,9 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteSchedulableFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteSchedulableFields | Sequence[CogniteSchedulableFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         min_end_time: datetime | None = None,
@@ -270,7 +271,7 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSchedulable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -301,7 +302,7 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
 
     def histogram(
         self,
-        property: str,
+        property: CogniteSchedulableFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_source_system import (
     CogniteSourceSystem,
+    CogniteSourceSystemFields,
     CogniteSourceSystemList,
+    CogniteSourceSystemTextFields,
 )
 
 if TYPE_CHECKING:
@@ -99,12 +101,12 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceSystemFields | Sequence[CogniteSourceSystemFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteSourceSystemList:
+    ) -> CogniteSourceSystemList:  # fmt: skip
         """CogniteSourceSystem nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -176,12 +178,12 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceSystemFields | Sequence[CogniteSourceSystemFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteSourceSystemList]:
+    ) -> Iterator[CogniteSourceSystemList]:  # fmt: skip
         """CogniteSourceSystem nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -217,7 +219,7 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteSourceSystemTextFields | Sequence[CogniteSourceSystemTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -234,12 +236,12 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceSystemFields | Sequence[CogniteSourceSystemFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteSourceSystemList:
+    ) -> CogniteSourceSystemList:  # fmt: skip
         """CogniteSourceSystem nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -275,11 +277,11 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteSourceSystemFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteSourceSystemFields | Sequence[CogniteSourceSystemFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteSourceSystemTextFields | Sequence[CogniteSourceSystemTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -296,7 +298,7 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSourceSystem nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -331,11 +333,11 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
 
     def histogram(
         self,
-        property: str,
+        property: CogniteSourceSystemFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteSourceSystemTextFields | Sequence[CogniteSourceSystemTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -351,7 +353,7 @@ class CogniteSourceSystemAPI(NodeAPI[CogniteSourceSystem, CogniteSourceSystemLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteSourceSystem nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

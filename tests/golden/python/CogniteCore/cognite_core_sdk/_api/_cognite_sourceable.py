@@ -24,8 +24,12 @@ from pygen_runtime.typed.filters import Filter
 from ..data_classes._cognite_sourceable import (
     CogniteSourceable,
     CogniteSourceableEdge,
+    CogniteSourceableEdgeFields,
     CogniteSourceableEdgeList,
+    CogniteSourceableEdgeTextFields,
+    CogniteSourceableFields,
     CogniteSourceableList,
+    CogniteSourceableTextFields,
 )
 
 if TYPE_CHECKING:
@@ -190,12 +194,12 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceableFields | Sequence[CogniteSourceableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteSourceableList:
+    ) -> CogniteSourceableList:  # fmt: skip
         """CogniteSourceable nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -270,12 +274,12 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceableFields | Sequence[CogniteSourceableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteSourceableList]:
+    ) -> Iterator[CogniteSourceableList]:  # fmt: skip
         """CogniteSourceable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -312,7 +316,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteSourceableTextFields | Sequence[CogniteSourceableTextFields] | None = None,
         *,
         source: NodeReference | Sequence[NodeReference] | None = None,
         source_context: str | Sequence[str] | None = None,
@@ -330,12 +334,12 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceableFields | Sequence[CogniteSourceableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteSourceableList:
+    ) -> CogniteSourceableList:  # fmt: skip
         """CogniteSourceable nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -372,11 +376,11 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteSourceableFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteSourceableFields | Sequence[CogniteSourceableFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteSourceableTextFields | Sequence[CogniteSourceableTextFields] | None = None,
         source: NodeReference | Sequence[NodeReference] | None = None,
         source_context: str | Sequence[str] | None = None,
         source_context_prefix: str | None = None,
@@ -394,7 +398,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSourceable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -430,11 +434,11 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteSourceableFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteSourceableTextFields | Sequence[CogniteSourceableTextFields] | None = None,
         source: NodeReference | Sequence[NodeReference] | None = None,
         source_context: str | Sequence[str] | None = None,
         source_context_prefix: str | None = None,
@@ -451,7 +455,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteSourceable nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """
@@ -512,11 +516,11 @@ class CogniteSourceableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceableEdgeFields | Sequence[CogniteSourceableEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
-    ) -> CogniteSourceableEdgeList:
+    ) -> CogniteSourceableEdgeList:  # fmt: skip
         """CogniteSourceableEdge edges matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -594,12 +598,12 @@ class CogniteSourceableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceableEdgeFields | Sequence[CogniteSourceableEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteSourceableEdgeList]:
+    ) -> Iterator[CogniteSourceableEdgeList]:  # fmt: skip
         """CogniteSourceableEdge edges matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -638,7 +642,7 @@ class CogniteSourceableEdgeAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteSourceableEdgeTextFields | Sequence[CogniteSourceableEdgeTextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -658,12 +662,12 @@ class CogniteSourceableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteSourceableEdgeFields | Sequence[CogniteSourceableEdgeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteSourceableEdgeList:
+    ) -> CogniteSourceableEdgeList:  # fmt: skip
         """CogniteSourceableEdge edges whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -702,11 +706,11 @@ class CogniteSourceableEdgeAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteSourceableEdgeFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteSourceableEdgeFields | Sequence[CogniteSourceableEdgeFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteSourceableEdgeTextFields | Sequence[CogniteSourceableEdgeTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         source: NodeReference | Sequence[NodeReference] | None = None,
@@ -726,7 +730,7 @@ class CogniteSourceableEdgeAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSourceableEdge edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -764,11 +768,11 @@ class CogniteSourceableEdgeAPI(
 
     def histogram(
         self,
-        property: str,
+        property: CogniteSourceableEdgeFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteSourceableEdgeTextFields | Sequence[CogniteSourceableEdgeTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         source: NodeReference | Sequence[NodeReference] | None = None,
@@ -787,7 +791,7 @@ class CogniteSourceableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteSourceableEdge edges (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

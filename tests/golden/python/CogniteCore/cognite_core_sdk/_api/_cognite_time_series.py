@@ -20,7 +20,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesList
+from ..data_classes._cognite_time_series import (
+    CogniteTimeSeries,
+    CogniteTimeSeriesFields,
+    CogniteTimeSeriesList,
+    CogniteTimeSeriesTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteTimeSeriesSelect
@@ -197,7 +202,7 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteTimeSeriesFields | Sequence[CogniteTimeSeriesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -328,7 +333,7 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteTimeSeriesFields | Sequence[CogniteTimeSeriesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -387,7 +392,7 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteTimeSeriesTextFields | Sequence[CogniteTimeSeriesTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -422,7 +427,7 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteTimeSeriesFields | Sequence[CogniteTimeSeriesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -481,11 +486,11 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteTimeSeriesFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteTimeSeriesFields | Sequence[CogniteTimeSeriesFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteTimeSeriesTextFields | Sequence[CogniteTimeSeriesTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -573,11 +578,11 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteTimeSeriesFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteTimeSeriesTextFields | Sequence[CogniteTimeSeriesTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,

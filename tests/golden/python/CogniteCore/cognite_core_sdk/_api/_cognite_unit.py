@@ -17,7 +17,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._cognite_unit import CogniteUnit, CogniteUnitList
+from ..data_classes._cognite_unit import (
+    CogniteUnit,
+    CogniteUnitFields,
+    CogniteUnitList,
+    CogniteUnitTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import CogniteUnitSelect
@@ -108,7 +113,7 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteUnitFields | Sequence[CogniteUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -197,7 +202,7 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteUnitFields | Sequence[CogniteUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -242,7 +247,7 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: CogniteUnitTextFields | Sequence[CogniteUnitTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -263,12 +268,12 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteUnitFields | Sequence[CogniteUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteUnitList:
+    ) -> CogniteUnitList:  # fmt: skip
         """CogniteUnit nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -308,11 +313,11 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteUnitFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteUnitFields | Sequence[CogniteUnitFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteUnitTextFields | Sequence[CogniteUnitTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -333,7 +338,7 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteUnit nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -372,11 +377,11 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
 
     def histogram(
         self,
-        property: str,
+        property: CogniteUnitFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: CogniteUnitTextFields | Sequence[CogniteUnitTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -396,7 +401,7 @@ class CogniteUnitAPI(NodeAPI[CogniteUnit, CogniteUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching CogniteUnit nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -21,6 +21,7 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cognite_visualizable import (
     CogniteVisualizable,
+    CogniteVisualizableFields,
     CogniteVisualizableList,
 )
 
@@ -80,12 +81,12 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteVisualizableFields | Sequence[CogniteVisualizableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CogniteVisualizableList:
+    ) -> CogniteVisualizableList:  # fmt: skip
         """CogniteVisualizable nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -124,12 +125,12 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteVisualizableFields | Sequence[CogniteVisualizableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CogniteVisualizableList]:
+    ) -> Iterator[CogniteVisualizableList]:  # fmt: skip
         """CogniteVisualizable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -160,12 +161,12 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CogniteVisualizableFields | Sequence[CogniteVisualizableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CogniteVisualizableList:
+    ) -> CogniteVisualizableList:  # fmt: skip
         """CogniteVisualizable nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -190,9 +191,9 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CogniteVisualizableFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CogniteVisualizableFields | Sequence[CogniteVisualizableFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         object3_d: NodeReference | Sequence[NodeReference] | None = None,
@@ -200,7 +201,7 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteVisualizable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -224,7 +225,7 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
 
     def histogram(
         self,
-        property: str,
+        property: CogniteVisualizableFields,
         interval: float,
         *,
         query: str | None = None,

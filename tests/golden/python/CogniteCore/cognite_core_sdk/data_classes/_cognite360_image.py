@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -29,9 +29,32 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Cognite360Image",
+    "Cognite360ImageFields",
     "Cognite360ImageList",
     "Cognite360ImageWrite",
     "Cognite360ImageWriteList",
+]
+
+
+Cognite360ImageFields = Literal[
+    "back",
+    "bottom",
+    "collection360",
+    "euler_rotation_x",
+    "euler_rotation_y",
+    "euler_rotation_z",
+    "front",
+    "left",
+    "right",
+    "scale_x",
+    "scale_y",
+    "scale_z",
+    "station360",
+    "taken_at",
+    "top",
+    "translation_x",
+    "translation_y",
+    "translation_z",
 ]
 
 

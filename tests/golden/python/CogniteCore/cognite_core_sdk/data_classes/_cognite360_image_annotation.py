@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -13,9 +13,38 @@ from ._cognite_annotation import CogniteAnnotation, CogniteAnnotationWrite
 
 __all__ = [
     "Cognite360ImageAnnotation",
+    "Cognite360ImageAnnotationFields",
     "Cognite360ImageAnnotationList",
+    "Cognite360ImageAnnotationTextFields",
     "Cognite360ImageAnnotationWrite",
     "Cognite360ImageAnnotationWriteList",
+]
+
+
+Cognite360ImageAnnotationFields = Literal[
+    "confidence",
+    "description",
+    "format_version",
+    "name",
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+    "status",
+]
+Cognite360ImageAnnotationTextFields = Literal[
+    "aliases",
+    "description",
+    "format_version",
+    "name",
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
+    "tags",
 ]
 
 

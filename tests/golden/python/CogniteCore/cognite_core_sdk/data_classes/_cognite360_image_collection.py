@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -17,10 +17,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Cognite360ImageCollection",
+    "Cognite360ImageCollectionFields",
     "Cognite360ImageCollectionList",
+    "Cognite360ImageCollectionTextFields",
     "Cognite360ImageCollectionWrite",
     "Cognite360ImageCollectionWriteList",
 ]
+
+
+Cognite360ImageCollectionFields = Literal[
+    "description",
+    "model3_d",
+    "name",
+    "published",
+    "status",
+    "type_",
+]
+Cognite360ImageCollectionTextFields = Literal["aliases", "description", "name", "tags"]
 
 
 class Cognite360ImageCollection(CogniteDescribable, Cognite3DRevision):

@@ -13,10 +13,16 @@ from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 __all__ = [
     "Cognite360ImageStation",
+    "Cognite360ImageStationFields",
     "Cognite360ImageStationList",
+    "Cognite360ImageStationTextFields",
     "Cognite360ImageStationWrite",
     "Cognite360ImageStationWriteList",
 ]
+
+
+Cognite360ImageStationFields = Literal["description", "group_type", "name"]
+Cognite360ImageStationTextFields = Literal["aliases", "description", "name", "tags"]
 
 
 class Cognite360ImageStation(CogniteDescribable):

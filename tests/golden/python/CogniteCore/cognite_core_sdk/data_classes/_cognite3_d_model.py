@@ -16,10 +16,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Cognite3DModel",
+    "Cognite3DModelFields",
     "Cognite3DModelList",
+    "Cognite3DModelTextFields",
     "Cognite3DModelWrite",
     "Cognite3DModelWriteList",
 ]
+
+
+Cognite3DModelFields = Literal["description", "name", "thumbnail", "type_"]
+Cognite3DModelTextFields = Literal["aliases", "description", "name", "tags"]
 
 
 class Cognite3DModel(CogniteDescribable):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -28,10 +28,25 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Cognite3DObject",
+    "Cognite3DObjectFields",
     "Cognite3DObjectList",
+    "Cognite3DObjectTextFields",
     "Cognite3DObjectWrite",
     "Cognite3DObjectWriteList",
 ]
+
+
+Cognite3DObjectFields = Literal[
+    "description",
+    "name",
+    "x_max",
+    "x_min",
+    "y_max",
+    "y_min",
+    "z_max",
+    "z_min",
+]
+Cognite3DObjectTextFields = Literal["aliases", "description", "name", "tags"]
 
 
 class Cognite3DObject(CogniteDescribable):

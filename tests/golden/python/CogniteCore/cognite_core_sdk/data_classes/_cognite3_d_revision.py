@@ -14,10 +14,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Cognite3DRevision",
+    "Cognite3DRevisionFields",
     "Cognite3DRevisionList",
     "Cognite3DRevisionWrite",
     "Cognite3DRevisionWriteList",
 ]
+
+
+Cognite3DRevisionFields = Literal["model3_d", "published", "status", "type_"]
 
 
 class Cognite3DRevision(NodeRead):

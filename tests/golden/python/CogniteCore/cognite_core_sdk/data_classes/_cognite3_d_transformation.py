@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -21,12 +21,27 @@ from pygen_runtime.typed import (
 __all__ = [
     "Cognite3DTransformation",
     "Cognite3DTransformationEdge",
+    "Cognite3DTransformationEdgeFields",
     "Cognite3DTransformationEdgeList",
     "Cognite3DTransformationEdgeWrite",
     "Cognite3DTransformationEdgeWriteList",
+    "Cognite3DTransformationFields",
     "Cognite3DTransformationList",
     "Cognite3DTransformationWrite",
     "Cognite3DTransformationWriteList",
+]
+
+
+Cognite3DTransformationFields = Literal[
+    "euler_rotation_x",
+    "euler_rotation_y",
+    "euler_rotation_z",
+    "scale_x",
+    "scale_y",
+    "scale_z",
+    "translation_x",
+    "translation_y",
+    "translation_z",
 ]
 
 
@@ -118,6 +133,19 @@ class Cognite3DTransformationWriteList(NodeWriteList[Cognite3DTransformationWrit
     """A list of Cognite3DTransformation nodes to write."""
 
     _item_class = Cognite3DTransformationWrite
+
+
+Cognite3DTransformationEdgeFields = Literal[
+    "euler_rotation_x",
+    "euler_rotation_y",
+    "euler_rotation_z",
+    "scale_x",
+    "scale_y",
+    "scale_z",
+    "translation_x",
+    "translation_y",
+    "translation_z",
+]
 
 
 class Cognite3DTransformationEdge(EdgeRead):

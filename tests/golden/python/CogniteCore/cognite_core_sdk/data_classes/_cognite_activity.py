@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -21,9 +21,38 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteActivity",
+    "CogniteActivityFields",
     "CogniteActivityList",
+    "CogniteActivityTextFields",
     "CogniteActivityWrite",
     "CogniteActivityWriteList",
+]
+
+
+CogniteActivityFields = Literal[
+    "description",
+    "end_time",
+    "name",
+    "scheduled_end_time",
+    "scheduled_start_time",
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+    "start_time",
+]
+CogniteActivityTextFields = Literal[
+    "aliases",
+    "description",
+    "name",
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
+    "tags",
 ]
 
 

@@ -13,9 +13,36 @@ from ._cognite_sourceable import CogniteSourceableEdge, CogniteSourceableEdgeWri
 
 __all__ = [
     "CogniteAnnotation",
+    "CogniteAnnotationFields",
     "CogniteAnnotationList",
+    "CogniteAnnotationTextFields",
     "CogniteAnnotationWrite",
     "CogniteAnnotationWriteList",
+]
+
+
+CogniteAnnotationFields = Literal[
+    "confidence",
+    "description",
+    "name",
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+    "status",
+]
+CogniteAnnotationTextFields = Literal[
+    "aliases",
+    "description",
+    "name",
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
+    "tags",
 ]
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -31,9 +31,40 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteAsset",
+    "CogniteAssetFields",
     "CogniteAssetList",
+    "CogniteAssetTextFields",
     "CogniteAssetWrite",
     "CogniteAssetWriteList",
+]
+
+
+CogniteAssetFields = Literal[
+    "asset_class",
+    "description",
+    "name",
+    "object3_d",
+    "parent",
+    "path_last_updated_time",
+    "root",
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+    "type_",
+]
+CogniteAssetTextFields = Literal[
+    "aliases",
+    "description",
+    "name",
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
+    "tags",
 ]
 
 

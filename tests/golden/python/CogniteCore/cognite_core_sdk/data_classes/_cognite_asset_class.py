@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeReadList, NodeWriteList
@@ -12,9 +12,22 @@ from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 __all__ = [
     "CogniteAssetClass",
+    "CogniteAssetClassFields",
     "CogniteAssetClassList",
+    "CogniteAssetClassTextFields",
     "CogniteAssetClassWrite",
     "CogniteAssetClassWriteList",
+]
+
+
+CogniteAssetClassFields = Literal["code", "description", "name", "standard"]
+CogniteAssetClassTextFields = Literal[
+    "aliases",
+    "code",
+    "description",
+    "name",
+    "standard",
+    "tags",
 ]
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -16,9 +16,28 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteAssetType",
+    "CogniteAssetTypeFields",
     "CogniteAssetTypeList",
+    "CogniteAssetTypeTextFields",
     "CogniteAssetTypeWrite",
     "CogniteAssetTypeWriteList",
+]
+
+
+CogniteAssetTypeFields = Literal[
+    "asset_class",
+    "code",
+    "description",
+    "name",
+    "standard",
+]
+CogniteAssetTypeTextFields = Literal[
+    "aliases",
+    "code",
+    "description",
+    "name",
+    "standard",
+    "tags",
 ]
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWriteList, ReverseDirectRelation
@@ -16,10 +16,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteCADModel",
+    "CogniteCADModelFields",
     "CogniteCADModelList",
+    "CogniteCADModelTextFields",
     "CogniteCADModelWrite",
     "CogniteCADModelWriteList",
 ]
+
+
+CogniteCADModelFields = Literal["description", "name", "thumbnail", "type_"]
+CogniteCADModelTextFields = Literal["aliases", "description", "name", "tags"]
 
 
 class CogniteCADModel(Cognite3DModel):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -18,9 +18,27 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteCADNode",
+    "CogniteCADNodeFields",
     "CogniteCADNodeList",
+    "CogniteCADNodeTextFields",
     "CogniteCADNodeWrite",
     "CogniteCADNodeWriteList",
+]
+
+
+CogniteCADNodeFields = Literal[
+    "cad_node_reference",
+    "description",
+    "model3_d",
+    "name",
+    "object3_d",
+]
+CogniteCADNodeTextFields = Literal[
+    "aliases",
+    "cad_node_reference",
+    "description",
+    "name",
+    "tags",
 ]
 
 

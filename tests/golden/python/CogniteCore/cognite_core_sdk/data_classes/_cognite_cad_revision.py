@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -16,9 +16,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteCADRevision",
+    "CogniteCADRevisionFields",
     "CogniteCADRevisionList",
     "CogniteCADRevisionWrite",
     "CogniteCADRevisionWriteList",
+]
+
+
+CogniteCADRevisionFields = Literal[
+    "model3_d",
+    "published",
+    "revision_id",
+    "status",
+    "type_",
 ]
 
 

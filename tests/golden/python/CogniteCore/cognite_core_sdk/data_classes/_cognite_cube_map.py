@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
@@ -13,10 +13,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteCubeMap",
+    "CogniteCubeMapFields",
     "CogniteCubeMapList",
     "CogniteCubeMapWrite",
     "CogniteCubeMapWriteList",
 ]
+
+
+CogniteCubeMapFields = Literal["back", "bottom", "front", "left", "right", "top"]
 
 
 class CogniteCubeMap(NodeRead):

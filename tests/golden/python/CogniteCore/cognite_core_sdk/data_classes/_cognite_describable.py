@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import (
@@ -20,13 +20,21 @@ from pygen_runtime.typed import (
 __all__ = [
     "CogniteDescribable",
     "CogniteDescribableEdge",
+    "CogniteDescribableEdgeFields",
     "CogniteDescribableEdgeList",
+    "CogniteDescribableEdgeTextFields",
     "CogniteDescribableEdgeWrite",
     "CogniteDescribableEdgeWriteList",
+    "CogniteDescribableFields",
     "CogniteDescribableList",
+    "CogniteDescribableTextFields",
     "CogniteDescribableWrite",
     "CogniteDescribableWriteList",
 ]
+
+
+CogniteDescribableFields = Literal["description", "name"]
+CogniteDescribableTextFields = Literal["aliases", "description", "name", "tags"]
 
 
 class CogniteDescribable(NodeRead):
@@ -97,6 +105,10 @@ class CogniteDescribableWriteList(NodeWriteList[CogniteDescribableWrite]):
     """A list of CogniteDescribable nodes to write."""
 
     _item_class = CogniteDescribableWrite
+
+
+CogniteDescribableEdgeFields = Literal["description", "name"]
+CogniteDescribableEdgeTextFields = Literal["aliases", "description", "name", "tags"]
 
 
 class CogniteDescribableEdge(EdgeRead):

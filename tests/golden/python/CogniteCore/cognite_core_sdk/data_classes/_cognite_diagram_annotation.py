@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -13,9 +13,50 @@ from ._cognite_annotation import CogniteAnnotation, CogniteAnnotationWrite
 
 __all__ = [
     "CogniteDiagramAnnotation",
+    "CogniteDiagramAnnotationFields",
     "CogniteDiagramAnnotationList",
+    "CogniteDiagramAnnotationTextFields",
     "CogniteDiagramAnnotationWrite",
     "CogniteDiagramAnnotationWriteList",
+]
+
+
+CogniteDiagramAnnotationFields = Literal[
+    "confidence",
+    "description",
+    "end_node_page_number",
+    "end_node_text",
+    "end_node_x_max",
+    "end_node_x_min",
+    "end_node_y_max",
+    "end_node_y_min",
+    "name",
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+    "start_node_page_number",
+    "start_node_text",
+    "start_node_x_max",
+    "start_node_x_min",
+    "start_node_y_max",
+    "start_node_y_min",
+    "status",
+]
+CogniteDiagramAnnotationTextFields = Literal[
+    "aliases",
+    "description",
+    "end_node_text",
+    "name",
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
+    "start_node_text",
+    "tags",
 ]
 
 

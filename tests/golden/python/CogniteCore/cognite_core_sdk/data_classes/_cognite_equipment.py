@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -27,9 +27,40 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteEquipment",
+    "CogniteEquipmentFields",
     "CogniteEquipmentList",
+    "CogniteEquipmentTextFields",
     "CogniteEquipmentWrite",
     "CogniteEquipmentWriteList",
+]
+
+
+CogniteEquipmentFields = Literal[
+    "asset",
+    "description",
+    "equipment_type",
+    "manufacturer",
+    "name",
+    "serial_number",
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+]
+CogniteEquipmentTextFields = Literal[
+    "aliases",
+    "description",
+    "manufacturer",
+    "name",
+    "serial_number",
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
+    "tags",
 ]
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -13,9 +13,31 @@ from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 __all__ = [
     "CogniteEquipmentType",
+    "CogniteEquipmentTypeFields",
     "CogniteEquipmentTypeList",
+    "CogniteEquipmentTypeTextFields",
     "CogniteEquipmentTypeWrite",
     "CogniteEquipmentTypeWriteList",
+]
+
+
+CogniteEquipmentTypeFields = Literal[
+    "code",
+    "description",
+    "equipment_class",
+    "name",
+    "standard",
+    "standard_reference",
+]
+CogniteEquipmentTypeTextFields = Literal[
+    "aliases",
+    "code",
+    "description",
+    "equipment_class",
+    "name",
+    "standard",
+    "standard_reference",
+    "tags",
 ]
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -24,7 +24,44 @@ if TYPE_CHECKING:
     from ._cognite_file_category import CogniteFileCategory, CogniteFileCategoryList
     from ._cognite_source_system import CogniteSourceSystem, CogniteSourceSystemList
 
-__all__ = ["CogniteFile", "CogniteFileList", "CogniteFileWrite", "CogniteFileWriteList"]
+__all__ = [
+    "CogniteFile",
+    "CogniteFileFields",
+    "CogniteFileList",
+    "CogniteFileTextFields",
+    "CogniteFileWrite",
+    "CogniteFileWriteList",
+]
+
+
+CogniteFileFields = Literal[
+    "category",
+    "description",
+    "directory",
+    "is_uploaded",
+    "mime_type",
+    "name",
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+    "uploaded_time",
+]
+CogniteFileTextFields = Literal[
+    "aliases",
+    "description",
+    "directory",
+    "mime_type",
+    "name",
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
+    "tags",
+]
 
 
 class CogniteFile(CogniteDescribable, CogniteSourceable):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -13,9 +13,29 @@ from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 __all__ = [
     "CogniteFileCategory",
+    "CogniteFileCategoryFields",
     "CogniteFileCategoryList",
+    "CogniteFileCategoryTextFields",
     "CogniteFileCategoryWrite",
     "CogniteFileCategoryWriteList",
+]
+
+
+CogniteFileCategoryFields = Literal[
+    "code",
+    "description",
+    "name",
+    "standard",
+    "standard_reference",
+]
+CogniteFileCategoryTextFields = Literal[
+    "aliases",
+    "code",
+    "description",
+    "name",
+    "standard",
+    "standard_reference",
+    "tags",
 ]
 
 

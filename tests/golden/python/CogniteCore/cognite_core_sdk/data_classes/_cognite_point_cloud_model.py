@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWriteList, ReverseDirectRelation
@@ -19,10 +19,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CognitePointCloudModel",
+    "CognitePointCloudModelFields",
     "CognitePointCloudModelList",
+    "CognitePointCloudModelTextFields",
     "CognitePointCloudModelWrite",
     "CognitePointCloudModelWriteList",
 ]
+
+
+CognitePointCloudModelFields = Literal["description", "name", "thumbnail", "type_"]
+CognitePointCloudModelTextFields = Literal["aliases", "description", "name", "tags"]
 
 
 class CognitePointCloudModel(Cognite3DModel):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -19,9 +19,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CognitePointCloudRevision",
+    "CognitePointCloudRevisionFields",
     "CognitePointCloudRevisionList",
     "CognitePointCloudRevisionWrite",
     "CognitePointCloudRevisionWriteList",
+]
+
+
+CognitePointCloudRevisionFields = Literal[
+    "model3_d",
+    "published",
+    "revision_id",
+    "status",
+    "type_",
 ]
 
 

@@ -18,9 +18,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CognitePointCloudVolume",
+    "CognitePointCloudVolumeFields",
     "CognitePointCloudVolumeList",
+    "CognitePointCloudVolumeTextFields",
     "CognitePointCloudVolumeWrite",
     "CognitePointCloudVolumeWriteList",
+]
+
+
+CognitePointCloudVolumeFields = Literal[
+    "description",
+    "format_version",
+    "model3_d",
+    "name",
+    "object3_d",
+    "volume_type",
+]
+CognitePointCloudVolumeTextFields = Literal[
+    "aliases",
+    "description",
+    "format_version",
+    "name",
+    "tags",
+    "volume_references",
 ]
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -12,9 +12,18 @@ from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 __all__ = [
     "CogniteSchedulable",
+    "CogniteSchedulableFields",
     "CogniteSchedulableList",
     "CogniteSchedulableWrite",
     "CogniteSchedulableWriteList",
+]
+
+
+CogniteSchedulableFields = Literal[
+    "end_time",
+    "scheduled_end_time",
+    "scheduled_start_time",
+    "start_time",
 ]
 
 

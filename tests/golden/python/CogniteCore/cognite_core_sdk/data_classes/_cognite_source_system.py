@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -13,9 +13,22 @@ from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
 __all__ = [
     "CogniteSourceSystem",
+    "CogniteSourceSystemFields",
     "CogniteSourceSystemList",
+    "CogniteSourceSystemTextFields",
     "CogniteSourceSystemWrite",
     "CogniteSourceSystemWriteList",
+]
+
+
+CogniteSourceSystemFields = Literal["description", "manufacturer", "name", "version_"]
+CogniteSourceSystemTextFields = Literal[
+    "aliases",
+    "description",
+    "manufacturer",
+    "name",
+    "tags",
+    "version_",
 ]
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -25,12 +25,33 @@ if TYPE_CHECKING:
 __all__ = [
     "CogniteSourceable",
     "CogniteSourceableEdge",
+    "CogniteSourceableEdgeFields",
     "CogniteSourceableEdgeList",
+    "CogniteSourceableEdgeTextFields",
     "CogniteSourceableEdgeWrite",
     "CogniteSourceableEdgeWriteList",
+    "CogniteSourceableFields",
     "CogniteSourceableList",
+    "CogniteSourceableTextFields",
     "CogniteSourceableWrite",
     "CogniteSourceableWriteList",
+]
+
+
+CogniteSourceableFields = Literal[
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+]
+CogniteSourceableTextFields = Literal[
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
 ]
 
 
@@ -143,6 +164,23 @@ class CogniteSourceableWriteList(NodeWriteList[CogniteSourceableWrite]):
     """A list of CogniteSourceable nodes to write."""
 
     _item_class = CogniteSourceableWrite
+
+
+CogniteSourceableEdgeFields = Literal[
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_updated_time",
+    "source_updated_user",
+]
+CogniteSourceableEdgeTextFields = Literal[
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_updated_user",
+]
 
 
 class CogniteSourceableEdge(EdgeRead):

@@ -26,9 +26,39 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteTimeSeries",
+    "CogniteTimeSeriesFields",
     "CogniteTimeSeriesList",
+    "CogniteTimeSeriesTextFields",
     "CogniteTimeSeriesWrite",
     "CogniteTimeSeriesWriteList",
+]
+
+
+CogniteTimeSeriesFields = Literal[
+    "description",
+    "is_step",
+    "name",
+    "source",
+    "source_context",
+    "source_created_time",
+    "source_created_user",
+    "source_id",
+    "source_unit",
+    "source_updated_time",
+    "source_updated_user",
+    "type_",
+    "unit",
+]
+CogniteTimeSeriesTextFields = Literal[
+    "aliases",
+    "description",
+    "name",
+    "source_context",
+    "source_created_user",
+    "source_id",
+    "source_unit",
+    "source_updated_user",
+    "tags",
 ]
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -11,7 +11,34 @@ from pygen_runtime.typed import NodeReadList, NodeWriteList
 
 from ._cognite_describable import CogniteDescribable, CogniteDescribableWrite
 
-__all__ = ["CogniteUnit", "CogniteUnitList", "CogniteUnitWrite", "CogniteUnitWriteList"]
+__all__ = [
+    "CogniteUnit",
+    "CogniteUnitFields",
+    "CogniteUnitList",
+    "CogniteUnitTextFields",
+    "CogniteUnitWrite",
+    "CogniteUnitWriteList",
+]
+
+
+CogniteUnitFields = Literal[
+    "description",
+    "name",
+    "quantity",
+    "source",
+    "source_reference",
+    "symbol",
+]
+CogniteUnitTextFields = Literal[
+    "aliases",
+    "description",
+    "name",
+    "quantity",
+    "source",
+    "source_reference",
+    "symbol",
+    "tags",
+]
 
 
 class CogniteUnit(CogniteDescribable):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -14,10 +14,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CogniteVisualizable",
+    "CogniteVisualizableFields",
     "CogniteVisualizableList",
     "CogniteVisualizableWrite",
     "CogniteVisualizableWriteList",
 ]
+
+
+CogniteVisualizableFields = Literal["object3_d"]
 
 
 class CogniteVisualizable(NodeRead):

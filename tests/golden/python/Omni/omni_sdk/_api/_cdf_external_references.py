@@ -19,6 +19,7 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._cdf_external_references import (
     CDFExternalReferences,
+    CDFExternalReferencesFields,
     CDFExternalReferencesList,
 )
 
@@ -65,12 +66,12 @@ class CDFExternalReferencesAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CDFExternalReferencesFields | Sequence[CDFExternalReferencesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> CDFExternalReferencesList:
+    ) -> CDFExternalReferencesList:  # fmt: skip
         """CDFExternalReferences nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -106,12 +107,12 @@ class CDFExternalReferencesAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CDFExternalReferencesFields | Sequence[CDFExternalReferencesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[CDFExternalReferencesList]:
+    ) -> Iterator[CDFExternalReferencesList]:  # fmt: skip
         """CDFExternalReferences nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -140,12 +141,12 @@ class CDFExternalReferencesAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: CDFExternalReferencesFields | Sequence[CDFExternalReferencesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> CDFExternalReferencesList:
+    ) -> CDFExternalReferencesList:  # fmt: skip
         """CDFExternalReferences nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -169,16 +170,16 @@ class CDFExternalReferencesAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: CDFExternalReferencesFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: CDFExternalReferencesFields | Sequence[CDFExternalReferencesFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CDFExternalReferences nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -201,7 +202,7 @@ class CDFExternalReferencesAPI(
 
     def histogram(
         self,
-        property: str,
+        property: CDFExternalReferencesFields,
         interval: float,
         *,
         query: str | None = None,

@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._connection_edge_a import ConnectionEdgeA, ConnectionEdgeAList
+from ..data_classes._connection_edge_a import (
+    ConnectionEdgeA,
+    ConnectionEdgeAFields,
+    ConnectionEdgeAList,
+    ConnectionEdgeATextFields,
+)
 
 __all__ = ["ConnectionEdgeAAPI"]
 
@@ -71,7 +76,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -132,7 +137,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -169,7 +174,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -182,12 +187,12 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionEdgeAList:
+    ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -219,11 +224,11 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionEdgeAFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -236,7 +241,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -267,11 +272,11 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionEdgeAFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -283,7 +288,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionEdgeA edges (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

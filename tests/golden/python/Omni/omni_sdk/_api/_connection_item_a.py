@@ -19,7 +19,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._connection_item_a import ConnectionItemA, ConnectionItemAList
+from ..data_classes._connection_item_a import (
+    ConnectionItemA,
+    ConnectionItemAFields,
+    ConnectionItemAList,
+    ConnectionItemATextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import ConnectionItemASelect
@@ -86,7 +91,7 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemAFields | Sequence[ConnectionItemAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -139,7 +144,7 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemAFields | Sequence[ConnectionItemAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -172,7 +177,7 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionItemATextFields | Sequence[ConnectionItemATextFields] | None = None,
         *,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -181,12 +186,12 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemAFields | Sequence[ConnectionItemAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionItemAList:
+    ) -> ConnectionItemAList:  # fmt: skip
         """ConnectionItemA nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -214,11 +219,11 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionItemAFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionItemAFields | Sequence[ConnectionItemAFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemATextFields | Sequence[ConnectionItemATextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         other_direct: NodeReference | Sequence[NodeReference] | None = None,
@@ -227,7 +232,7 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemA nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -254,11 +259,11 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionItemAFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemATextFields | Sequence[ConnectionItemATextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         other_direct: NodeReference | Sequence[NodeReference] | None = None,
@@ -266,7 +271,7 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionItemA nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

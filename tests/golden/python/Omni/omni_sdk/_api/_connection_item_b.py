@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._connection_item_b import ConnectionItemB, ConnectionItemBList
+from ..data_classes._connection_item_b import (
+    ConnectionItemB,
+    ConnectionItemBFields,
+    ConnectionItemBList,
+    ConnectionItemBTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import ConnectionItemBSelect
@@ -74,7 +79,7 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemBFields | Sequence[ConnectionItemBFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -121,7 +126,7 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemBFields | Sequence[ConnectionItemBFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -152,19 +157,19 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionItemBTextFields | Sequence[ConnectionItemBTextFields] | None = None,
         *,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemBFields | Sequence[ConnectionItemBFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionItemBList:
+    ) -> ConnectionItemBList:  # fmt: skip
         """ConnectionItemB nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -190,18 +195,18 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionItemBFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionItemBFields | Sequence[ConnectionItemBFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemBTextFields | Sequence[ConnectionItemBTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemB nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -226,17 +231,17 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionItemBFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemBTextFields | Sequence[ConnectionItemBTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionItemB nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -19,7 +19,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._connection_item_d import ConnectionItemD, ConnectionItemDList
+from ..data_classes._connection_item_d import (
+    ConnectionItemD,
+    ConnectionItemDFields,
+    ConnectionItemDList,
+    ConnectionItemDTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import ConnectionItemDSelect
@@ -97,7 +102,7 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemDFields | Sequence[ConnectionItemDFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -153,7 +158,7 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemDFields | Sequence[ConnectionItemDFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -187,7 +192,7 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionItemDTextFields | Sequence[ConnectionItemDTextFields] | None = None,
         *,
         direct_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_multi_contains_all: Sequence[NodeReference] | None = None,
@@ -197,12 +202,12 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemDFields | Sequence[ConnectionItemDFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionItemDList:
+    ) -> ConnectionItemDList:  # fmt: skip
         """ConnectionItemD nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -231,11 +236,11 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionItemDFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionItemDFields | Sequence[ConnectionItemDFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemDTextFields | Sequence[ConnectionItemDTextFields] | None = None,
         direct_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_multi_contains_all: Sequence[NodeReference] | None = None,
         direct_single: NodeReference | Sequence[NodeReference] | None = None,
@@ -245,7 +250,7 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemD nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -273,11 +278,11 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionItemDFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemDTextFields | Sequence[ConnectionItemDTextFields] | None = None,
         direct_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_multi_contains_all: Sequence[NodeReference] | None = None,
         direct_single: NodeReference | Sequence[NodeReference] | None = None,
@@ -286,7 +291,7 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionItemD nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -21,8 +21,18 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._connection_edge_a import ConnectionEdgeA, ConnectionEdgeAList
-from ..data_classes._connection_item_e import ConnectionItemE, ConnectionItemEList
+from ..data_classes._connection_edge_a import (
+    ConnectionEdgeA,
+    ConnectionEdgeAFields,
+    ConnectionEdgeAList,
+    ConnectionEdgeATextFields,
+)
+from ..data_classes._connection_item_e import (
+    ConnectionItemE,
+    ConnectionItemEFields,
+    ConnectionItemEList,
+    ConnectionItemETextFields,
+)
 
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
@@ -122,7 +132,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -183,7 +193,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -220,7 +230,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -233,12 +243,12 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionEdgeAList:
+    ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -270,11 +280,11 @@ class ConnectionItemEInwardsSinglePropertyAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionEdgeAFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -287,7 +297,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -318,11 +328,11 @@ class ConnectionItemEInwardsSinglePropertyAPI(
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionEdgeAFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -334,7 +344,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionEdgeA edges (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """
@@ -403,7 +413,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemEFields | Sequence[ConnectionItemEFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -459,7 +469,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemEFields | Sequence[ConnectionItemEFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -493,7 +503,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionItemETextFields | Sequence[ConnectionItemETextFields] | None = None,
         *,
         direct_list_no_source_contains_any: Sequence[NodeReference] | None = None,
         direct_list_no_source_contains_all: Sequence[NodeReference] | None = None,
@@ -503,12 +513,12 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemEFields | Sequence[ConnectionItemEFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionItemEList:
+    ) -> ConnectionItemEList:  # fmt: skip
         """ConnectionItemE nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -537,11 +547,11 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionItemEFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionItemEFields | Sequence[ConnectionItemEFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemETextFields | Sequence[ConnectionItemETextFields] | None = None,
         direct_list_no_source_contains_any: Sequence[NodeReference] | None = None,
         direct_list_no_source_contains_all: Sequence[NodeReference] | None = None,
         direct_no_source: NodeReference | Sequence[NodeReference] | None = None,
@@ -551,7 +561,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemE nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -579,11 +589,11 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionItemEFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemETextFields | Sequence[ConnectionItemETextFields] | None = None,
         direct_list_no_source_contains_any: Sequence[NodeReference] | None = None,
         direct_list_no_source_contains_all: Sequence[NodeReference] | None = None,
         direct_no_source: NodeReference | Sequence[NodeReference] | None = None,
@@ -592,7 +602,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionItemE nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

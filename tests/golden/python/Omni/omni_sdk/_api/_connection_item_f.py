@@ -21,8 +21,18 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._connection_edge_a import ConnectionEdgeA, ConnectionEdgeAList
-from ..data_classes._connection_item_f import ConnectionItemF, ConnectionItemFList
+from ..data_classes._connection_edge_a import (
+    ConnectionEdgeA,
+    ConnectionEdgeAFields,
+    ConnectionEdgeAList,
+    ConnectionEdgeATextFields,
+)
+from ..data_classes._connection_item_f import (
+    ConnectionItemF,
+    ConnectionItemFFields,
+    ConnectionItemFList,
+    ConnectionItemFTextFields,
+)
 
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
@@ -145,7 +155,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -206,7 +216,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -243,7 +253,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -256,12 +266,12 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionEdgeAList:
+    ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -293,11 +303,11 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionEdgeAFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -310,7 +320,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -341,11 +351,11 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionEdgeAFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -357,7 +367,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionEdgeA edges (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """
@@ -405,7 +415,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -466,7 +476,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -503,7 +513,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -516,12 +526,12 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionEdgeAList:
+    ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -553,11 +563,11 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionEdgeAFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -570,7 +580,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -601,11 +611,11 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionEdgeAFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -617,7 +627,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionEdgeA edges (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """
@@ -686,7 +696,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemFFields | Sequence[ConnectionItemFFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -739,7 +749,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemFFields | Sequence[ConnectionItemFFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -772,7 +782,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionItemFTextFields | Sequence[ConnectionItemFTextFields] | None = None,
         *,
         direct_list_contains_any: Sequence[NodeReference] | None = None,
         direct_list_contains_all: Sequence[NodeReference] | None = None,
@@ -781,12 +791,12 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemFFields | Sequence[ConnectionItemFFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionItemFList:
+    ) -> ConnectionItemFList:  # fmt: skip
         """ConnectionItemF nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -814,11 +824,11 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionItemFFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionItemFFields | Sequence[ConnectionItemFFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemFTextFields | Sequence[ConnectionItemFTextFields] | None = None,
         direct_list_contains_any: Sequence[NodeReference] | None = None,
         direct_list_contains_all: Sequence[NodeReference] | None = None,
         name: str | Sequence[str] | None = None,
@@ -827,7 +837,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemF nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -854,11 +864,11 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionItemFFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemFTextFields | Sequence[ConnectionItemFTextFields] | None = None,
         direct_list_contains_any: Sequence[NodeReference] | None = None,
         direct_list_contains_all: Sequence[NodeReference] | None = None,
         name: str | Sequence[str] | None = None,
@@ -866,7 +876,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionItemF nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

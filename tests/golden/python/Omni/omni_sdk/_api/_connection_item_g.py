@@ -21,8 +21,18 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._connection_edge_a import ConnectionEdgeA, ConnectionEdgeAList
-from ..data_classes._connection_item_g import ConnectionItemG, ConnectionItemGList
+from ..data_classes._connection_edge_a import (
+    ConnectionEdgeA,
+    ConnectionEdgeAFields,
+    ConnectionEdgeAList,
+    ConnectionEdgeATextFields,
+)
+from ..data_classes._connection_item_g import (
+    ConnectionItemG,
+    ConnectionItemGFields,
+    ConnectionItemGList,
+    ConnectionItemGTextFields,
+)
 
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
@@ -101,7 +111,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -162,7 +172,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -199,7 +209,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         *,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -212,12 +222,12 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionEdgeAList:
+    ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -249,11 +259,11 @@ class ConnectionItemGInwardsMultiPropertyAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionEdgeAFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -266,7 +276,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -297,11 +307,11 @@ class ConnectionItemGInwardsMultiPropertyAPI(
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionEdgeAFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -313,7 +323,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionEdgeA edges (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """
@@ -373,7 +383,7 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemGFields | Sequence[ConnectionItemGFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -420,7 +430,7 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemGFields | Sequence[ConnectionItemGFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -451,19 +461,19 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionItemGTextFields | Sequence[ConnectionItemGTextFields] | None = None,
         *,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemGFields | Sequence[ConnectionItemGFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionItemGList:
+    ) -> ConnectionItemGList:  # fmt: skip
         """ConnectionItemG nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -489,18 +499,18 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionItemGFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionItemGFields | Sequence[ConnectionItemGFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemGTextFields | Sequence[ConnectionItemGTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemG nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -525,17 +535,17 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionItemGFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemGTextFields | Sequence[ConnectionItemGTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionItemG nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

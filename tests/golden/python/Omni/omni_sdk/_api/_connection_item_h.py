@@ -19,7 +19,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._connection_item_h import ConnectionItemH, ConnectionItemHList
+from ..data_classes._connection_item_h import (
+    ConnectionItemH,
+    ConnectionItemHFields,
+    ConnectionItemHList,
+    ConnectionItemHTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import ConnectionItemHSelect
@@ -101,7 +106,7 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemHFields | Sequence[ConnectionItemHFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -157,7 +162,7 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemHFields | Sequence[ConnectionItemHFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -191,7 +196,7 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: ConnectionItemHTextFields | Sequence[ConnectionItemHTextFields] | None = None,
         *,
         direct_parent_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_parent_multi_contains_all: Sequence[NodeReference] | None = None,
@@ -201,12 +206,12 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: ConnectionItemHFields | Sequence[ConnectionItemHFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> ConnectionItemHList:
+    ) -> ConnectionItemHList:  # fmt: skip
         """ConnectionItemH nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -235,11 +240,11 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: ConnectionItemHFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: ConnectionItemHFields | Sequence[ConnectionItemHFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemHTextFields | Sequence[ConnectionItemHTextFields] | None = None,
         direct_parent_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_parent_multi_contains_all: Sequence[NodeReference] | None = None,
         direct_parent_single: NodeReference | Sequence[NodeReference] | None = None,
@@ -249,7 +254,7 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemH nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -277,11 +282,11 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
 
     def histogram(
         self,
-        property: str,
+        property: ConnectionItemHFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: ConnectionItemHTextFields | Sequence[ConnectionItemHTextFields] | None = None,
         direct_parent_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_parent_multi_contains_all: Sequence[NodeReference] | None = None,
         direct_parent_single: NodeReference | Sequence[NodeReference] | None = None,
@@ -290,7 +295,7 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching ConnectionItemH nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

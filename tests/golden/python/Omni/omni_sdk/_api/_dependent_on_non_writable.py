@@ -20,7 +20,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._dependent_on_non_writable import (
     DependentOnNonWritable,
+    DependentOnNonWritableFields,
     DependentOnNonWritableList,
+    DependentOnNonWritableTextFields,
 )
 
 if TYPE_CHECKING:
@@ -80,12 +82,12 @@ class DependentOnNonWritableAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DependentOnNonWritableFields | Sequence[DependentOnNonWritableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> DependentOnNonWritableList:
+    ) -> DependentOnNonWritableList:  # fmt: skip
         """DependentOnNonWritable nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -127,12 +129,12 @@ class DependentOnNonWritableAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DependentOnNonWritableFields | Sequence[DependentOnNonWritableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[DependentOnNonWritableList]:
+    ) -> Iterator[DependentOnNonWritableList]:  # fmt: skip
         """DependentOnNonWritable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -158,19 +160,19 @@ class DependentOnNonWritableAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: DependentOnNonWritableTextFields | Sequence[DependentOnNonWritableTextFields] | None = None,
         *,
         a_value: str | Sequence[str] | None = None,
         a_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DependentOnNonWritableFields | Sequence[DependentOnNonWritableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> DependentOnNonWritableList:
+    ) -> DependentOnNonWritableList:  # fmt: skip
         """DependentOnNonWritable nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -196,18 +198,18 @@ class DependentOnNonWritableAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: DependentOnNonWritableFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: DependentOnNonWritableFields | Sequence[DependentOnNonWritableFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: DependentOnNonWritableTextFields | Sequence[DependentOnNonWritableTextFields] | None = None,
         a_value: str | Sequence[str] | None = None,
         a_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching DependentOnNonWritable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -232,17 +234,17 @@ class DependentOnNonWritableAPI(
 
     def histogram(
         self,
-        property: str,
+        property: DependentOnNonWritableFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: DependentOnNonWritableTextFields | Sequence[DependentOnNonWritableTextFields] | None = None,
         a_value: str | Sequence[str] | None = None,
         a_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching DependentOnNonWritable nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -18,7 +18,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._empty import Empty, EmptyList
+from ..data_classes._empty import Empty, EmptyFields, EmptyList, EmptyTextFields
 
 if TYPE_CHECKING:
     from .._select import EmptySelect
@@ -100,7 +100,7 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: EmptyFields | Sequence[EmptyFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -186,7 +186,7 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: EmptyFields | Sequence[EmptyFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -230,7 +230,7 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: EmptyTextFields | Sequence[EmptyTextFields] | None = None,
         *,
         boolean: bool | None = None,
         min_date: date | None = None,
@@ -250,7 +250,7 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: EmptyFields | Sequence[EmptyFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -294,11 +294,11 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: EmptyFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: EmptyFields | Sequence[EmptyFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: EmptyTextFields | Sequence[EmptyTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -356,11 +356,11 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
 
     def histogram(
         self,
-        property: str,
+        property: EmptyFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: EmptyTextFields | Sequence[EmptyTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,

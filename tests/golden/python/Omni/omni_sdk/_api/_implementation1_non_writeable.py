@@ -21,7 +21,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._implementation1_non_writeable import (
     Implementation1NonWriteable,
+    Implementation1NonWriteableFields,
     Implementation1NonWriteableList,
+    Implementation1NonWriteableTextFields,
 )
 
 if TYPE_CHECKING:
@@ -99,12 +101,12 @@ class Implementation1NonWriteableAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1NonWriteableFields | Sequence[Implementation1NonWriteableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> Implementation1NonWriteableList:
+    ) -> Implementation1NonWriteableList:  # fmt: skip
         """Implementation1NonWriteable nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -161,12 +163,12 @@ class Implementation1NonWriteableAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1NonWriteableFields | Sequence[Implementation1NonWriteableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[Implementation1NonWriteableList]:
+    ) -> Iterator[Implementation1NonWriteableList]:  # fmt: skip
         """Implementation1NonWriteable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -197,7 +199,7 @@ class Implementation1NonWriteableAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Implementation1NonWriteableTextFields | Sequence[Implementation1NonWriteableTextFields] | None = None,
         *,
         connection_value: NodeReference | Sequence[NodeReference] | None = None,
         main_value: str | Sequence[str] | None = None,
@@ -209,12 +211,12 @@ class Implementation1NonWriteableAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1NonWriteableFields | Sequence[Implementation1NonWriteableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> Implementation1NonWriteableList:
+    ) -> Implementation1NonWriteableList:  # fmt: skip
         """Implementation1NonWriteable nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -245,11 +247,11 @@ class Implementation1NonWriteableAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Implementation1NonWriteableFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Implementation1NonWriteableFields | Sequence[Implementation1NonWriteableFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Implementation1NonWriteableTextFields | Sequence[Implementation1NonWriteableTextFields] | None = None,
         connection_value: NodeReference | Sequence[NodeReference] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
@@ -261,7 +263,7 @@ class Implementation1NonWriteableAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation1NonWriteable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -291,11 +293,11 @@ class Implementation1NonWriteableAPI(
 
     def histogram(
         self,
-        property: str,
+        property: Implementation1NonWriteableFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Implementation1NonWriteableTextFields | Sequence[Implementation1NonWriteableTextFields] | None = None,
         connection_value: NodeReference | Sequence[NodeReference] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
@@ -306,7 +308,7 @@ class Implementation1NonWriteableAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching Implementation1NonWriteable nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

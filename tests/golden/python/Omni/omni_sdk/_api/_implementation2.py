@@ -17,7 +17,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._implementation2 import Implementation2, Implementation2List
+from ..data_classes._implementation2 import (
+    Implementation2,
+    Implementation2Fields,
+    Implementation2List,
+    Implementation2TextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import Implementation2Select
@@ -72,7 +77,7 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation2Fields | Sequence[Implementation2Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -125,7 +130,7 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation2Fields | Sequence[Implementation2Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -158,7 +163,7 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Implementation2TextFields | Sequence[Implementation2TextFields] | None = None,
         *,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
@@ -167,12 +172,12 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation2Fields | Sequence[Implementation2Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> Implementation2List:
+    ) -> Implementation2List:  # fmt: skip
         """Implementation2 nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -200,11 +205,11 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Implementation2Fields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Implementation2Fields | Sequence[Implementation2Fields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Implementation2TextFields | Sequence[Implementation2TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -213,7 +218,7 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation2 nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -240,11 +245,11 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
 
     def histogram(
         self,
-        property: str,
+        property: Implementation2Fields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Implementation2TextFields | Sequence[Implementation2TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -252,7 +257,7 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching Implementation2 nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._primitive_nullable import PrimitiveNullable, PrimitiveNullableList
+from ..data_classes._primitive_nullable import (
+    PrimitiveNullable,
+    PrimitiveNullableFields,
+    PrimitiveNullableList,
+    PrimitiveNullableTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import PrimitiveNullableSelect
@@ -100,12 +105,12 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveNullableFields | Sequence[PrimitiveNullableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> PrimitiveNullableList:
+    ) -> PrimitiveNullableList:  # fmt: skip
         """PrimitiveNullable nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -186,12 +191,12 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveNullableFields | Sequence[PrimitiveNullableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[PrimitiveNullableList]:
+    ) -> Iterator[PrimitiveNullableList]:  # fmt: skip
         """PrimitiveNullable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -230,7 +235,7 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: PrimitiveNullableTextFields | Sequence[PrimitiveNullableTextFields] | None = None,
         *,
         boolean: bool | None = None,
         min_date: date | None = None,
@@ -250,12 +255,12 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveNullableFields | Sequence[PrimitiveNullableFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> PrimitiveNullableList:
+    ) -> PrimitiveNullableList:  # fmt: skip
         """PrimitiveNullable nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -294,11 +299,11 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: PrimitiveNullableFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: PrimitiveNullableFields | Sequence[PrimitiveNullableFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PrimitiveNullableTextFields | Sequence[PrimitiveNullableTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -318,7 +323,7 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching PrimitiveNullable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -356,11 +361,11 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
 
     def histogram(
         self,
-        property: str,
+        property: PrimitiveNullableFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PrimitiveNullableTextFields | Sequence[PrimitiveNullableTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -379,7 +384,7 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching PrimitiveNullable nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._primitive_required import PrimitiveRequired, PrimitiveRequiredList
+from ..data_classes._primitive_required import (
+    PrimitiveRequired,
+    PrimitiveRequiredFields,
+    PrimitiveRequiredList,
+    PrimitiveRequiredTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import PrimitiveRequiredSelect
@@ -100,12 +105,12 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveRequiredFields | Sequence[PrimitiveRequiredFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> PrimitiveRequiredList:
+    ) -> PrimitiveRequiredList:  # fmt: skip
         """PrimitiveRequired nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -186,12 +191,12 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveRequiredFields | Sequence[PrimitiveRequiredFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[PrimitiveRequiredList]:
+    ) -> Iterator[PrimitiveRequiredList]:  # fmt: skip
         """PrimitiveRequired nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -230,7 +235,7 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: PrimitiveRequiredTextFields | Sequence[PrimitiveRequiredTextFields] | None = None,
         *,
         boolean: bool | None = None,
         min_date: date | None = None,
@@ -250,12 +255,12 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveRequiredFields | Sequence[PrimitiveRequiredFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> PrimitiveRequiredList:
+    ) -> PrimitiveRequiredList:  # fmt: skip
         """PrimitiveRequired nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -294,11 +299,11 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: PrimitiveRequiredFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: PrimitiveRequiredFields | Sequence[PrimitiveRequiredFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PrimitiveRequiredTextFields | Sequence[PrimitiveRequiredTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -318,7 +323,7 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching PrimitiveRequired nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -356,11 +361,11 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
 
     def histogram(
         self,
-        property: str,
+        property: PrimitiveRequiredFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PrimitiveRequiredTextFields | Sequence[PrimitiveRequiredTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -379,7 +384,7 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching PrimitiveRequired nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -21,6 +21,7 @@ from pygen_runtime.typed.filters import Filter
 from ..data_classes._primitive_required_listed import (
     PrimitiveRequiredListed,
     PrimitiveRequiredListedList,
+    PrimitiveRequiredListedTextFields,
 )
 
 if TYPE_CHECKING:
@@ -248,7 +249,7 @@ class PrimitiveRequiredListedAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: PrimitiveRequiredListedTextFields | Sequence[PrimitiveRequiredListedTextFields] | None = None,
         *,
         boolean_contains_any: Sequence[bool] | None = None,
         boolean_contains_all: Sequence[bool] | None = None,
@@ -274,7 +275,7 @@ class PrimitiveRequiredListedAPI(
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> PrimitiveRequiredListedList:
+    ) -> PrimitiveRequiredListedList:  # fmt: skip
         """PrimitiveRequiredListed nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -318,7 +319,7 @@ class PrimitiveRequiredListedAPI(
         *,
         group_by: str | Sequence[str] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PrimitiveRequiredListedTextFields | Sequence[PrimitiveRequiredListedTextFields] | None = None,
         boolean_contains_any: Sequence[bool] | None = None,
         boolean_contains_all: Sequence[bool] | None = None,
         date_contains_any: Sequence[date] | None = None,
@@ -339,7 +340,7 @@ class PrimitiveRequiredListedAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching PrimitiveRequiredListed nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -382,7 +383,7 @@ class PrimitiveRequiredListedAPI(
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PrimitiveRequiredListedTextFields | Sequence[PrimitiveRequiredListedTextFields] | None = None,
         boolean_contains_any: Sequence[bool] | None = None,
         boolean_contains_all: Sequence[bool] | None = None,
         date_contains_any: Sequence[date] | None = None,
@@ -402,7 +403,7 @@ class PrimitiveRequiredListedAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching PrimitiveRequiredListed nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -19,7 +19,9 @@ from pygen_runtime.typed.filters import Filter
 
 from ..data_classes._primitive_with_defaults import (
     PrimitiveWithDefaults,
+    PrimitiveWithDefaultsFields,
     PrimitiveWithDefaultsList,
+    PrimitiveWithDefaultsTextFields,
 )
 
 if TYPE_CHECKING:
@@ -94,12 +96,12 @@ class PrimitiveWithDefaultsAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveWithDefaultsFields | Sequence[PrimitiveWithDefaultsFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> PrimitiveWithDefaultsList:
+    ) -> PrimitiveWithDefaultsList:  # fmt: skip
         """PrimitiveWithDefaults nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -156,12 +158,12 @@ class PrimitiveWithDefaultsAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveWithDefaultsFields | Sequence[PrimitiveWithDefaultsFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[PrimitiveWithDefaultsList]:
+    ) -> Iterator[PrimitiveWithDefaultsList]:  # fmt: skip
         """PrimitiveWithDefaults nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -192,7 +194,7 @@ class PrimitiveWithDefaultsAPI(
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: PrimitiveWithDefaultsTextFields | Sequence[PrimitiveWithDefaultsTextFields] | None = None,
         *,
         min_auto_increment_int32: int | None = None,
         max_auto_increment_int32: int | None = None,
@@ -204,12 +206,12 @@ class PrimitiveWithDefaultsAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PrimitiveWithDefaultsFields | Sequence[PrimitiveWithDefaultsFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> PrimitiveWithDefaultsList:
+    ) -> PrimitiveWithDefaultsList:  # fmt: skip
         """PrimitiveWithDefaults nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -240,11 +242,11 @@ class PrimitiveWithDefaultsAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: PrimitiveWithDefaultsFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: PrimitiveWithDefaultsFields | Sequence[PrimitiveWithDefaultsFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PrimitiveWithDefaultsTextFields | Sequence[PrimitiveWithDefaultsTextFields] | None = None,
         min_auto_increment_int32: int | None = None,
         max_auto_increment_int32: int | None = None,
         default_boolean: bool | None = None,
@@ -256,7 +258,7 @@ class PrimitiveWithDefaultsAPI(
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching PrimitiveWithDefaults nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -286,11 +288,11 @@ class PrimitiveWithDefaultsAPI(
 
     def histogram(
         self,
-        property: str,
+        property: PrimitiveWithDefaultsFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PrimitiveWithDefaultsTextFields | Sequence[PrimitiveWithDefaultsTextFields] | None = None,
         min_auto_increment_int32: int | None = None,
         max_auto_increment_int32: int | None = None,
         default_boolean: bool | None = None,
@@ -301,7 +303,7 @@ class PrimitiveWithDefaultsAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching PrimitiveWithDefaults nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

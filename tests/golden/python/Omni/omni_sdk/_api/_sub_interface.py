@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._sub_interface import SubInterface, SubInterfaceList
+from ..data_classes._sub_interface import (
+    SubInterface,
+    SubInterfaceFields,
+    SubInterfaceList,
+    SubInterfaceTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import SubInterfaceSelect
@@ -83,7 +88,7 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SubInterfaceFields | Sequence[SubInterfaceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -136,7 +141,7 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SubInterfaceFields | Sequence[SubInterfaceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -169,7 +174,7 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: SubInterfaceTextFields | Sequence[SubInterfaceTextFields] | None = None,
         *,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
@@ -178,12 +183,12 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SubInterfaceFields | Sequence[SubInterfaceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> SubInterfaceList:
+    ) -> SubInterfaceList:  # fmt: skip
         """SubInterface nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -211,11 +216,11 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: SubInterfaceFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: SubInterfaceFields | Sequence[SubInterfaceFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: SubInterfaceTextFields | Sequence[SubInterfaceTextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -224,7 +229,7 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching SubInterface nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -251,11 +256,11 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
 
     def histogram(
         self,
-        property: str,
+        property: SubInterfaceFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: SubInterfaceTextFields | Sequence[SubInterfaceTextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -263,7 +268,7 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching SubInterface nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 __all__ = [
     "CDFExternalReferences",
+    "CDFExternalReferencesFields",
     "CDFExternalReferencesList",
     "CDFExternalReferencesWrite",
     "CDFExternalReferencesWriteList",
 ]
+
+
+CDFExternalReferencesFields = Literal["file", "sequence", "timeseries"]
 
 
 class CDFExternalReferences(NodeRead):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -12,10 +12,16 @@ from pygen_runtime.typed import EdgeRead, EdgeReadList, EdgeWrite, EdgeWriteList
 
 __all__ = [
     "ConnectionEdgeA",
+    "ConnectionEdgeAFields",
     "ConnectionEdgeAList",
+    "ConnectionEdgeATextFields",
     "ConnectionEdgeAWrite",
     "ConnectionEdgeAWriteList",
 ]
+
+
+ConnectionEdgeAFields = Literal["end_time", "name", "start_time"]
+ConnectionEdgeATextFields = Literal["name"]
 
 
 class ConnectionEdgeA(EdgeRead):

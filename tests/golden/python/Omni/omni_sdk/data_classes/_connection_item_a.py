@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -15,10 +15,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionItemA",
+    "ConnectionItemAFields",
     "ConnectionItemAList",
+    "ConnectionItemATextFields",
     "ConnectionItemAWrite",
     "ConnectionItemAWriteList",
 ]
+
+
+ConnectionItemAFields = Literal["name", "other_direct", "self_direct"]
+ConnectionItemATextFields = Literal["name"]
 
 
 class ConnectionItemA(NodeRead):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
@@ -13,10 +13,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionItemB",
+    "ConnectionItemBFields",
     "ConnectionItemBList",
+    "ConnectionItemBTextFields",
     "ConnectionItemBWrite",
     "ConnectionItemBWriteList",
 ]
+
+
+ConnectionItemBFields = Literal["name"]
+ConnectionItemBTextFields = Literal["name"]
 
 
 class ConnectionItemB(NodeRead):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -14,10 +14,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionItemD",
+    "ConnectionItemDFields",
     "ConnectionItemDList",
+    "ConnectionItemDTextFields",
     "ConnectionItemDWrite",
     "ConnectionItemDWriteList",
 ]
+
+
+ConnectionItemDFields = Literal["direct_single", "name"]
+ConnectionItemDTextFields = Literal["name"]
 
 
 class ConnectionItemD(NodeRead):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -22,10 +22,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionItemE",
+    "ConnectionItemEFields",
     "ConnectionItemEList",
+    "ConnectionItemETextFields",
     "ConnectionItemEWrite",
     "ConnectionItemEWriteList",
 ]
+
+
+ConnectionItemEFields = Literal["direct_no_source", "name"]
+ConnectionItemETextFields = Literal["name"]
 
 
 class ConnectionItemE(NodeRead):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -16,10 +16,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionItemF",
+    "ConnectionItemFFields",
     "ConnectionItemFList",
+    "ConnectionItemFTextFields",
     "ConnectionItemFWrite",
     "ConnectionItemFWriteList",
 ]
+
+
+ConnectionItemFFields = Literal["name"]
+ConnectionItemFTextFields = Literal["name"]
 
 
 class ConnectionItemF(NodeRead):

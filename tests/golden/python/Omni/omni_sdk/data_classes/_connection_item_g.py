@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
@@ -13,10 +13,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionItemG",
+    "ConnectionItemGFields",
     "ConnectionItemGList",
+    "ConnectionItemGTextFields",
     "ConnectionItemGWrite",
     "ConnectionItemGWriteList",
 ]
+
+
+ConnectionItemGFields = Literal["name"]
+ConnectionItemGTextFields = Literal["name"]
 
 
 class ConnectionItemG(NodeRead):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -14,10 +14,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConnectionItemH",
+    "ConnectionItemHFields",
     "ConnectionItemHList",
+    "ConnectionItemHTextFields",
     "ConnectionItemHWrite",
     "ConnectionItemHWriteList",
 ]
+
+
+ConnectionItemHFields = Literal["direct_parent_single", "name"]
+ConnectionItemHTextFields = Literal["name"]
 
 
 class ConnectionItemH(NodeRead):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -17,10 +17,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DependentOnNonWritable",
+    "DependentOnNonWritableFields",
     "DependentOnNonWritableList",
+    "DependentOnNonWritableTextFields",
     "DependentOnNonWritableWrite",
     "DependentOnNonWritableWriteList",
 ]
+
+
+DependentOnNonWritableFields = Literal["a_value"]
+DependentOnNonWritableTextFields = Literal["a_value"]
 
 
 class DependentOnNonWritable(NodeRead):

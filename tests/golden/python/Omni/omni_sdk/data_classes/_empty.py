@@ -4,13 +4,34 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
-__all__ = ["Empty", "EmptyList", "EmptyWrite", "EmptyWriteList"]
+__all__ = [
+    "Empty",
+    "EmptyFields",
+    "EmptyList",
+    "EmptyTextFields",
+    "EmptyWrite",
+    "EmptyWriteList",
+]
+
+
+EmptyFields = Literal[
+    "boolean",
+    "date_",
+    "float32",
+    "float64",
+    "int32",
+    "int64",
+    "json_",
+    "text",
+    "timestamp",
+]
+EmptyTextFields = Literal["text"]
 
 
 class Empty(NodeRead):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeReadList, NodeWriteList
@@ -12,10 +12,16 @@ from ._sub_interface import SubInterface, SubInterfaceWrite
 
 __all__ = [
     "Implementation1",
+    "Implementation1Fields",
     "Implementation1List",
+    "Implementation1TextFields",
     "Implementation1Write",
     "Implementation1WriteList",
 ]
+
+
+Implementation1Fields = Literal["main_value", "sub_value", "value1", "value2"]
+Implementation1TextFields = Literal["main_value", "sub_value", "value1", "value2"]
 
 
 class Implementation1(SubInterface):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -14,7 +14,21 @@ from ._sub_interface import SubInterface
 if TYPE_CHECKING:
     from ._implementation1 import Implementation1, Implementation1List
 
-__all__ = ["Implementation1NonWriteable", "Implementation1NonWriteableList"]
+__all__ = [
+    "Implementation1NonWriteable",
+    "Implementation1NonWriteableFields",
+    "Implementation1NonWriteableList",
+    "Implementation1NonWriteableTextFields",
+]
+
+
+Implementation1NonWriteableFields = Literal[
+    "connection_value",
+    "main_value",
+    "sub_value",
+    "value1",
+]
+Implementation1NonWriteableTextFields = Literal["main_value", "sub_value", "value1"]
 
 
 class Implementation1NonWriteable(SubInterface):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeReadList, NodeWriteList
@@ -12,10 +12,16 @@ from ._sub_interface import SubInterface, SubInterfaceWrite
 
 __all__ = [
     "Implementation2",
+    "Implementation2Fields",
     "Implementation2List",
+    "Implementation2TextFields",
     "Implementation2Write",
     "Implementation2WriteList",
 ]
+
+
+Implementation2Fields = Literal["main_value", "sub_value"]
+Implementation2TextFields = Literal["main_value", "sub_value"]
 
 
 class Implementation2(SubInterface):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -13,9 +13,13 @@ from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 __all__ = [
     "PrimitiveNullableListed",
     "PrimitiveNullableListedList",
+    "PrimitiveNullableListedTextFields",
     "PrimitiveNullableListedWrite",
     "PrimitiveNullableListedWriteList",
 ]
+
+
+PrimitiveNullableListedTextFields = Literal["text"]
 
 
 class PrimitiveNullableListed(NodeRead):

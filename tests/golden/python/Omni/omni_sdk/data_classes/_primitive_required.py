@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -12,10 +12,26 @@ from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 __all__ = [
     "PrimitiveRequired",
+    "PrimitiveRequiredFields",
     "PrimitiveRequiredList",
+    "PrimitiveRequiredTextFields",
     "PrimitiveRequiredWrite",
     "PrimitiveRequiredWriteList",
 ]
+
+
+PrimitiveRequiredFields = Literal[
+    "boolean",
+    "date_",
+    "float32",
+    "float64",
+    "int32",
+    "int64",
+    "json_",
+    "text",
+    "timestamp",
+]
+PrimitiveRequiredTextFields = Literal["text"]
 
 
 class PrimitiveRequired(NodeRead):

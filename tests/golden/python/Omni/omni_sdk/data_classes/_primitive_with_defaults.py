@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -11,10 +11,22 @@ from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 __all__ = [
     "PrimitiveWithDefaults",
+    "PrimitiveWithDefaultsFields",
     "PrimitiveWithDefaultsList",
+    "PrimitiveWithDefaultsTextFields",
     "PrimitiveWithDefaultsWrite",
     "PrimitiveWithDefaultsWriteList",
 ]
+
+
+PrimitiveWithDefaultsFields = Literal[
+    "auto_increment_int32",
+    "default_boolean",
+    "default_float32",
+    "default_object",
+    "default_string",
+]
+PrimitiveWithDefaultsTextFields = Literal["default_string"]
 
 
 class PrimitiveWithDefaults(NodeRead):

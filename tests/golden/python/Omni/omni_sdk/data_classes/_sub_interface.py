@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -13,10 +13,16 @@ from ._main_interface import MainInterface, MainInterfaceWrite
 
 __all__ = [
     "SubInterface",
+    "SubInterfaceFields",
     "SubInterfaceList",
+    "SubInterfaceTextFields",
     "SubInterfaceWrite",
     "SubInterfaceWriteList",
 ]
+
+
+SubInterfaceFields = Literal["main_value", "sub_value"]
+SubInterfaceTextFields = Literal["main_value", "sub_value"]
 
 
 class SubInterface(MainInterface):

@@ -17,7 +17,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._implementation1_1 import Implementation1_1, Implementation1_1List
+from ..data_classes._implementation1_1 import (
+    Implementation1_1,
+    Implementation1_1Fields,
+    Implementation1_1List,
+    Implementation1_1TextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import Implementation1_1Select
@@ -78,12 +83,12 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1_1Fields | Sequence[Implementation1_1Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
-    ) -> Implementation1_1List:
+    ) -> Implementation1_1List:  # fmt: skip
         """Implementation1_1 nodes matching the filters, up to ``limit`` (None for all).
 
         Args:
@@ -137,12 +142,12 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1_1Fields | Sequence[Implementation1_1Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> Iterator[Implementation1_1List]:
+    ) -> Iterator[Implementation1_1List]:  # fmt: skip
         """Implementation1_1 nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
@@ -172,7 +177,7 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Implementation1_1TextFields | Sequence[Implementation1_1TextFields] | None = None,
         *,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
@@ -183,12 +188,12 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1_1Fields | Sequence[Implementation1_1Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> Implementation1_1List:
+    ) -> Implementation1_1List:  # fmt: skip
         """Implementation1_1 nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -218,11 +223,11 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Implementation1_1Fields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Implementation1_1Fields | Sequence[Implementation1_1Fields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Implementation1_1TextFields | Sequence[Implementation1_1TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         value1: str | Sequence[str] | None = None,
@@ -233,7 +238,7 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation1_1 nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -262,11 +267,11 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
 
     def histogram(
         self,
-        property: str,
+        property: Implementation1_1Fields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Implementation1_1TextFields | Sequence[Implementation1_1TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         value1: str | Sequence[str] | None = None,
@@ -276,7 +281,7 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching Implementation1_1 nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

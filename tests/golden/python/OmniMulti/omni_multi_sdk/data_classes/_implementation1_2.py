@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeReadList, NodeWriteList
@@ -12,10 +12,16 @@ from ._sub_interface import SubInterface, SubInterfaceWrite
 
 __all__ = [
     "Implementation1_2",
+    "Implementation1_2Fields",
     "Implementation1_2List",
+    "Implementation1_2TextFields",
     "Implementation1_2Write",
     "Implementation1_2WriteList",
 ]
+
+
+Implementation1_2Fields = Literal["main_value", "sub_value", "value2"]
+Implementation1_2TextFields = Literal["main_value", "sub_value", "value2"]
 
 
 class Implementation1_2(SubInterface):

@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._main_interface import MainInterface, MainInterfaceList
+from ..data_classes._main_interface import (
+    MainInterface,
+    MainInterfaceFields,
+    MainInterfaceList,
+    MainInterfaceTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import MainInterfaceSelect
@@ -73,7 +78,7 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainInterfaceFields | Sequence[MainInterfaceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -120,7 +125,7 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainInterfaceFields | Sequence[MainInterfaceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -151,19 +156,19 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: MainInterfaceTextFields | Sequence[MainInterfaceTextFields] | None = None,
         *,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainInterfaceFields | Sequence[MainInterfaceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> MainInterfaceList:
+    ) -> MainInterfaceList:  # fmt: skip
         """MainInterface nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -189,18 +194,18 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: MainInterfaceFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: MainInterfaceFields | Sequence[MainInterfaceFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: MainInterfaceTextFields | Sequence[MainInterfaceTextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching MainInterface nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -225,17 +230,17 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
 
     def histogram(
         self,
-        property: str,
+        property: MainInterfaceFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: MainInterfaceTextFields | Sequence[MainInterfaceTextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching MainInterface nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -11,10 +11,16 @@ from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 __all__ = [
     "MainInterface",
+    "MainInterfaceFields",
     "MainInterfaceList",
+    "MainInterfaceTextFields",
     "MainInterfaceWrite",
     "MainInterfaceWriteList",
 ]
+
+
+MainInterfaceFields = Literal["main_value"]
+MainInterfaceTextFields = Literal["main_value"]
 
 
 class MainInterface(NodeRead):

@@ -17,7 +17,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._implementation1 import Implementation1, Implementation1List
+from ..data_classes._implementation1 import (
+    Implementation1,
+    Implementation1Fields,
+    Implementation1List,
+    Implementation1TextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import Implementation1Select
@@ -78,7 +83,7 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1Fields | Sequence[Implementation1Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -137,7 +142,7 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1Fields | Sequence[Implementation1Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -172,7 +177,7 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: Implementation1TextFields | Sequence[Implementation1TextFields] | None = None,
         *,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
@@ -183,12 +188,12 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: Implementation1Fields | Sequence[Implementation1Fields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> Implementation1List:
+    ) -> Implementation1List:  # fmt: skip
         """Implementation1 nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -218,11 +223,11 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: Implementation1Fields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: Implementation1Fields | Sequence[Implementation1Fields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Implementation1TextFields | Sequence[Implementation1TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         value1: str | Sequence[str] | None = None,
@@ -233,7 +238,7 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation1 nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -262,11 +267,11 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
 
     def histogram(
         self,
-        property: str,
+        property: Implementation1Fields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: Implementation1TextFields | Sequence[Implementation1TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         value1: str | Sequence[str] | None = None,
@@ -276,7 +281,7 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching Implementation1 nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

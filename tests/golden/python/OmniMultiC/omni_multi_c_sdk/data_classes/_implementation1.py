@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
@@ -11,10 +11,16 @@ from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 __all__ = [
     "Implementation1",
+    "Implementation1Fields",
     "Implementation1List",
+    "Implementation1TextFields",
     "Implementation1Write",
     "Implementation1WriteList",
 ]
+
+
+Implementation1Fields = Literal["main_value", "value1", "value2"]
+Implementation1TextFields = Literal["main_value", "value1", "value2"]
 
 
 class Implementation1(NodeRead):

@@ -17,7 +17,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._pump import Pump, PumpList
+from ..data_classes._pump import Pump, PumpFields, PumpList, PumpTextFields
 
 if TYPE_CHECKING:
     from .._select import PumpSelect
@@ -66,7 +66,7 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PumpFields | Sequence[PumpFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -113,7 +113,7 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PumpFields | Sequence[PumpFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -144,14 +144,14 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: PumpTextFields | Sequence[PumpTextFields] | None = None,
         *,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PumpFields | Sequence[PumpFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -182,11 +182,11 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: PumpFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: PumpFields | Sequence[PumpFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PumpTextFields | Sequence[PumpTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -218,11 +218,11 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
 
     def histogram(
         self,
-        property: str,
+        property: PumpFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PumpTextFields | Sequence[PumpTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,

@@ -18,7 +18,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._pumps import Pumps, PumpsList
+from ..data_classes._pumps import Pumps, PumpsFields, PumpsList, PumpsTextFields
 
 if TYPE_CHECKING:
     from .._select import PumpsSelect
@@ -73,7 +73,7 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PumpsFields | Sequence[PumpsFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -120,7 +120,7 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PumpsFields | Sequence[PumpsFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -151,14 +151,14 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: PumpsTextFields | Sequence[PumpsTextFields] | None = None,
         *,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PumpsFields | Sequence[PumpsFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -189,11 +189,11 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: PumpsFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: PumpsFields | Sequence[PumpsFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PumpsTextFields | Sequence[PumpsTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -225,11 +225,11 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
 
     def histogram(
         self,
-        property: str,
+        property: PumpsFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: PumpsTextFields | Sequence[PumpsTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,

@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
-__all__ = ["Pump", "PumpList", "PumpWrite", "PumpWriteList"]
+__all__ = [
+    "Pump",
+    "PumpFields",
+    "PumpList",
+    "PumpTextFields",
+    "PumpWrite",
+    "PumpWriteList",
+]
+
+
+PumpFields = Literal["name"]
+PumpTextFields = Literal["name"]
 
 
 class Pump(NodeRead):

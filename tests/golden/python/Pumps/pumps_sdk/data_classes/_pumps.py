@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
@@ -11,7 +11,18 @@ from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWr
 if TYPE_CHECKING:
     from ._pump import Pump, PumpList
 
-__all__ = ["Pumps", "PumpsList", "PumpsWrite", "PumpsWriteList"]
+__all__ = [
+    "Pumps",
+    "PumpsFields",
+    "PumpsList",
+    "PumpsTextFields",
+    "PumpsWrite",
+    "PumpsWriteList",
+]
+
+
+PumpsFields = Literal["name"]
+PumpsTextFields = Literal["name"]
 
 
 class Pumps(NodeRead):

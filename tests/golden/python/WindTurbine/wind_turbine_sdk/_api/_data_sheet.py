@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._data_sheet import DataSheet, DataSheetList
+from ..data_classes._data_sheet import (
+    DataSheet,
+    DataSheetFields,
+    DataSheetList,
+    DataSheetTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import DataSheetSelect
@@ -93,7 +98,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -167,7 +172,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -207,7 +212,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         *,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
@@ -223,7 +228,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -263,11 +268,11 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: DataSheetFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
         directory: str | Sequence[str] | None = None,
@@ -283,7 +288,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching DataSheet nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -317,11 +322,11 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
 
     def histogram(
         self,
-        property: str,
+        property: DataSheetFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
         directory: str | Sequence[str] | None = None,
@@ -336,7 +341,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching DataSheet nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

@@ -17,7 +17,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._distance import Distance, DistanceList
+from ..data_classes._distance import Distance, DistanceFields, DistanceList
 
 __all__ = ["DistanceAPI"]
 
@@ -59,7 +59,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -108,7 +108,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -150,7 +150,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -183,9 +183,9 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: DistanceFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: DistanceFields | Sequence[DistanceFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -223,7 +223,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
 
     def histogram(
         self,
-        property: str,
+        property: DistanceFields,
         interval: float,
         *,
         query: str | None = None,

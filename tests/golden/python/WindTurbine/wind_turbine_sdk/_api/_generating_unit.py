@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._generating_unit import GeneratingUnit, GeneratingUnitList
+from ..data_classes._generating_unit import (
+    GeneratingUnit,
+    GeneratingUnitFields,
+    GeneratingUnitList,
+    GeneratingUnitTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import GeneratingUnitSelect
@@ -85,7 +90,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -144,7 +149,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -179,7 +184,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         *,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
@@ -190,12 +195,12 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> GeneratingUnitList:
+    ) -> GeneratingUnitList:  # fmt: skip
         """GeneratingUnit nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -225,11 +230,11 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: GeneratingUnitFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -240,7 +245,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching GeneratingUnit nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -269,11 +274,11 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
 
     def histogram(
         self,
-        property: str,
+        property: GeneratingUnitFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -283,7 +288,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching GeneratingUnit nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

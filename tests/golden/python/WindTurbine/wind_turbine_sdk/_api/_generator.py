@@ -19,7 +19,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._generator import Generator, GeneratorList
+from ..data_classes._generator import Generator, GeneratorFields, GeneratorList
 
 if TYPE_CHECKING:
     from .._select import GeneratorSelect
@@ -89,7 +89,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -136,7 +136,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -174,7 +174,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -205,9 +205,9 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: GeneratorFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         generator_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
@@ -241,7 +241,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
 
     def histogram(
         self,
-        property: str,
+        property: GeneratorFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,11 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._high_speed_shaft import HighSpeedShaft, HighSpeedShaftList
+from ..data_classes._high_speed_shaft import (
+    HighSpeedShaft,
+    HighSpeedShaftFields,
+    HighSpeedShaftList,
+)
 
 if TYPE_CHECKING:
     from .._select import HighSpeedShaftSelect
@@ -93,7 +97,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -143,7 +147,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -183,7 +187,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -215,9 +219,9 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: HighSpeedShaftFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         bending_moment_y: NodeReference | Sequence[NodeReference] | None = None,
@@ -253,7 +257,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
 
     def histogram(
         self,
-        property: str,
+        property: HighSpeedShaftFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._main_shaft import MainShaft, MainShaftList
+from ..data_classes._main_shaft import MainShaft, MainShaftFields, MainShaftList
 
 if TYPE_CHECKING:
     from .._select import MainShaftSelect
@@ -101,7 +101,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -157,7 +157,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -201,7 +201,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -235,9 +235,9 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: MainShaftFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         bending_x: NodeReference | Sequence[NodeReference] | None = None,
@@ -277,7 +277,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
 
     def histogram(
         self,
-        property: str,
+        property: MainShaftFields,
         interval: float,
         *,
         query: str | None = None,

@@ -20,8 +20,8 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._distance import Distance, DistanceList
-from ..data_classes._metmast import Metmast, MetmastList
+from ..data_classes._distance import Distance, DistanceFields, DistanceList
+from ..data_classes._metmast import Metmast, MetmastFields, MetmastList
 
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
@@ -86,7 +86,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -135,7 +135,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -177,7 +177,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -210,9 +210,9 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: DistanceFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: DistanceFields | Sequence[DistanceFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -250,7 +250,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
 
     def histogram(
         self,
-        property: str,
+        property: DistanceFields,
         interval: float,
         *,
         query: str | None = None,
@@ -318,7 +318,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MetmastFields | Sequence[MetmastFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -365,7 +365,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MetmastFields | Sequence[MetmastFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -403,7 +403,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MetmastFields | Sequence[MetmastFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -434,9 +434,9 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: MetmastFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: MetmastFields | Sequence[MetmastFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         min_position: float | None = None,
@@ -470,7 +470,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
 
     def histogram(
         self,
-        property: str,
+        property: MetmastFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._nacelle import Nacelle, NacelleList
+from ..data_classes._nacelle import Nacelle, NacelleFields, NacelleList
 
 if TYPE_CHECKING:
     from .._select import NacelleSelect
@@ -140,7 +140,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: NacelleFields | Sequence[NacelleFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -211,7 +211,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: NacelleFields | Sequence[NacelleFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -265,7 +265,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: NacelleFields | Sequence[NacelleFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -304,9 +304,9 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: NacelleFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: NacelleFields | Sequence[NacelleFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         acc_from_back_side_x: NodeReference | Sequence[NodeReference] | None = None,
@@ -356,7 +356,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
 
     def histogram(
         self,
-        property: str,
+        property: NacelleFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,11 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._power_inverter import PowerInverter, PowerInverterList
+from ..data_classes._power_inverter import (
+    PowerInverter,
+    PowerInverterFields,
+    PowerInverterList,
+)
 
 if TYPE_CHECKING:
     from .._select import PowerInverterSelect
@@ -98,7 +102,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -148,7 +152,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -188,7 +192,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -220,9 +224,9 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: PowerInverterFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         active_power_total: NodeReference | Sequence[NodeReference] | None = None,
@@ -258,7 +262,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
 
     def histogram(
         self,
-        property: str,
+        property: PowerInverterFields,
         interval: float,
         *,
         query: str | None = None,

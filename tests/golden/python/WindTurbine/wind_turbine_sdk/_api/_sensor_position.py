@@ -19,7 +19,11 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._sensor_position import SensorPosition, SensorPositionList
+from ..data_classes._sensor_position import (
+    SensorPosition,
+    SensorPositionFields,
+    SensorPositionList,
+)
 
 if TYPE_CHECKING:
     from .._select import SensorPositionSelect
@@ -151,7 +155,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -225,7 +229,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -281,7 +285,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -321,9 +325,9 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: SensorPositionFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         blade: NodeReference | Sequence[NodeReference] | None = None,
@@ -375,7 +379,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
 
     def histogram(
         self,
-        property: str,
+        property: SensorPositionFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._solar_panel import SolarPanel, SolarPanelList
+from ..data_classes._solar_panel import (
+    SolarPanel,
+    SolarPanelFields,
+    SolarPanelList,
+    SolarPanelTextFields,
+)
 
 if TYPE_CHECKING:
     from .._select import SolarPanelSelect
@@ -91,7 +96,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -156,7 +161,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -193,7 +198,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         *,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
@@ -206,7 +211,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -243,11 +248,11 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: SolarPanelFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -260,7 +265,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching SolarPanel nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -291,11 +296,11 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
 
     def histogram(
         self,
-        property: str,
+        property: SolarPanelFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -307,7 +312,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching SolarPanel nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

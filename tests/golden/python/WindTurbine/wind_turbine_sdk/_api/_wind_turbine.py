@@ -20,8 +20,13 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from ..data_classes._distance import Distance, DistanceList
-from ..data_classes._wind_turbine import WindTurbine, WindTurbineList
+from ..data_classes._distance import Distance, DistanceFields, DistanceList
+from ..data_classes._wind_turbine import (
+    WindTurbine,
+    WindTurbineFields,
+    WindTurbineList,
+    WindTurbineTextFields,
+)
 
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
@@ -130,7 +135,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -179,7 +184,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -221,7 +226,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -254,9 +259,9 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: DistanceFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: DistanceFields | Sequence[DistanceFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -294,7 +299,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
 
     def histogram(
         self,
-        property: str,
+        property: DistanceFields,
         interval: float,
         *,
         query: str | None = None,
@@ -384,7 +389,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -467,7 +472,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -510,7 +515,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         *,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
@@ -529,12 +534,12 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
         limit: int = 25,
-    ) -> WindTurbineList:
+    ) -> WindTurbineList:  # fmt: skip
         """WindTurbine nodes whose text properties (or ``properties``) match ``query``, filtered as in
         ``list``; at most 1,000.
         """
@@ -572,11 +577,11 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: WindTurbineFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
         min_capacity: float | None = None,
@@ -595,7 +600,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int = 100,
-    ) -> Sequence[AggregateResult]:
+    ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching WindTurbine nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
         ``result.value("avg", property)``.
@@ -632,11 +637,11 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
 
     def histogram(
         self,
-        property: str,
+        property: WindTurbineFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
         min_capacity: float | None = None,
@@ -654,7 +659,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-    ) -> AggregatedHistogram:
+    ) -> AggregatedHistogram:  # fmt: skip
         """How many matching WindTurbine nodes (filtered as in ``list``) have ``property`` in each
         bucket of width ``interval``.
         """

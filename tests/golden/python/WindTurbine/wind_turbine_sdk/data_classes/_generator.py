@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -18,7 +18,19 @@ if TYPE_CHECKING:
     from ._nacelle import Nacelle, NacelleList
     from ._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
-__all__ = ["Generator", "GeneratorList", "GeneratorWrite", "GeneratorWriteList"]
+__all__ = [
+    "Generator",
+    "GeneratorFields",
+    "GeneratorList",
+    "GeneratorWrite",
+    "GeneratorWriteList",
+]
+
+
+GeneratorFields = Literal[
+    "generator_speed_controller",
+    "generator_speed_controller_reference",
+]
 
 
 class Generator(NodeRead):

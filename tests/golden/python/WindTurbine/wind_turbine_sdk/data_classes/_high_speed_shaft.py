@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -20,10 +20,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HighSpeedShaft",
+    "HighSpeedShaftFields",
     "HighSpeedShaftList",
     "HighSpeedShaftWrite",
     "HighSpeedShaftWriteList",
 ]
+
+
+HighSpeedShaftFields = Literal["bending_moment_y", "bending_monent_x", "torque"]
 
 
 class HighSpeedShaft(NodeRead):

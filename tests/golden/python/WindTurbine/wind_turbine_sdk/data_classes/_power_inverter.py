@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import (
@@ -20,9 +20,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PowerInverter",
+    "PowerInverterFields",
     "PowerInverterList",
     "PowerInverterWrite",
     "PowerInverterWriteList",
+]
+
+
+PowerInverterFields = Literal[
+    "active_power_total",
+    "apparent_power_total",
+    "reactive_power_total",
 ]
 
 

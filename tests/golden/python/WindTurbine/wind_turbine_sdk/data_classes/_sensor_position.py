@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
@@ -14,9 +14,24 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SensorPosition",
+    "SensorPositionFields",
     "SensorPositionList",
     "SensorPositionWrite",
     "SensorPositionWriteList",
+]
+
+
+SensorPositionFields = Literal[
+    "blade",
+    "edgewise_bend_mom_crosstalk_corrected",
+    "edgewise_bend_mom_offset",
+    "edgewise_bend_mom_offset_crosstalk_corrected",
+    "edgewisewise_bend_mom",
+    "flapwise_bend_mom",
+    "flapwise_bend_mom_crosstalk_corrected",
+    "flapwise_bend_mom_offset",
+    "flapwise_bend_mom_offset_crosstalk_corrected",
+    "position",
 ]
 
 

@@ -11,9 +11,30 @@ from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
 __all__ = [
     "SensorTimeSeries",
+    "SensorTimeSeriesFields",
     "SensorTimeSeriesList",
+    "SensorTimeSeriesTextFields",
     "SensorTimeSeriesWrite",
     "SensorTimeSeriesWriteList",
+]
+
+
+SensorTimeSeriesFields = Literal[
+    "concept_id",
+    "description",
+    "is_step",
+    "name",
+    "source_unit",
+    "standard_name",
+    "type_",
+]
+SensorTimeSeriesTextFields = Literal[
+    "aliases",
+    "concept_id",
+    "description",
+    "name",
+    "source_unit",
+    "standard_name",
 ]
 
 
