@@ -24,12 +24,14 @@ from pygen_runtime.typed._instance_api import (
 from pygen_runtime.typed._instances import (
     EdgeRead,
     EdgeWrite,
+    ExternalIdFactory,
     InstanceRead,
     InstanceWrite,
     NodeRead,
     NodeReference,
     NodeWrite,
     as_node_id,
+    default_external_id_factory,
 )
 from pygen_runtime.typed._lists import (
     EdgeReadList,
@@ -54,6 +56,7 @@ __all__ = [
     "EdgeWrite",
     "EdgeWriteList",
     "Edges",
+    "ExternalIdFactory",
     "Histogram",
     "InstanceRead",
     "InstanceWrite",
@@ -73,6 +76,7 @@ __all__ = [
     "TypedClient",
     "UpsertResult",
     "as_node_id",
+    "default_external_id_factory",
     "filters",
     "parse_instances",
     "split_filter",

@@ -27,11 +27,12 @@ import importlib
 import inspect
 import re
 import sys
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from typing_extensions import Self
 
 from pygen_runtime.errors import InvalidArgumentError
@@ -42,12 +43,14 @@ from pygen_runtime.typed._connections import Connection, Edges, ReverseDirectRel
 __all__ = [
     "EdgeRead",
     "EdgeWrite",
+    "ExternalIdFactory",
     "InstanceRead",
     "InstanceWrite",
     "NodeRead",
     "NodeReference",
     "NodeWrite",
     "as_node_id",
+    "default_external_id_factory",
 ]
 
 # A node given by the caller: its id, a (space, external id) pair, or just the external id (in
@@ -304,14 +307,41 @@ class EdgeRead(InstanceRead):
         return values
 
 
+# Makes the external id of a write object created without one, from its class and the values
+# it was given.
+ExternalIdFactory = Callable[[type["InstanceWrite"], Mapping[str, Any]], str]
+
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def default_external_id_factory(cls: type[InstanceWrite], values: Mapping[str, Any]) -> str:
+    """``"{class in snake_case, without Write}:{random UUID}"``, as ``"wind_turbine:0b9f..."``."""
+    stem = cls.__name__.removesuffix("Write") or cls.__name__
+    return f"{_WORD_BOUNDARY.sub('_', stem).lower()}:{uuid.uuid4()}"
+
+
 class InstanceWrite(_TypedInstance):
     """What every node and edge written to CDF has. ``space`` may be left out: the client's
     instance space is used. ``existing_version`` makes CDF refuse the write if the instance has
-    changed since that version (optimistic locking)."""
+    changed since that version (optimistic locking).
+
+    ``external_id`` may be left out too: ``external_id_factory`` makes one
+    (``default_external_id_factory`` unless set, on a class or on all of them through
+    ``NodeWrite``/``EdgeWrite``/``InstanceWrite``)."""
+
+    external_id_factory: ClassVar[ExternalIdFactory] = default_external_id_factory
 
     space: str | None = None
-    external_id: str
+    external_id: str = ""
     existing_version: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_external_id(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and data.get("external_id") is None:
+            # Read on the class, where a function set as an attribute is not bound to anything.
+            return {**data, "external_id": cls.external_id_factory(cls, data)}
+        return data
 
     def _sources(self, default_space: str | None, nested: list[InstanceWrite]) -> list[NodeOrEdgeData]:
         values: dict[str, Any] = {}
