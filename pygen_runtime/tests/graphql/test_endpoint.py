@@ -232,3 +232,13 @@ def test_inward_edges_answer_the_nodes_at_their_start(http: httpx.Client) -> Non
     )
     turbines = answer["data"]["getMetmastById"]["items"][0]["wind_turbines"]["items"]
     assert sorted(turbine["externalId"] for turbine in turbines) == ["turbine-0", "turbine-2", "turbine-4"]
+
+
+def test_a_view_for_edges_lists_edges(http: httpx.Client) -> None:
+    answer = run(
+        http, "{ listDistance(sort: [{externalId: ASC}]) { items { __typename space externalId } } }"
+    )
+    edges = answer["data"]["listDistance"]["items"]
+    assert len(edges) == 3  # the metmast edges of turbines 0, 2 and 4
+    assert {edge["__typename"] for edge in edges} == {"Distance"}
+    assert [edge["externalId"] for edge in edges] == sorted(edge["externalId"] for edge in edges)
