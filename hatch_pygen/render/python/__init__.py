@@ -12,9 +12,9 @@ import functools
 import jinja2
 
 from hatch_pygen.ir import IR
-from hatch_pygen.render.python._package import package_files
+from hatch_pygen.render.python._package import client_class_name, package_files
 
-__all__ = ["render_python"]
+__all__ = ["client_class_name", "render_python"]
 
 
 @functools.cache
