@@ -34,16 +34,10 @@ from _suites import Setup, generate, imports, iterate, memory, prepare_sdks, ups
 
 BENCHMARKS = ("iterate", "memory", "generate", "import", "upsert", "pip-install")
 DEFAULT_V1_PYTHON = ROOT / "build" / "bench" / "v1-venv" / "bin" / "python"
-DEFAULT_MODELS = Path("/work/shared/cdf/models")
+# The shared model files sit beside the repository, as in CI.
+DEFAULT_MODELS = ROOT.parent / "shared" / "cdf" / "models"
 REAL = {"iterate_nodes": 100_000, "memory_nodes": 1_000_000, "upsert_nodes": 100_000, "repeats": 3}
 SMOKE = {"iterate_nodes": 2_500, "memory_nodes": 3_000, "upsert_nodes": 2_000, "repeats": 1}
-
-
-def _models_folder(explicit: Path | None) -> Path:
-    if explicit is not None:
-        return explicit
-    beside = ROOT.parent / "shared" / "cdf" / "models"
-    return beside if beside.is_dir() else DEFAULT_MODELS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,7 +114,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, work: Path) -
             v1 = Interpreter("v1", v1_python)
         else:
             v1_missing = f"no v1 interpreter at {v1_python}: run scripts/bench.sh, which creates it"
-    models = _models_folder(args.models)
+    models = args.models if args.models is not None else DEFAULT_MODELS
     if not (models / "CogniteCore.yaml").exists():
         parser.error(f"--models: {models} has no CogniteCore.yaml; point --models at shared/cdf/models")
     setup = Setup(
