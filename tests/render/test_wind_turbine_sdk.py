@@ -270,3 +270,50 @@ def test_nodes_read_through_an_interface_view_come_back_as_their_child_view_clas
         sdk.GeneratingUnit,
     }
     assert type(client.wind_turbine.retrieve("wt-1")) is sdk.WindTurbine  # a view without children
+
+
+@pytest.mark.usefixtures("farm")
+def test_nodes_reached_through_an_edge_keep_the_edge_and_its_properties(sdk: Any, client: Any) -> None:
+    start, end = (
+        NodeId(space=INSTANCE_SPACE, external_id="wt-1"),
+        NodeId(space=INSTANCE_SPACE, external_id="mast"),
+    )
+    edge_type = ("sp_pygen_power_enterprise", "Distance")
+    client.upsert(
+        [
+            sdk.DistanceWrite(
+                external_id="Distance:wt-1:mast",
+                type=edge_type,
+                start_node=start,
+                end_node=end,
+                distance=12.5,
+            ),
+            sdk.WindTurbineWrite(external_id="wt-2", metmast=[end]),
+        ]
+    )
+    client.upsert(
+        [
+            sdk.DistanceWrite(
+                external_id="Distance:wt-2:mast",
+                type=edge_type,
+                start_node=("wind_instances", "wt-2"),
+                end_node=end,
+                distance=40.0,
+            )
+        ]
+    )
+    [mast] = client.wind_turbine.select().name.equals("WT 1").metmast.list_metmast()
+    assert type(mast.via_edge) is sdk.Distance
+    assert (mast.via_edge.distance, mast.via_edge.start_node) == (12.5, start)
+    turbines = {
+        turbine.external_id: turbine for turbine in client.wind_turbine.select().metmast.list_full(limit=None)
+    }
+    # One Metmast node, reached through two edges: an object per edge, each with its own.
+    [via_first] = turbines["wt-1"].metmast
+    [via_second] = turbines["wt-2"].metmast
+    assert (via_first.external_id, via_first.via_edge.distance) == ("mast", 12.5)
+    assert (via_second.external_id, via_second.via_edge.distance) == ("mast", 40.0)
+    assert turbines["wt-1"].via_edge is None  # the start was not reached through an edge
+    filled = client.wind_turbine.retrieve("wt-1", retrieve_connections="full")
+    [edge] = [mast.via_edge for mast in filled.metmast]
+    assert edge.properties_of(sdk.Distance.view_id())["distance"] == 12.5

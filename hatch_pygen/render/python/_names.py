@@ -95,6 +95,8 @@ _RUNTIME_INSTANCE_MEMBERS = frozenset(
         "properties",
         "to_apply",
         "property_values",
+        "via_edge",
+        "external_id_factory",
         "from_instance",
         "as_ids",
     }

@@ -9,6 +9,7 @@ imported only when ``select()`` is first called.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hatch_pygen.ir import PropertyIR
@@ -118,6 +119,10 @@ def _traversal_member(
         arguments = [name, to_target, edge_type, f"direction={string_literal(prop.edge.direction)}"]
         if prop.edge.edge_properties is not None:
             arguments.append(view_id_call(prop.edge.edge_properties, "edge_view=ViewId"))
+            edge_model = by_view.get((view_key(prop.edge.edge_properties), "edge"))
+            if edge_model is not None:
+                # Nodes reached through these edges keep them, as this class, in ``via_edge``.
+                arguments.append(f"edge_class=lambda: {edge_model.read}")
         return _Member(attribute, True, Call("EdgeTraversal", tuple(arguments)))
     return None
 
@@ -174,6 +179,9 @@ def select_module(header: str, root: str, views: list[ViewModel], index: ViewInd
         imports["pygen_runtime.schema"] = ["ViewId"]
     for model in selectable:
         imports.setdefault(f".{DATA_PACKAGE}.{model.module}", []).append(model.read)
+    for model in views:
+        if model.kind == "edge" and re.search(rf"lambda: {re.escape(model.read)}\b", "\n".join(classes)):
+            imports.setdefault(f".{DATA_PACKAGE}.{model.module}", []).append(model.read)
     return SourceFile(
         f"{root}/{SELECT_MODULE}.py",
         "select_module.py.j2",

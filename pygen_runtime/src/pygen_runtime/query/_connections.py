@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pygen_runtime.errors import InvalidArgumentError
 from pygen_runtime.query._limits import QueryLimits
-from pygen_runtime.query._select import to_typed
+from pygen_runtime.query._select import item_key, to_typed
 from pygen_runtime.query._steps import Query, Step
 
 if TYPE_CHECKING:
@@ -80,13 +80,11 @@ def fill_connections(
     for name, (step, holds_many) in steps.items():
         connected = [item for result in found.values() for item in result.connections.get(name, [])]
         by_key = dict(
-            zip((id(item.connections) for item in connected), to_typed(targets[name], connected), strict=True)
+            zip((item_key(item) for item in connected), to_typed(targets[name], connected), strict=True)
         )
         for item in items:
             result = found.get(item.as_id())
             values: list[Any] = (
-                []
-                if result is None
-                else [by_key[id(other.connections)] for other in result.connections[step.name]]
+                [] if result is None else [by_key[item_key(other)] for other in result.connections[step.name]]
             )
             setattr(item, name, values if holds_many else (values[0] if values else None))

@@ -255,24 +255,25 @@ class _Converter:
     def convert(self, items: Sequence[ResultItem], step: Step) -> list[Any]:
         """``items`` of ``step`` as typed objects, with the connections below ``step`` set."""
         # Every item below the given ones, once per step, keyed by its (shared) connections.
-        pending: dict[int, dict[int, ResultItem]] = {}
+        pending: dict[int, dict[tuple[int, int], ResultItem]] = {}
         frontier: list[tuple[Step, ResultItem]] = [(step, item) for item in items]
         while frontier:
             following: list[tuple[Step, ResultItem]] = []
             for at, item in frontier:
                 seen = pending.setdefault(id(at), {})
-                if id(item.connections) in seen:
+                if item_key(item) in seen:
                     continue
-                seen[id(item.connections)] = item
+                seen[item_key(item)] = item
                 for child in at.children:
                     following.extend((child, connected) for connected in item.connections.get(child.name, []))
             frontier = following
-        typed: dict[int, dict[int, Any]] = {}
+        typed: dict[int, dict[tuple[int, int], Any]] = {}
         steps = {id(at): at for at in step.walk()}
         for step_id, by_key in pending.items():
             select = self._classes.get(step_id)
             read_class = select._read_class if select is not None else None
-            typed[step_id] = dict(zip(by_key, to_typed(read_class, list(by_key.values())), strict=True))
+            typed_items = to_typed(read_class, list(by_key.values()), steps[step_id].edge_class)
+            typed[step_id] = dict(zip(by_key, typed_items, strict=True))
         for step_id, by_key in pending.items():
             at = steps[step_id]
             for key, item in by_key.items():
@@ -282,21 +283,41 @@ class _Converter:
                 for child in at.children:
                     if child.name in item.connections:
                         connected = [
-                            typed[id(child)][id(other.connections)] for other in item.connections[child.name]
+                            typed[id(child)][item_key(other)] for other in item.connections[child.name]
                         ]
                         setattr(target, child.name, connected)
-        return [typed[id(step)][id(item.connections)] for item in items]
+        return [typed[id(step)][item_key(item)] for item in items]
 
 
-def to_typed(read_class: Any, items: Sequence[ResultItem]) -> list[Any]:
-    """``items`` as objects of ``read_class`` (the items themselves when it is None)."""
+def item_key(item: ResultItem) -> tuple[int, int]:
+    """What makes a result item one typed object: its node's connections (shared by every way the
+    query reached the node) and, for a node reached through an edge, that edge, whose
+    properties the object keeps."""
+    return id(item.connections), 0 if item.edge is None else id(item.edge)
+
+
+def to_typed(read_class: Any, items: Sequence[ResultItem], edge_class: Any = None) -> list[Any]:
+    """``items`` as objects of ``read_class`` (the items themselves when it is None); nodes reached
+    through an edge get it as ``via_edge``, as an object of ``edge_class()`` when given."""
     if read_class is None or not items:
         return list(items)
-    from pygen_runtime.typed import InstanceRead, parse_instances
+    from pygen_runtime.typed import InstanceRead, NodeRead, parse_instances
 
     if isinstance(read_class, type) and issubclass(read_class, InstanceRead):
-        return parse_instances(read_class, [item.node.dump() for item in items])
-    return [read_class.from_instance(item.node) for item in items]
+        typed = parse_instances(read_class, [item.node.dump() for item in items])
+    else:
+        typed = [read_class.from_instance(item.node) for item in items]
+    reached = [
+        (target, item.edge) for target, item in zip(typed, items, strict=True) if item.edge is not None
+    ]
+    if reached:
+        edges: list[Any] = [edge for _, edge in reached]
+        if edge_class is not None:
+            edges = parse_instances(edge_class(), [edge.dump() for edge in edges])
+        for (target, _), edge in zip(reached, edges, strict=True):
+            if isinstance(target, NodeRead):
+                target._via_edge = edge
+    return typed
 
 
 # -- property filters -------------------------------------------------------------------------------
@@ -583,11 +604,17 @@ class EdgeTraversal(_Traversal[TargetT]):
         *,
         direction: Direction = "outwards",
         edge_view: ViewId | None = None,
+        edge_class: Callable[[], type[Any]] | None = None,
     ) -> None:
         super().__init__(name, target)
         self.edge_type = edge_type
         self.direction = direction
         self.edge_view = edge_view
+        self.edge_class = edge_class
 
     def _add(self, step: Step, view: ViewId) -> Step:
-        return step.edges(self.name, self.edge_type, view, direction=self.direction, edge_view=self.edge_view)
+        added = step.edges(
+            self.name, self.edge_type, view, direction=self.direction, edge_view=self.edge_view
+        )
+        added.edge_class = self.edge_class
+        return added

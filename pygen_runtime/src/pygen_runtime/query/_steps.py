@@ -87,6 +87,9 @@ class Step:
     edge_type: NodeId | None = None
     direction: Direction = "outwards"
     edge_view: ViewId | None = None
+    # The typed layer's read class for ``edge_view`` (a callable giving it), set by generated
+    # query builders: typed nodes reached through these edges carry them as that class.
+    edge_class: Any = None
     edge_filter: Mapping[str, Any] | None = None
     max_distance: int | None = 1
     children: list[Step] = field(default_factory=list)

@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
 from typing_extensions import Self
 
 from pygen_runtime.errors import InvalidArgumentError
@@ -219,6 +219,15 @@ class NodeRead(InstanceRead):
     )
 
     type: NodeId | None = None
+
+    _via_edge: Any = PrivateAttr(default=None)
+
+    @property
+    def via_edge(self) -> Any:
+        """The edge a query reached this node through, with its properties: an object of the
+        SDK's class for the edge's view when the query knows it (``Distance``), else a
+        ``pygen_runtime.schema.Edge``; None for a node not reached through an edge."""
+        return self._via_edge
 
     def as_id(self) -> NodeId:
         return NodeId(space=self.space, external_id=self.external_id)

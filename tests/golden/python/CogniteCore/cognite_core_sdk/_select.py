@@ -23,6 +23,7 @@ from .data_classes._cognite3_d_object import Cognite3DObject
 from .data_classes._cognite3_d_revision import Cognite3DRevision
 from .data_classes._cognite3_d_transformation import Cognite3DTransformation
 from .data_classes._cognite360_image import Cognite360Image
+from .data_classes._cognite360_image_annotation import Cognite360ImageAnnotation
 from .data_classes._cognite360_image_collection import Cognite360ImageCollection
 from .data_classes._cognite360_image_model import Cognite360ImageModel
 from .data_classes._cognite360_image_station import Cognite360ImageStation
@@ -229,6 +230,7 @@ class Cognite3DObjectSelect(Select[Cognite3DObject]):
             external_id="Cognite360ImageAnnotation",
             version="v1",
         ),
+        edge_class=lambda: Cognite360ImageAnnotation,
     )
     name = TextProperty("name")
     point_cloud_volumes = ReverseTraversal(

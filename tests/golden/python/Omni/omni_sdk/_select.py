@@ -19,6 +19,7 @@ from pygen_runtime.schema import ViewId
 
 from .data_classes._cdf_external_references import CDFExternalReferences
 from .data_classes._cdf_external_references_listed import CDFExternalReferencesListed
+from .data_classes._connection_edge_a import ConnectionEdgeA
 from .data_classes._connection_item_a import ConnectionItemA
 from .data_classes._connection_item_b import ConnectionItemB
 from .data_classes._connection_item_c import ConnectionItemC
@@ -234,6 +235,7 @@ class ConnectionItemESelect(Select[ConnectionItemE]):
             external_id="ConnectionEdgeA",
             version="1",
         ),
+        edge_class=lambda: ConnectionEdgeA,
     )
     name = TextProperty("name")
 
@@ -265,6 +267,7 @@ class ConnectionItemFSelect(Select[ConnectionItemF]):
             external_id="ConnectionEdgeA",
             version="1",
         ),
+        edge_class=lambda: ConnectionEdgeA,
     )
     outwards_single = EdgeTraversal(
         "outwards_single",
@@ -276,6 +279,7 @@ class ConnectionItemFSelect(Select[ConnectionItemF]):
             external_id="ConnectionEdgeA",
             version="1",
         ),
+        edge_class=lambda: ConnectionEdgeA,
     )
 
     def list_connection_item_f(self, limit: int | None = 25) -> list[ConnectionItemF]:
@@ -299,6 +303,7 @@ class ConnectionItemGSelect(Select[ConnectionItemG]):
             external_id="ConnectionEdgeA",
             version="1",
         ),
+        edge_class=lambda: ConnectionEdgeA,
     )
     name = TextProperty("name")
 

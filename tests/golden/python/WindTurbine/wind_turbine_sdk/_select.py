@@ -20,6 +20,7 @@ from pygen_runtime.schema import ViewId
 
 from .data_classes._blade import Blade
 from .data_classes._data_sheet import DataSheet
+from .data_classes._distance import Distance
 from .data_classes._gearbox import Gearbox
 from .data_classes._generating_unit import GeneratingUnit
 from .data_classes._generator import Generator
@@ -216,6 +217,7 @@ class MetmastSelect(Select[Metmast]):
         ("sp_pygen_power_enterprise", "Distance"),
         direction="inwards",
         edge_view=ViewId(space="sp_pygen_power", external_id="Distance", version="1"),
+        edge_class=lambda: Distance,
     )
 
     def list_metmast(self, limit: int | None = 25) -> list[Metmast]:
@@ -436,6 +438,7 @@ class WindTurbineSelect(Select[WindTurbine]):
         ("sp_pygen_power_enterprise", "Distance"),
         direction="outwards",
         edge_view=ViewId(space="sp_pygen_power", external_id="Distance", version="1"),
+        edge_class=lambda: Distance,
     )
     nacelle_id = DirectRelationProperty("nacelle")
     nacelle = DirectTraversal("nacelle", lambda: NacelleSelect)
