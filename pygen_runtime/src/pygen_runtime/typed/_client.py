@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Self
 
+from pygen_runtime._api._instances import apply_json_chunks
 from pygen_runtime.client import CDFClient
 from pygen_runtime.config import ClientConfig
 from pygen_runtime.credentials import OAuthClientCredentials, Token
 from pygen_runtime.errors import ConfigurationError, InvalidArgumentError
 from pygen_runtime.schema import EdgeId, NodeId
-from pygen_runtime.schema._instances import AppliedInstance, EdgeApply, NodeApply, NodeOrEdgeData
+from pygen_runtime.schema._instances import AppliedInstance
 from pygen_runtime.typed._instances import EdgeWrite, InstanceRead, InstanceWrite, NodeWrite, as_node_id
 
 if TYPE_CHECKING:
@@ -160,12 +161,12 @@ class TypedClient:
         ignores it and writes anyway).
         """
         listed = _write_objects(items)
-        applies: dict[tuple[str, str, str], NodeApply | EdgeApply] = {}
+        applies: dict[tuple[str, str, str], dict[str, Any]] = {}
         for item in listed:
-            for apply in item.to_apply(self.instance_space):
+            for apply in item._apply_json(self.instance_space):
                 if allow_version_increase:
-                    apply = apply.model_copy(update={"existing_version": None})
-                key = (apply.instance_type, apply.space, apply.external_id)
+                    apply.pop("existingVersion", None)
+                key = (apply["instanceType"], apply["space"], apply["externalId"])
                 # CDF refuses an instance twice in one request: the same instance given twice
                 # (explicitly and as an inline target, or through two views) is merged, and a
                 # real contradiction is an error rather than a silent choice.
@@ -173,12 +174,16 @@ class TypedClient:
                 applies[key] = apply if kept is None else _merged(kept, apply)
         if not applies:
             return UpsertResult()
-        results = self.cdf.instances.apply(
+        chunks = apply_json_chunks(
             list(applies.values()),
-            replace=replace,
+            auto_create_direct_relations=True,
             auto_create_start_nodes=True,
             auto_create_end_nodes=True,
+            skip_on_version_conflict=False,
+            replace=replace,
         )
+        del applies  # the chunks hold the items now
+        results = self.cdf.instances._http.run_chunks(chunks)
         return UpsertResult(results)
 
     def delete(
@@ -338,32 +343,57 @@ def _credentials(
     )
 
 
-def _merged(kept: NodeApply | EdgeApply, again: NodeApply | EdgeApply) -> NodeApply | EdgeApply:
-    """One apply holding both: the values of each view combined, contradictions refused."""
+def _merged(kept: dict[str, Any], again: dict[str, Any]) -> dict[str, Any]:
+    """One apply item (CDF's JSON) holding both: the values of each view combined,
+    contradictions refused."""
     if kept == again:
         return kept
-    name = f"{kept.instance_type} {kept.space}:{kept.external_id}"
-    for field_name in ("type", "start_node", "end_node", "existing_version"):
-        first, second = getattr(kept, field_name, None), getattr(again, field_name, None)
+    name = f"{kept['instanceType']} {kept['space']}:{kept['externalId']}"
+    for key, field_name in _INSTANCE_KEYS.items():
+        first, second = kept.get(key), again.get(key)
         if first is not None and second is not None and first != second:
             raise InvalidArgumentError(
-                f"upsert got {name} twice with different {field_name} ({first} and {second}); "
-                "give each instance once, or the same values each time"
+                f"upsert got {name} twice with different {field_name} ({_shown(first)} and "
+                f"{_shown(second)}); give each instance once, or the same values each time"
             )
-    by_source = {source.source: dict(source.properties) for source in kept.sources}
-    for source in again.sources:
-        properties = by_source.setdefault(source.source, {})
-        for prop, value in source.properties.items():
+    by_source: dict[tuple[str, ...], dict[str, Any]] = {}
+    source_of: dict[tuple[str, ...], dict[str, Any]] = {}
+    for source in [*kept["sources"], *again["sources"]]:
+        source_key = tuple(sorted(f"{k}={v}" for k, v in source["source"].items()))
+        source_of.setdefault(source_key, source["source"])
+        properties = by_source.setdefault(source_key, {})
+        for prop, value in source["properties"].items():
             if prop in properties and properties[prop] != value:
                 raise InvalidArgumentError(
-                    f"upsert got {name} twice with different values for {prop!r} of {source.source}: "
-                    f"{properties[prop]!r} and {value!r}; give each instance once, or the same values"
+                    f"upsert got {name} twice with different values for {prop!r} of "
+                    f"{_shown(source['source'])}: {properties[prop]!r} and {value!r}; give each "
+                    "instance once, or the same values"
                 )
             properties[prop] = value
-    update: dict[str, Any] = {
-        "sources": [NodeOrEdgeData(source=source, properties=props) for source, props in by_source.items()]
-    }
-    for field_name in ("type", "existing_version"):
-        if getattr(kept, field_name, None) is None and getattr(again, field_name, None) is not None:
-            update[field_name] = getattr(again, field_name)
-    return kept.model_copy(update=update)
+    merged = {**again, **kept}
+    for key in ("type", "existingVersion"):
+        if kept.get(key) is None and again.get(key) is not None:
+            merged[key] = again[key]
+    merged["sources"] = [
+        {"source": source_of[source_key], "properties": properties}
+        for source_key, properties in by_source.items()
+    ]
+    return merged
+
+
+# The instance fields two items for one instance must agree on, by wire and Python name.
+_INSTANCE_KEYS = {
+    "type": "type",
+    "startNode": "start_node",
+    "endNode": "end_node",
+    "existingVersion": "existing_version",
+}
+
+
+def _shown(value: Any) -> str:
+    """A reference from an apply item as errors show it: ``space:externalId`` (with
+    ``/version`` for a view)."""
+    if isinstance(value, dict) and "space" in value and "externalId" in value:
+        version = f"/{value['version']}" if "version" in value else ""
+        return f"{value['space']}:{value['externalId']}{version}"
+    return str(value)

@@ -23,6 +23,7 @@ is parsed. This keeps instance fields (``type``, ``version``) and properties of 
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib
 import inspect
 import re
@@ -32,12 +33,12 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, TypeAdapter, model_validator
 from typing_extensions import Self
 
 from pygen_runtime.errors import InvalidArgumentError
 from pygen_runtime.schema import EdgeId, NodeId, ViewId
-from pygen_runtime.schema._instances import EdgeApply, NodeApply, NodeOrEdgeData
+from pygen_runtime.schema._instances import EdgeApply, InstanceApply, NodeApply
 from pygen_runtime.typed._connections import Connection, Edges, ReverseDirectRelation
 
 __all__ = [
@@ -352,18 +353,24 @@ class InstanceWrite(_TypedInstance):
             return {**data, "external_id": cls.external_id_factory(cls, data)}
         return data
 
-    def _sources(self, default_space: str | None, nested: list[InstanceWrite]) -> list[NodeOrEdgeData]:
+    def _source_json(self, default_space: str, nested: list[InstanceWrite]) -> dict[str, Any]:
+        """This object's property values in its view, as the apply endpoint takes them."""
         values: dict[str, Any] = {}
         set_fields = self.model_fields_set
         for name, wire in self._property_wire_names.items():
             # Properties never set are left out, so an upsert without ``replace`` keeps them.
             if name in set_fields:
-                values[wire] = _write_value(
-                    getattr(self, name), default_space, nested, f"{type(self).__name__}.{name}"
+                value = getattr(self, name)
+                # Most values are JSON already; only the others pay for conversion (and for the
+                # name an error about them would give).
+                values[wire] = (
+                    value
+                    if type(value) in _PLAIN_JSON
+                    else _write_value(value, default_space, nested, f"{type(self).__name__}.{name}")
                 )
         for key, value in (self.model_extra or {}).items():
             values[key] = _write_value(value, default_space, nested, f"{type(self).__name__}.{key}")
-        return [NodeOrEdgeData(source=self.view_id(), properties=values)]
+        return {"source": _view_json(self.view_id()), "properties": values}
 
     def _space(self, default_space: str | None) -> str:
         return self.space or _need_space(default_space, self.external_id, type(self).__name__)
@@ -371,7 +378,16 @@ class InstanceWrite(_TypedInstance):
     def to_apply(self, default_space: str | None = None) -> list[NodeApply | EdgeApply]:
         """This instance as CDF's apply items: itself first, then the nodes given inline as
         direct-relation or edge targets, and the edges of its edge fields."""
+        return [_APPLY_ITEM.validate_python(item) for item in self._apply_json(default_space)]
+
+    def _apply_json(self, default_space: str | None) -> list[dict[str, Any]]:
+        """What ``to_apply`` returns, as the JSON the apply endpoint takes. Upserts send this
+        directly: building models only to dump them again cost more than the rest together."""
         raise NotImplementedError
+
+    def dump(self, default_space: str | None = None) -> dict[str, Any]:
+        """The instance as CDF's apply endpoint takes it (without the nodes given inline)."""
+        return self._apply_json(default_space)[0]
 
 
 class NodeWrite(InstanceWrite):
@@ -386,27 +402,26 @@ class NodeWrite(InstanceWrite):
     def as_id(self, default_space: str | None = None) -> NodeId:
         return NodeId(space=self._space(default_space), external_id=self.external_id)
 
-    def to_apply(self, default_space: str | None = None) -> list[NodeApply | EdgeApply]:
+    def _apply_json(self, default_space: str | None) -> list[dict[str, Any]]:
         nested: list[InstanceWrite] = []
-        own_id = self.as_id(default_space)
-        node = NodeApply(
-            space=own_id.space,
-            external_id=own_id.external_id,
-            existing_version=self.existing_version,
-            type=self.type,
-            sources=self._sources(own_id.space, nested),
-        )
-        edges = self._edges(own_id, nested)
-        out: list[NodeApply | EdgeApply] = [node, *edges]
+        space = self._space(default_space)
+        node: dict[str, Any] = {"instanceType": "node", "space": space, "externalId": self.external_id}
+        if self.existing_version is not None:
+            node["existingVersion"] = self.existing_version
+        if self.type is not None:
+            node["type"] = _id_json(self.type)
+        node["sources"] = [self._source_json(space, nested)]
+        out = [node, *self._edges_json(space, nested)]
         for item in nested:
-            out.extend(item.to_apply(own_id.space))
+            out.extend(item._apply_json(space))
         return out
 
-    def _edges(self, own_id: NodeId, nested: list[InstanceWrite]) -> list[EdgeApply]:
-        edges: list[EdgeApply] = []
+    def _edges_json(self, space: str, nested: list[InstanceWrite]) -> list[dict[str, Any]]:
+        edges: list[dict[str, Any]] = []
         for name, connection in self._connection_fields.items():
             if not isinstance(connection, Edges) or name not in self.model_fields_set:
                 continue
+            own_id = NodeId(space=space, external_id=self.external_id)
             targets = getattr(self, name) or []
             for target in targets:
                 if isinstance(target, InstanceWrite):
@@ -416,23 +431,22 @@ class NodeWrite(InstanceWrite):
                 # An edge written through a connection gets (empty) data in the edge view, so that
                 # the connection's edge API, which lists edges with data there, finds it.
                 sources = (
-                    [] if connection.properties is None else [NodeOrEdgeData(source=connection.properties)]
+                    []
+                    if connection.properties is None
+                    else [{"source": _view_json(connection.properties), "properties": {}}]
                 )
                 edges.append(
-                    EdgeApply(
-                        space=start.space,
-                        external_id=edge_external_id(connection.type, start, end),
-                        type=connection.type,
-                        start_node=start,
-                        end_node=end,
-                        sources=sources,
-                    )
+                    {
+                        "instanceType": "edge",
+                        "space": start.space,
+                        "externalId": edge_external_id(connection.type, start, end),
+                        "type": _id_json(connection.type),
+                        "startNode": _id_json(start),
+                        "endNode": _id_json(end),
+                        "sources": sources,
+                    }
                 )
         return edges
-
-    def dump(self, default_space: str | None = None) -> dict[str, Any]:
-        """The node as CDF's apply endpoint takes it (without the nodes given inline)."""
-        return self.to_apply(default_space)[0].dump()
 
 
 class EdgeWrite(InstanceWrite):
@@ -449,26 +463,20 @@ class EdgeWrite(InstanceWrite):
     def as_id(self, default_space: str | None = None) -> EdgeId:
         return EdgeId(space=self._space(default_space), external_id=self.external_id)
 
-    def to_apply(self, default_space: str | None = None) -> list[NodeApply | EdgeApply]:
+    def _apply_json(self, default_space: str | None) -> list[dict[str, Any]]:
         nested: list[InstanceWrite] = []
-        own_id = self.as_id(default_space)
-        edge = EdgeApply(
-            space=own_id.space,
-            external_id=own_id.external_id,
-            existing_version=self.existing_version,
-            type=self.type,
-            start_node=self.start_node,
-            end_node=self.end_node,
-            sources=self._sources(own_id.space, nested),
-        )
-        out: list[NodeApply | EdgeApply] = [edge]
+        space = self._space(default_space)
+        edge: dict[str, Any] = {"instanceType": "edge", "space": space, "externalId": self.external_id}
+        if self.existing_version is not None:
+            edge["existingVersion"] = self.existing_version
+        edge["type"] = _id_json(self.type)
+        edge["startNode"] = _id_json(self.start_node)
+        edge["endNode"] = _id_json(self.end_node)
+        edge["sources"] = [self._source_json(space, nested)]
+        out = [edge]
         for item in nested:
-            out.extend(item.to_apply(own_id.space))
+            out.extend(item._apply_json(space))
         return out
-
-    def dump(self, default_space: str | None = None) -> dict[str, Any]:
-        """The edge as CDF's apply endpoint takes it."""
-        return self.to_apply(default_space)[0].dump()
 
 
 def edge_external_id(edge_type: NodeId, start: NodeId, end: NodeId) -> str:
@@ -557,10 +565,31 @@ def _add_connected_classes(cls: type, found: dict[str, Any]) -> None:
                     break
 
 
+# Types whose values are written as they are.
+_PLAIN_JSON = frozenset({str, int, float, bool, type(None)})
+
+_APPLY_ITEM: TypeAdapter[NodeApply | EdgeApply] = TypeAdapter(InstanceApply)
+
+
+def _id_json(node_id: NodeId) -> dict[str, str]:
+    return {"space": node_id.space, "externalId": node_id.external_id}
+
+
+@functools.lru_cache(maxsize=256)
+def _view_json_cached(view_id: ViewId) -> dict[str, Any]:
+    return view_id.dump()
+
+
+def _view_json(view_id: ViewId) -> dict[str, Any]:
+    """The reference to ``view_id`` in an apply body; made once per view (a fresh copy each time,
+    so that changing one body cannot change another)."""
+    return dict(_view_json_cached(view_id))
+
+
 def _write_value(value: Any, default_space: str | None, nested: list[InstanceWrite], what: str) -> Any:
     if isinstance(value, InstanceWrite):
         nested.append(value)
-        return as_node_id(value, default_space, what).dump(include_type=False)
+        return _id_json(as_node_id(value, default_space, what))
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value):
         return {"space": value[0], "externalId": value[1]}
     if isinstance(value, list):
@@ -571,7 +600,7 @@ def _write_value(value: Any, default_space: str | None, nested: list[InstanceWri
 def _json_value(value: Any) -> Any:
     """``value`` as CDF's JSON: ids as reference dicts, timestamps in ISO 8601 with milliseconds."""
     if isinstance(value, NodeId):
-        return value.dump(include_type=False)
+        return _id_json(value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
