@@ -486,6 +486,9 @@ def edge_external_id(edge_type: NodeId, start: NodeId, end: NodeId) -> str:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Text inside quotes in an annotation (a view's space or external id in ``Edges(...)``) names no
+# class, and looking it up would import modules for nothing.
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
 def _connected_classes(cls: type[BaseModel]) -> dict[str, Any]:
@@ -549,7 +552,7 @@ def _add_connected_classes(cls: type, found: dict[str, Any]) -> None:
             name
             for annotation in annotations.values()
             if isinstance(annotation, str)
-            for name in _IDENTIFIER.findall(annotation)
+            for name in _IDENTIFIER.findall(_QUOTED.sub("", annotation))
             if name not in vars(module) and name not in found and not hasattr(builtins, name)
         }
         parts = klass.__module__.split(".")
