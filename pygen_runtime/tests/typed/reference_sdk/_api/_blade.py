@@ -18,7 +18,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._blade import Blade, BladeList
+from reference_sdk.data_classes._blade import Blade, BladeFields, BladeList, BladeTextFields
 from reference_sdk.data_classes._sensor_position import SensorPosition
 
 __all__ = ["BladeAPI"]
@@ -62,7 +62,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: BladeFields | Sequence[BladeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -97,7 +97,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: BladeFields | Sequence[BladeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -127,7 +127,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: BladeTextFields | Sequence[BladeTextFields] | None = None,
         *,
         is_damaged: bool | None = None,
         name: str | Sequence[str] | None = None,
@@ -135,7 +135,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: BladeFields | Sequence[BladeFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -165,11 +165,11 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: BladeFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: BladeFields | Sequence[BladeFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: BladeTextFields | Sequence[BladeTextFields] | None = None,
         is_damaged: bool | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -201,11 +201,11 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
 
     def histogram(
         self,
-        property: str,
+        property: BladeFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: BladeTextFields | Sequence[BladeTextFields] | None = None,
         is_damaged: bool | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,

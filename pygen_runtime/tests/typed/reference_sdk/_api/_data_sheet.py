@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._data_sheet import DataSheet, DataSheetList
+from reference_sdk.data_classes._data_sheet import (
+    DataSheet,
+    DataSheetFields,
+    DataSheetList,
+    DataSheetTextFields,
+)
 
 __all__ = ["DataSheetAPI"]
 
@@ -81,7 +86,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -132,7 +137,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -170,7 +175,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         *,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
@@ -186,7 +191,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -224,11 +229,11 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: DataSheetFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
         directory: str | Sequence[str] | None = None,
@@ -276,11 +281,11 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
 
     def histogram(
         self,
-        property: str,
+        property: DataSheetFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
         directory: str | Sequence[str] | None = None,

@@ -10,7 +10,7 @@ from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
 from pygen_runtime.typed import AggregateName, Aggregation, EdgeAPI, NodeReference, SortDirection, filters
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._distance import Distance, DistanceList
+from reference_sdk.data_classes._distance import Distance, DistanceFields, DistanceList
 
 __all__ = ["DistanceAPI"]
 
@@ -52,7 +52,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -87,7 +87,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -127,7 +127,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -158,9 +158,9 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: DistanceFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: DistanceFields | Sequence[DistanceFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
@@ -196,7 +196,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
 
     def histogram(
         self,
-        property: str,
+        property: DistanceFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._gearbox import Gearbox, GearboxList
+from reference_sdk.data_classes._gearbox import Gearbox, GearboxFields, GearboxList
 from reference_sdk.data_classes._nacelle import Nacelle
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
@@ -69,7 +69,7 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GearboxFields | Sequence[GearboxFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -104,7 +104,7 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GearboxFields | Sequence[GearboxFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -142,7 +142,7 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GearboxFields | Sequence[GearboxFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -172,9 +172,9 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: GearboxFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: GearboxFields | Sequence[GearboxFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         displacement_x: NodeReference | Sequence[NodeReference] | None = None,
@@ -208,7 +208,7 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
 
     def histogram(
         self,
-        property: str,
+        property: GearboxFields,
         interval: float,
         *,
         query: str | None = None,

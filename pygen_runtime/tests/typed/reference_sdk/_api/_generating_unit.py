@@ -18,7 +18,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._generating_unit import GeneratingUnit, GeneratingUnitList
+from reference_sdk.data_classes._generating_unit import (
+    GeneratingUnit,
+    GeneratingUnitFields,
+    GeneratingUnitList,
+    GeneratingUnitTextFields,
+)
 
 __all__ = ["GeneratingUnitAPI"]
 
@@ -73,7 +78,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -114,7 +119,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -147,7 +152,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         *,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
@@ -158,7 +163,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -191,11 +196,11 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: GeneratingUnitFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -233,11 +238,11 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
 
     def histogram(
         self,
-        property: str,
+        property: GeneratingUnitFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,

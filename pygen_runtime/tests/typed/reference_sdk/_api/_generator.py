@@ -19,7 +19,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._generator import Generator, GeneratorList
+from reference_sdk.data_classes._generator import Generator, GeneratorFields, GeneratorList
 from reference_sdk.data_classes._nacelle import Nacelle
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
@@ -72,7 +72,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -105,7 +105,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -141,7 +141,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -170,9 +170,9 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: GeneratorFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         generator_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
@@ -204,7 +204,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
 
     def histogram(
         self,
-        property: str,
+        property: GeneratorFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,11 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._high_speed_shaft import HighSpeedShaft, HighSpeedShaftList
+from reference_sdk.data_classes._high_speed_shaft import (
+    HighSpeedShaft,
+    HighSpeedShaftFields,
+    HighSpeedShaftList,
+)
 from reference_sdk.data_classes._nacelle import Nacelle
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
@@ -69,7 +73,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -104,7 +108,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -142,7 +146,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -172,9 +176,9 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: HighSpeedShaftFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         bending_moment_y: NodeReference | Sequence[NodeReference] | None = None,
@@ -208,7 +212,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
 
     def histogram(
         self,
-        property: str,
+        property: HighSpeedShaftFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._main_shaft import MainShaft, MainShaftList
+from reference_sdk.data_classes._main_shaft import MainShaft, MainShaftFields, MainShaftList
 from reference_sdk.data_classes._nacelle import Nacelle
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
@@ -77,7 +77,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -116,7 +116,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -158,7 +158,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -190,9 +190,9 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: MainShaftFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         bending_x: NodeReference | Sequence[NodeReference] | None = None,
@@ -230,7 +230,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
 
     def histogram(
         self,
-        property: str,
+        property: MainShaftFields,
         interval: float,
         *,
         query: str | None = None,

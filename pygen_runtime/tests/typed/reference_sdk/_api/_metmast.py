@@ -20,8 +20,8 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._distance import Distance, DistanceList
-from reference_sdk.data_classes._metmast import Metmast, MetmastList
+from reference_sdk.data_classes._distance import Distance, DistanceFields, DistanceList
+from reference_sdk.data_classes._metmast import Metmast, MetmastFields, MetmastList
 from reference_sdk.data_classes._wind_turbine import WindTurbine
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class MetmastWind_turbinesAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -152,7 +152,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MetmastFields | Sequence[MetmastFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -197,7 +197,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MetmastFields | Sequence[MetmastFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -245,7 +245,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: MetmastFields | Sequence[MetmastFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -280,9 +280,9 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: MetmastFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: MetmastFields | Sequence[MetmastFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         min_position: float | None = None,
@@ -326,7 +326,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
 
     def histogram(
         self,
-        property: str,
+        property: MetmastFields,
         interval: float,
         *,
         query: str | None = None,

@@ -23,7 +23,7 @@ from reference_sdk.data_classes._gearbox import Gearbox
 from reference_sdk.data_classes._generator import Generator
 from reference_sdk.data_classes._high_speed_shaft import HighSpeedShaft
 from reference_sdk.data_classes._main_shaft import MainShaft
-from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
+from reference_sdk.data_classes._nacelle import Nacelle, NacelleFields, NacelleList
 from reference_sdk.data_classes._power_inverter import PowerInverter
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 from reference_sdk.data_classes._wind_turbine import WindTurbine
@@ -101,7 +101,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: NacelleFields | Sequence[NacelleFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -150,7 +150,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: NacelleFields | Sequence[NacelleFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -202,7 +202,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: NacelleFields | Sequence[NacelleFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -239,9 +239,9 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: NacelleFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: NacelleFields | Sequence[NacelleFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         acc_from_back_side_x: NodeReference | Sequence[NodeReference] | None = None,
@@ -289,7 +289,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
 
     def histogram(
         self,
-        property: str,
+        property: NacelleFields,
         interval: float,
         *,
         query: str | None = None,

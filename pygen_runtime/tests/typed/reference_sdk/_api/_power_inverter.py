@@ -20,7 +20,7 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._nacelle import Nacelle
-from reference_sdk.data_classes._power_inverter import PowerInverter, PowerInverterList
+from reference_sdk.data_classes._power_inverter import PowerInverter, PowerInverterFields, PowerInverterList
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["PowerInverterAPI"]
@@ -69,7 +69,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -104,7 +104,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -142,7 +142,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -172,9 +172,9 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: PowerInverterFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         active_power_total: NodeReference | Sequence[NodeReference] | None = None,
@@ -208,7 +208,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
 
     def histogram(
         self,
-        property: str,
+        property: PowerInverterFields,
         interval: float,
         *,
         query: str | None = None,

@@ -19,7 +19,7 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._rotor import Rotor, RotorList
+from reference_sdk.data_classes._rotor import Rotor, RotorFields, RotorList
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 from reference_sdk.data_classes._wind_turbine import WindTurbine
 
@@ -65,7 +65,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: RotorFields | Sequence[RotorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -98,7 +98,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: RotorFields | Sequence[RotorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -134,7 +134,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: RotorFields | Sequence[RotorFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -163,9 +163,9 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: RotorFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: RotorFields | Sequence[RotorFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         rotor_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
@@ -197,7 +197,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
 
     def histogram(
         self,
-        property: str,
+        property: RotorFields,
         interval: float,
         *,
         query: str | None = None,

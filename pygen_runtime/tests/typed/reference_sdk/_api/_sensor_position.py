@@ -20,7 +20,11 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._blade import Blade
-from reference_sdk.data_classes._sensor_position import SensorPosition, SensorPositionList
+from reference_sdk.data_classes._sensor_position import (
+    SensorPosition,
+    SensorPositionFields,
+    SensorPositionList,
+)
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
 
 __all__ = ["SensorPositionAPI"]
@@ -117,7 +121,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -168,7 +172,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -222,7 +226,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -260,9 +264,9 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: SensorPositionFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
         blade: NodeReference | Sequence[NodeReference] | None = None,
@@ -312,7 +316,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
 
     def histogram(
         self,
-        property: str,
+        property: SensorPositionFields,
         interval: float,
         *,
         query: str | None = None,

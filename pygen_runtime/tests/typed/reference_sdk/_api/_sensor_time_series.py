@@ -17,7 +17,12 @@ from pygen_runtime.typed import (
 )
 from pygen_runtime.typed.filters import Filter
 
-from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
+from reference_sdk.data_classes._sensor_time_series import (
+    SensorTimeSeries,
+    SensorTimeSeriesFields,
+    SensorTimeSeriesList,
+    SensorTimeSeriesTextFields,
+)
 
 __all__ = ["SensorTimeSeriesAPI"]
 
@@ -90,7 +95,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorTimeSeriesFields | Sequence[SensorTimeSeriesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -147,7 +152,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorTimeSeriesFields | Sequence[SensorTimeSeriesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -188,7 +193,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: SensorTimeSeriesTextFields | Sequence[SensorTimeSeriesTextFields] | None = None,
         *,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
@@ -207,7 +212,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SensorTimeSeriesFields | Sequence[SensorTimeSeriesFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -248,11 +253,11 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: SensorTimeSeriesFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: SensorTimeSeriesFields | Sequence[SensorTimeSeriesFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: SensorTimeSeriesTextFields | Sequence[SensorTimeSeriesTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         concept_id: str | Sequence[str] | None = None,
@@ -306,11 +311,11 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
 
     def histogram(
         self,
-        property: str,
+        property: SensorTimeSeriesFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: SensorTimeSeriesTextFields | Sequence[SensorTimeSeriesTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         concept_id: str | Sequence[str] | None = None,

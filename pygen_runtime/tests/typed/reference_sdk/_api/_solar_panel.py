@@ -20,7 +20,12 @@ from pygen_runtime.typed import (
 from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries
-from reference_sdk.data_classes._solar_panel import SolarPanel, SolarPanelList
+from reference_sdk.data_classes._solar_panel import (
+    SolarPanel,
+    SolarPanelFields,
+    SolarPanelList,
+    SolarPanelTextFields,
+)
 
 __all__ = ["SolarPanelAPI"]
 
@@ -77,7 +82,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -122,7 +127,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -157,7 +162,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         *,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
@@ -170,7 +175,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -205,11 +210,11 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: SolarPanelFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -251,11 +256,11 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
 
     def histogram(
         self,
-        property: str,
+        property: SolarPanelFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,

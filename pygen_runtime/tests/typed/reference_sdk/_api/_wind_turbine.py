@@ -22,11 +22,16 @@ from pygen_runtime.typed.filters import Filter
 
 from reference_sdk.data_classes._blade import Blade
 from reference_sdk.data_classes._data_sheet import DataSheet
-from reference_sdk.data_classes._distance import Distance, DistanceList
+from reference_sdk.data_classes._distance import Distance, DistanceFields, DistanceList
 from reference_sdk.data_classes._metmast import Metmast
 from reference_sdk.data_classes._nacelle import Nacelle
 from reference_sdk.data_classes._rotor import Rotor
-from reference_sdk.data_classes._wind_turbine import WindTurbine, WindTurbineList
+from reference_sdk.data_classes._wind_turbine import (
+    WindTurbine,
+    WindTurbineFields,
+    WindTurbineList,
+    WindTurbineTextFields,
+)
 
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
@@ -118,7 +123,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -186,7 +191,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
@@ -247,7 +252,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
@@ -290,7 +295,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def search(
         self,
         query: str | None = None,
-        properties: str | Sequence[str] | None = None,
+        properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         *,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
@@ -311,7 +316,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        sort_by: str | Sequence[str] | None = None,
+        sort_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
@@ -354,11 +359,11 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: WindTurbineFields | None = None,
         *,
-        group_by: str | Sequence[str] | None = None,
+        group_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
         min_capacity: float | None = None,
@@ -416,11 +421,11 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
 
     def histogram(
         self,
-        property: str,
+        property: WindTurbineFields,
         interval: float,
         *,
         query: str | None = None,
-        search_properties: str | Sequence[str] | None = None,
+        search_properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
         min_capacity: float | None = None,

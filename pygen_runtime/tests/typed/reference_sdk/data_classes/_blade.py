@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
@@ -11,7 +11,11 @@ from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 if TYPE_CHECKING:
     from reference_sdk.data_classes._sensor_position import SensorPosition, SensorPositionList
 
-__all__ = ["Blade", "BladeList", "BladeWrite", "BladeWriteList"]
+__all__ = ["Blade", "BladeFields", "BladeList", "BladeTextFields", "BladeWrite", "BladeWriteList"]
+
+
+BladeFields = Literal["is_damaged", "name"]
+BladeTextFields = Literal["name"]
 
 
 class BladeWrite(NodeWrite):

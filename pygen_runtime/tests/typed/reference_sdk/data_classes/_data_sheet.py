@@ -4,13 +4,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
-__all__ = ["DataSheet", "DataSheetList", "DataSheetWrite", "DataSheetWriteList"]
+__all__ = [
+    "DataSheet",
+    "DataSheetFields",
+    "DataSheetList",
+    "DataSheetTextFields",
+    "DataSheetWrite",
+    "DataSheetWriteList",
+]
+
+
+DataSheetFields = Literal[
+    "description",
+    "directory",
+    "is_uploaded",
+    "mime_type",
+    "name",
+    "uploaded_time",
+]
+DataSheetTextFields = Literal["description", "directory", "mime_type", "name"]
 
 
 class DataSheetWrite(NodeWrite):

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import EdgeRead, EdgeReadList, EdgeWrite, EdgeWriteList
 
-__all__ = ["Distance", "DistanceList", "DistanceWrite", "DistanceWriteList"]
+__all__ = ["Distance", "DistanceFields", "DistanceList", "DistanceWrite", "DistanceWriteList"]
+
+
+DistanceFields = Literal["distance"]
 
 
 class DistanceWrite(EdgeWrite):

@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
-__all__ = ["GeneratingUnit", "GeneratingUnitList", "GeneratingUnitWrite", "GeneratingUnitWriteList"]
+__all__ = [
+    "GeneratingUnit",
+    "GeneratingUnitFields",
+    "GeneratingUnitList",
+    "GeneratingUnitTextFields",
+    "GeneratingUnitWrite",
+    "GeneratingUnitWriteList",
+]
+
+
+GeneratingUnitFields = Literal["capacity", "description", "name"]
+GeneratingUnitTextFields = Literal["description", "name"]
 
 
 class GeneratingUnitWrite(NodeWrite):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
@@ -12,7 +12,13 @@ if TYPE_CHECKING:
     from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
     from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
-__all__ = ["Generator", "GeneratorList", "GeneratorWrite", "GeneratorWriteList"]
+__all__ = ["Generator", "GeneratorFields", "GeneratorList", "GeneratorWrite", "GeneratorWriteList"]
+
+
+GeneratorFields = Literal[
+    "generator_speed_controller",
+    "generator_speed_controller_reference",
+]
 
 
 class GeneratorWrite(NodeWrite):

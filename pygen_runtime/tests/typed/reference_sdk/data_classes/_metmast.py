@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWriteList
@@ -11,7 +11,10 @@ from pygen_runtime.typed import Edges, NodeRead, NodeReadList, NodeWrite, NodeWr
 if TYPE_CHECKING:
     from reference_sdk.data_classes._wind_turbine import WindTurbine, WindTurbineList
 
-__all__ = ["Metmast", "MetmastList", "MetmastWrite", "MetmastWriteList"]
+__all__ = ["Metmast", "MetmastFields", "MetmastList", "MetmastWrite", "MetmastWriteList"]
+
+
+MetmastFields = Literal["position", "temperature", "tilt_angle", "wind_speed"]
 
 
 class MetmastWrite(NodeWrite):

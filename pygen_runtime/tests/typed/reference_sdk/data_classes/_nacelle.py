@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
@@ -17,7 +17,21 @@ if TYPE_CHECKING:
     from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
     from reference_sdk.data_classes._wind_turbine import WindTurbine, WindTurbineList
 
-__all__ = ["Nacelle", "NacelleList", "NacelleWrite", "NacelleWriteList"]
+__all__ = ["Nacelle", "NacelleFields", "NacelleList", "NacelleWrite", "NacelleWriteList"]
+
+
+NacelleFields = Literal[
+    "acc_from_back_side_x",
+    "acc_from_back_side_y",
+    "acc_from_back_side_z",
+    "gearbox",
+    "generator",
+    "high_speed_shaft",
+    "main_shaft",
+    "power_inverter",
+    "yaw_direction",
+    "yaw_error",
+]
 
 
 class NacelleWrite(NodeWrite):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
@@ -12,7 +12,20 @@ if TYPE_CHECKING:
     from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
     from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
-__all__ = ["PowerInverter", "PowerInverterList", "PowerInverterWrite", "PowerInverterWriteList"]
+__all__ = [
+    "PowerInverter",
+    "PowerInverterFields",
+    "PowerInverterList",
+    "PowerInverterWrite",
+    "PowerInverterWriteList",
+]
+
+
+PowerInverterFields = Literal[
+    "active_power_total",
+    "apparent_power_total",
+    "reactive_power_total",
+]
 
 
 class PowerInverterWrite(NodeWrite):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList, ReverseDirectRelation
@@ -12,7 +12,10 @@ if TYPE_CHECKING:
     from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
     from reference_sdk.data_classes._wind_turbine import WindTurbine, WindTurbineList
 
-__all__ = ["Rotor", "RotorList", "RotorWrite", "RotorWriteList"]
+__all__ = ["Rotor", "RotorFields", "RotorList", "RotorWrite", "RotorWriteList"]
+
+
+RotorFields = Literal["rotor_speed_controller", "rpm_low_speed_shaft"]
 
 
 class RotorWrite(NodeWrite):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
@@ -12,7 +12,27 @@ if TYPE_CHECKING:
     from reference_sdk.data_classes._blade import Blade, BladeList
     from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
-__all__ = ["SensorPosition", "SensorPositionList", "SensorPositionWrite", "SensorPositionWriteList"]
+__all__ = [
+    "SensorPosition",
+    "SensorPositionFields",
+    "SensorPositionList",
+    "SensorPositionWrite",
+    "SensorPositionWriteList",
+]
+
+
+SensorPositionFields = Literal[
+    "blade",
+    "edgewise_bend_mom_crosstalk_corrected",
+    "edgewise_bend_mom_offset",
+    "edgewise_bend_mom_offset_crosstalk_corrected",
+    "edgewisewise_bend_mom",
+    "flapwise_bend_mom",
+    "flapwise_bend_mom_crosstalk_corrected",
+    "flapwise_bend_mom_offset",
+    "flapwise_bend_mom_offset_crosstalk_corrected",
+    "position",
+]
 
 
 class SensorPositionWrite(NodeWrite):

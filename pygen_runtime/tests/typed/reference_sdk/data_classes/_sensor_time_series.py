@@ -9,7 +9,33 @@ from pydantic import Field
 from pygen_runtime.schema import ViewId
 from pygen_runtime.typed import NodeRead, NodeReadList, NodeWrite, NodeWriteList
 
-__all__ = ["SensorTimeSeries", "SensorTimeSeriesList", "SensorTimeSeriesWrite", "SensorTimeSeriesWriteList"]
+__all__ = [
+    "SensorTimeSeries",
+    "SensorTimeSeriesFields",
+    "SensorTimeSeriesList",
+    "SensorTimeSeriesTextFields",
+    "SensorTimeSeriesWrite",
+    "SensorTimeSeriesWriteList",
+]
+
+
+SensorTimeSeriesFields = Literal[
+    "concept_id",
+    "description",
+    "is_step",
+    "name",
+    "source_unit",
+    "standard_name",
+    "type_",
+]
+SensorTimeSeriesTextFields = Literal[
+    "aliases",
+    "concept_id",
+    "description",
+    "name",
+    "source_unit",
+    "standard_name",
+]
 
 
 class SensorTimeSeriesWrite(NodeWrite):

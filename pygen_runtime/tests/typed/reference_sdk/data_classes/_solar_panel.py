@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pygen_runtime.schema import NodeId, ViewId
 from pygen_runtime.typed import NodeReadList, NodeWrite, NodeWriteList
@@ -13,7 +13,24 @@ from reference_sdk.data_classes._generating_unit import GeneratingUnit, Generati
 if TYPE_CHECKING:
     from reference_sdk.data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
 
-__all__ = ["SolarPanel", "SolarPanelList", "SolarPanelWrite", "SolarPanelWriteList"]
+__all__ = [
+    "SolarPanel",
+    "SolarPanelFields",
+    "SolarPanelList",
+    "SolarPanelTextFields",
+    "SolarPanelWrite",
+    "SolarPanelWriteList",
+]
+
+
+SolarPanelFields = Literal[
+    "capacity",
+    "description",
+    "efficiency",
+    "name",
+    "orientation",
+]
+SolarPanelTextFields = Literal["description", "name"]
 
 
 class SolarPanelWrite(GeneratingUnitWrite):

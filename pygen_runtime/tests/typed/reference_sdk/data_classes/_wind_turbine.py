@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pygen_runtime.schema import NodeId, ViewId
@@ -18,7 +18,26 @@ if TYPE_CHECKING:
     from reference_sdk.data_classes._nacelle import Nacelle, NacelleList
     from reference_sdk.data_classes._rotor import Rotor, RotorList
 
-__all__ = ["WindTurbine", "WindTurbineList", "WindTurbineWrite", "WindTurbineWriteList"]
+__all__ = [
+    "WindTurbine",
+    "WindTurbineFields",
+    "WindTurbineList",
+    "WindTurbineTextFields",
+    "WindTurbineWrite",
+    "WindTurbineWriteList",
+]
+
+
+WindTurbineFields = Literal[
+    "capacity",
+    "description",
+    "nacelle",
+    "name",
+    "power_curve",
+    "rotor",
+    "windfarm",
+]
+WindTurbineTextFields = Literal["description", "name", "windfarm"]
 
 
 class WindTurbineWrite(GeneratingUnitWrite):
