@@ -378,7 +378,8 @@ class InstanceWrite(_TypedInstance):
     def to_apply(self, default_space: str | None = None) -> list[NodeApply | EdgeApply]:
         """This instance as CDF's apply items: itself first, then the nodes given inline as
         direct-relation or edge targets, and the edges of its edge fields."""
-        return [_APPLY_ITEM.validate_python(item) for item in self._apply_json(default_space)]
+        adapter = _apply_item_adapter()
+        return [adapter.validate_python(item) for item in self._apply_json(default_space)]
 
     def _apply_json(self, default_space: str | None) -> list[dict[str, Any]]:
         """What ``to_apply`` returns, as the JSON the apply endpoint takes. Upserts send this
@@ -571,7 +572,11 @@ def _add_connected_classes(cls: type, found: dict[str, Any]) -> None:
 # Types whose values are written as they are.
 _PLAIN_JSON = frozenset({str, int, float, bool, type(None)})
 
-_APPLY_ITEM: TypeAdapter[NodeApply | EdgeApply] = TypeAdapter(InstanceApply)
+
+@functools.cache
+def _apply_item_adapter() -> TypeAdapter[NodeApply | EdgeApply]:
+    # Built on first use: building it at import would cost every program that never calls to_apply.
+    return TypeAdapter(InstanceApply)
 
 
 def _id_json(node_id: NodeId) -> dict[str, str]:
