@@ -76,3 +76,24 @@ def test_a_contradiction_in_a_view_names_the_view(recorded_client: WindTurbineCl
         recorded_client.upsert(
             [BladeWrite(external_id="blade-1", name="A"), BladeWrite(external_id="blade-1", name="B")]
         )
+
+
+def test_an_edge_writes_the_nodes_it_holds_inline_after_itself() -> None:
+    from reference_sdk import DistanceWrite
+
+    edge = DistanceWrite(
+        external_id="d-1",
+        type=("sp_pygen_power_enterprise", "Distance"),
+        start_node=("windfarm-data", "wt-1"),
+        end_node=("windfarm-data", "mast-1"),
+        distance=12.5,
+        station=BladeWrite(external_id="b-9", name="inline"),  # a property the SDK does not know
+    )
+
+    items = edge.to_apply("windfarm-data")
+
+    assert [(item.instance_type, item.external_id) for item in items] == [("edge", "d-1"), ("node", "b-9")]
+    assert edge.dump("windfarm-data")["sources"][0]["properties"] == {
+        "distance": 12.5,
+        "station": {"space": "windfarm-data", "externalId": "b-9"},
+    }
