@@ -198,6 +198,34 @@ def test_from_env_derives_the_entra_token_url_the_scope_and_the_cluster_url() ->
     assert credentials.scopes == (f"{CLUSTER}/.default",)
 
 
+def test_for_entra_id_gives_the_same_configuration_as_the_environment_does() -> None:
+    config = ClientConfig.for_entra_id(
+        tenant_id="my-tenant",
+        client_id="app",
+        client_secret="hush",
+        cluster="westeurope-1",
+        project="p",
+        client_name="wind",
+    )
+    from_env = ClientConfig.from_env(
+        {
+            "CDF_CLUSTER": "westeurope-1",
+            "CDF_PROJECT": "p",
+            "CDF_CLIENT_ID": "app",
+            "CDF_CLIENT_SECRET": "hush",
+            "CDF_TENANT_ID": "my-tenant",
+        }
+    )
+
+    credentials = config.credentials
+    assert isinstance(credentials, OAuthClientCredentials)
+    assert isinstance(from_env.credentials, OAuthClientCredentials)
+    assert (config.base_url, config.project, config.client_name) == (CLUSTER, "p", "wind")
+    assert credentials.token_url == from_env.credentials.token_url
+    assert credentials.scopes == from_env.credentials.scopes == (f"{CLUSTER}/.default",)
+    assert "hush" not in repr(config)
+
+
 def test_from_env_reads_os_environ_by_default_and_overrides_win(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CDF_URL", CLUSTER)
     monkeypatch.setenv("CDF_PROJECT", "from-env")

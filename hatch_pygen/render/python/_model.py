@@ -208,12 +208,15 @@ def _kinds(view: ViewIR) -> tuple[InstanceKind, ...]:
 
 RESERVED_CLIENT_ATTRIBUTES = RESERVED_ATTRIBUTES | frozenset(
     {
+        "azure_project",
         "cdf",
         "close",
+        "data_model_ids",
         "default_instance_space",
         "delete",
         "from_env",
         "from_toml",
+        "graphql_query",
         "instance_space",
         "upsert",
     }

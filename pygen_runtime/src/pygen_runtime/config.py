@@ -180,6 +180,39 @@ class ClientConfig:
         return f"{self.base_url}/api/v1/projects/{self.project}"
 
     @classmethod
+    def for_entra_id(
+        cls,
+        *,
+        tenant_id: str,
+        client_id: str,
+        client_secret: str,
+        cluster: str,
+        project: str,
+        **settings: Any,
+    ) -> ClientConfig:
+        """A configuration for a project on ``https://<cluster>.cognitedata.com`` signed in to
+        through Microsoft Entra ID (Azure AD) with an app registration's client credentials.
+
+        The token comes from the tenant's v2.0 endpoint with the scope ``<cluster URL>/.default``;
+        ``settings`` are the other fields (``client_name``, ``timeout``, ...).
+
+        >>> config = ClientConfig.for_entra_id(
+        ...     tenant_id="my-tenant", client_id="app", client_secret="s3cret",
+        ...     cluster="westeurope-1", project="wind",
+        ... )
+        >>> config.project_url
+        'https://westeurope-1.cognitedata.com/api/v1/projects/wind'
+        """
+        base_url = f"https://{cluster}.cognitedata.com"
+        credentials = OAuthClientCredentials(
+            token_url=_ENTRA_TOKEN_URL.format(tenant=tenant_id),
+            client_id=client_id,
+            client_secret=client_secret,
+            scopes=[f"{base_url}/.default"],
+        )
+        return cls(base_url=base_url, project=project, credentials=credentials, **settings)
+
+    @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ClientConfig:
         """A configuration from ``CDF_*`` environment variables; keyword arguments override them.
 

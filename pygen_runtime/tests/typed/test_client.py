@@ -48,6 +48,19 @@ def test_from_env_reads_the_connection_and_the_instance_space(emulator: Emulator
     assert "instance_space='from-env'" in repr(client)
 
 
+def test_azure_project_signs_in_through_entra_id_for_the_cluster() -> None:
+    client = WindTurbineClient.azure_project(
+        "my-tenant", "app", "hush", "westeurope-1", "wind", instance_space="turbines"
+    )
+    with client:
+        config = client.cdf.config
+        credentials = config.credentials
+        assert isinstance(credentials, OAuthClientCredentials)
+        assert credentials.token_url == "https://login.microsoftonline.com/my-tenant/oauth2/v2.0/token"
+        assert config.project_url == "https://westeurope-1.cognitedata.com/api/v1/projects/wind"
+        assert client.instance_space == "turbines"
+
+
 def test_from_env_without_variables_names_what_is_missing() -> None:
     with pytest.raises(ConfigurationError, match="CDF_PROJECT is not set"):
         WindTurbineClient.from_env(environ={})

@@ -110,6 +110,30 @@ class TypedClient:
         return cls(ClientConfig.from_env(environ, **overrides), instance_space=space, transport=transport)
 
     @classmethod
+    def azure_project(
+        cls,
+        tenant_id: str,
+        client_id: str,
+        client_secret: str,
+        cdf_cluster: str,
+        project: str,
+        *,
+        instance_space: str | None = None,
+        client_name: str = "pygen-runtime",
+    ) -> Self:
+        """A client for a project on ``https://<cdf_cluster>.cognitedata.com`` signed in to through
+        Microsoft Entra ID (Azure AD) client credentials (see ``ClientConfig.for_entra_id``)."""
+        config = ClientConfig.for_entra_id(
+            tenant_id=tenant_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            cluster=cdf_cluster,
+            project=project,
+            client_name=client_name,
+        )
+        return cls(config, instance_space=instance_space)
+
+    @classmethod
     def from_toml(
         cls,
         path: str | os.PathLike[str],
