@@ -42,6 +42,12 @@ def snake_key(name: str) -> str:
     return _HUMP.sub("_", _NOT_WORD.sub("_", name)).lower()
 
 
+def word_parts(text: str) -> list[str]:
+    """The words of a name at the boundaries :func:`snake_key` uses: ``"isUploaded"`` -> ``["is",
+    "Uploaded"]``; renderers case them, so names validation kept apart stay apart."""
+    return [word for word in _HUMP.sub("_", _NOT_WORD.sub("_", text)).split("_") if word]
+
+
 def _word(text: str) -> str:
     return _NOT_WORD.sub("_", text)
 

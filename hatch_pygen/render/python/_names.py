@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import builtins
 import keyword
-import re
 from collections.abc import Iterable
+
+from hatch_pygen.validation._naming import word_parts
 
 __all__ = [
     "RESERVED_ATTRIBUTES",
@@ -24,10 +25,6 @@ __all__ = [
     "snake_case",
 ]
 
-# The word boundaries validation compares names by (hatch_pygen.validation._naming.snake_key),
-# so that two hints that differ there never meet here.
-_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NOT_WORD = re.compile(r"[^A-Za-z0-9_]+")
 
 _KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 _BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
@@ -121,25 +118,20 @@ RESERVED_CLASS_NAMES: frozenset[str] = _KEYWORDS | _BUILTINS | _ANNOTATION_NAMES
 names they import from the runtime."""
 
 
-def _words(text: str) -> list[str]:
-    """The words of a name: split at non-word characters, underscores and case humps."""
-    return [word for word in _HUMP.sub("_", _NOT_WORD.sub("_", text)).split("_") if word]
-
-
 def snake_case(text: str) -> str:
     """``"WindTurbine"`` -> ``"wind_turbine"``, ``"isUploaded"`` -> ``"is_uploaded"``.
 
     Leading underscores go (pydantic treats such fields as private); the result may still be a
     keyword or start with a digit, which :func:`python_attribute` deals with.
     """
-    return "_".join(word.lower() for word in _words(text))
+    return "_".join(word.lower() for word in word_parts(text))
 
 
 def pascal_case(text: str) -> str:
     """``"wind_turbine"`` -> ``"WindTurbine"``; an underscore stays between two digits
     (``"Implementation1_2"``), so that names unique in snake form stay unique."""
     out = ""
-    for word in _words(text):
+    for word in word_parts(text):
         if out and out[-1].isdigit() and word[0].isdigit():
             out += "_"
         out += word[0].upper() + word[1:]
