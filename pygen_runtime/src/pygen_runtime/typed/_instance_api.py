@@ -362,6 +362,19 @@ class _InstanceAPI(Generic[ReadT, ListT]):
                     return value
         return AggregatedHistogram(property=wire, interval=interval, buckets=[])
 
+    def _retrieve_in_order(self, ids: Sequence[NodeId | EdgeId]) -> builtins.list[Any]:
+        """The instances of ``ids`` that have data in this view, in the order asked."""
+        cls = self._read_class
+        chunks = [
+            Chunk(
+                dataclasses.replace(chunk.call, parse=typed_items_parser(cls, only_with_data=True)),
+                chunk.inputs,
+            )
+            for chunk in retrieve_chunks(ids, cls.view_id(), False)
+        ]
+        found = {(item.space, item.external_id): item for item in self._http.run_chunks(chunks)}
+        return [found[key] for key in ((id_.space, id_.external_id) for id_ in ids) if key in found]
+
     def _most_specific(self, items: builtins.list[Any]) -> builtins.list[Any]:
         """``items`` as the classes of the child views they have data in; only node APIs of
         views that others implement have any."""
@@ -571,25 +584,7 @@ class NodeAPI(_InstanceAPI[NodeReadT, NodeListT]):
         many = isinstance(external_id, builtins.list)
         given = external_id if isinstance(external_id, builtins.list) else [external_id]
         ids = [as_node_id(item, default_space, "retrieve") for item in given]
-        cls = self._read_class
-        chunks = [
-            Chunk(
-                dataclasses.replace(chunk.call, parse=typed_items_parser(cls, only_with_data=True)),
-                chunk.inputs,
-            )
-            for chunk in retrieve_chunks(ids, cls.view_id(), False)
-        ]
-        found = self._http.run_chunks(chunks)
-        by_id = {(item.space, item.external_id): item for item in found}
-        items = self._list_class(
-            self._most_specific(
-                [
-                    by_id[(node.space, node.external_id)]
-                    for node in ids
-                    if (node.space, node.external_id) in by_id
-                ]
-            )
-        )
+        items = self._list_class(self._most_specific(self._retrieve_in_order(ids)))
         self._fill_connections(items, retrieve_connections)
         if many:
             return items  # type: ignore[no-any-return]
@@ -640,19 +635,7 @@ class EdgeAPI(_InstanceAPI[EdgeReadT, EdgeListT]):
         many = isinstance(external_id, builtins.list)
         given = external_id if isinstance(external_id, builtins.list) else [external_id]
         ids = [_edge_id(item, default_space) for item in given]
-        cls = self._read_class
-        chunks = [
-            Chunk(
-                dataclasses.replace(chunk.call, parse=typed_items_parser(cls, only_with_data=True)),
-                chunk.inputs,
-            )
-            for chunk in retrieve_chunks(ids, cls.view_id(), False)
-        ]
-        found = self._http.run_chunks(chunks)
-        by_id = {(item.space, item.external_id): item for item in found}
-        items = self._list_class(
-            [by_id[(e.space, e.external_id)] for e in ids if (e.space, e.external_id) in by_id]
-        )
+        items = self._list_class(self._retrieve_in_order(ids))
         if many:
             return items  # type: ignore[no-any-return]
         return items[0] if items else None
