@@ -37,6 +37,7 @@ from hatch_pygen.render.python._names import (
 
 __all__ = [
     "CLASS_RESERVED",
+    "QUERY_BUILDER_NAMES",
     "RESERVED_CLIENT_ATTRIBUTES",
     "ClassModel",
     "EdgeAPIModel",
@@ -48,8 +49,25 @@ __all__ = [
 ]
 
 
+# The query builder's names, which the _select module imports from pygen_runtime.query.
+QUERY_BUILDER_NAMES = frozenset(
+    {
+        "Select",
+        "TextProperty",
+        "NumberProperty",
+        "TimeProperty",
+        "BooleanProperty",
+        "EnumProperty",
+        "ListProperty",
+        "DirectRelationProperty",
+        "DirectTraversal",
+        "ReverseTraversal",
+        "EdgeTraversal",
+    }
+)
+
 # Names the generated modules import; no generated class may take one of them.
-RUNTIME_NAMES = frozenset(
+RUNTIME_NAMES = QUERY_BUILDER_NAMES | frozenset(
     {
         "Aggregation",
         "AggregateName",
@@ -86,18 +104,6 @@ RUNTIME_NAMES = frozenset(
         "SortDirection",
         "TYPE_CHECKING",
         "TypedClient",
-        # The query builder's, imported by the _select module.
-        "Select",
-        "TextProperty",
-        "NumberProperty",
-        "TimeProperty",
-        "BooleanProperty",
-        "EnumProperty",
-        "ListProperty",
-        "DirectRelationProperty",
-        "DirectTraversal",
-        "ReverseTraversal",
-        "EdgeTraversal",
         "ViewId",
         "builtins",
         "cached_property",

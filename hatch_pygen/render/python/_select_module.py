@@ -17,7 +17,7 @@ from hatch_pygen.render.python._fields import INDENT, ViewIndex, attribute_names
 from hatch_pygen.render.python._imports import import_block
 from hatch_pygen.render.python._layout import Call, Expression, statement
 from hatch_pygen.render.python._literals import docstring, string_literal
-from hatch_pygen.render.python._model import InstanceKind, ViewModel
+from hatch_pygen.render.python._model import QUERY_BUILDER_NAMES, InstanceKind, ViewModel
 from hatch_pygen.render.python._names import claim, snake_case
 from hatch_pygen.render.python._source import (
     DATA_PACKAGE,
@@ -42,21 +42,6 @@ _DESCRIPTORS = {
     "date": "TimeProperty",
     "boolean": "BooleanProperty",
 }
-_RUNTIME = frozenset(
-    {
-        "Select",
-        "TextProperty",
-        "NumberProperty",
-        "TimeProperty",
-        "BooleanProperty",
-        "EnumProperty",
-        "ListProperty",
-        "DirectRelationProperty",
-        "DirectTraversal",
-        "ReverseTraversal",
-        "EdgeTraversal",
-    }
-)
 
 ModelsByView = dict[tuple[tuple[str, str, str], InstanceKind], ViewModel]
 
@@ -174,7 +159,7 @@ def select_module(header: str, root: str, views: list[ViewModel], index: ViewInd
     selectable = [model for model in views if model.select is not None]
     classes = [_select_class(model, by_view, index) for model in selectable]
     used = names_used("\n".join(classes))
-    imports: dict[str, list[str]] = {"pygen_runtime.query": sorted(used & _RUNTIME)}
+    imports: dict[str, list[str]] = {"pygen_runtime.query": sorted(used & QUERY_BUILDER_NAMES)}
     if "ViewId" in used:
         imports["pygen_runtime.schema"] = ["ViewId"]
     for model in selectable:
