@@ -224,8 +224,9 @@ def iterate(setup: Setup) -> Section:
     section = Section(
         "iterate",
         f"Read {nodes:,} CogniteAsset nodes (10 properties each) from the emulator on loopback, page by "
-        "page, reading each node's external id and name. Times cover the reading only (the "
-        "client's import is measured on its own); `server CPU` is the emulator's share of the run.",
+        "page, reading each node's external id and name. Times cover the reading only: each "
+        "client is imported and created before its measured section (the import is measured on its own "
+        "below); `server CPU` is the emulator's share of the run.",
     )
     clients, section.skipped = _read_clients(setup)
     with EmulatorProcess(setup.ours, setup.model(SDK_MODEL), nodes=nodes) as server:

@@ -35,7 +35,7 @@ def _client(args: argparse.Namespace) -> httpx.Client:
 
 def iterate(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
     nodes = named = pages = 0
-    with probe.measure(), _client(args) as client:
+    with _client(args) as client, probe.measure():
         cursor = None
         while True:
             body: dict[str, Any] = {"limit": PAGE_SIZE, "sources": [{"source": VIEW_REFERENCE}]}
@@ -57,7 +57,7 @@ def iterate(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
 
 def upsert(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
     starts = range(0, args.nodes, PAGE_SIZE)
-    with probe.measure(), _client(args) as client:
+    with _client(args) as client, probe.measure():
 
         def apply(start: int) -> int:
             items = [asset_node(index) for index in range(start, min(start + PAGE_SIZE, args.nodes))]

@@ -44,7 +44,7 @@ def _client(args: argparse.Namespace) -> CDFClient:
 def iterate(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
     view = ViewId(space=VIEW_SPACE, external_id=VIEW_EXTERNAL_ID, version=VIEW_VERSION)
     nodes = named = pages = 0
-    with probe.measure(), _client(args) as client:
+    with _client(args) as client, probe.measure():
         for page in client.instances.iterate(chunk_size=PAGE_SIZE, sources=[view]):
             pages += 1
             for node in page:
@@ -56,7 +56,7 @@ def iterate(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
 
 def upsert(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
     view = ViewId(space=VIEW_SPACE, external_id=VIEW_EXTERNAL_ID, version=VIEW_VERSION)
-    with probe.measure(), _client(args) as client:
+    with _client(args) as client, probe.measure():
         items = [
             NodeApply(
                 space=INSTANCE_SPACE,

@@ -47,7 +47,7 @@ def _client(args: argparse.Namespace, package: Any) -> Any:
 def iterate(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
     package = _import_sdk(args)
     nodes = named = pages = 0
-    with probe.measure(), _client(args, package) as client:
+    with _client(args, package) as client, probe.measure():
         for chunk in client.cognite_asset.iterate(chunk_size=PAGE_SIZE):
             pages += 1
             for asset in chunk:
@@ -60,7 +60,7 @@ def iterate(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
 def upsert(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
     package = _import_sdk(args)
     write_class = package.CogniteAssetWrite
-    with probe.measure(), _client(args, package) as client:
+    with _client(args, package) as client, probe.measure():
         items = []
         for index in range(args.nodes):
             fields = asset_fields(index)

@@ -74,8 +74,8 @@ def _sdk_client(args: argparse.Namespace, package: Any) -> Any:
 def read(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
     package = _import_sdk(args)
     nodes = named = pages = 0
+    client = _sdk_client(args, package)
     with probe.measure():
-        client = _sdk_client(args, package)
         if args.task == "list":
             assets = client.cognite_asset.list(limit=-1)
             pages = 1
@@ -100,8 +100,8 @@ def upsert(args: argparse.Namespace, probe: Probe) -> dict[str, Any]:
 
     package = _import_sdk(args)
     write_class = package.data_classes.CogniteAssetWrite
+    client = _sdk_client(args, package)
     with probe.measure():
-        client = _sdk_client(args, package)
         items = []
         for index in range(args.nodes):
             fields = asset_fields(index)

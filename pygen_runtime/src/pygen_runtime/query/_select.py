@@ -316,7 +316,7 @@ def to_typed(read_class: Any, items: Sequence[ResultItem], edge_class: Any = Non
             edges = parse_instances(edge_class(), [edge.dump() for edge in edges])
         for (target, _), edge in zip(reached, edges, strict=True):
             if isinstance(target, NodeRead):
-                target._via_edge = edge
+                target._set_via_edge(edge)
     return typed
 
 
