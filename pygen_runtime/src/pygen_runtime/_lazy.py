@@ -19,7 +19,8 @@ def lazy_exports(
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """A module ``__getattr__`` and ``__dir__`` for ``package``.
 
-    ``exports`` maps each public name to the module defining it; ``namespace`` is the package's
+    ``exports`` maps each public name to the module defining it, or a submodule's name to the
+    submodule itself (``"filters": f"{package}.filters"``); ``namespace`` is the package's
     ``globals()``, where a name is stored once imported so later reads skip the lookup.
     """
 
@@ -27,7 +28,8 @@ def lazy_exports(
         module = exports.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
+        imported = importlib.import_module(module)
+        value = imported if module == f"{package}.{name}" else getattr(imported, name)
         namespace[name] = value
         return value
 
