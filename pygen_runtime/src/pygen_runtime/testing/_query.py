@@ -26,14 +26,14 @@ Choices where CDF's documentation is vague (each fixed here so clients see consi
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pygen_runtime.testing._errors import QueryError
 from pygen_runtime.testing._filter_values import describe_json
 from pygen_runtime.testing._limits import QUERY_LIMIT_DEFAULT, QUERY_LIMIT_MAX
-from pygen_runtime.testing._query_cursors import decode_cursor, encode_cursor
+from pygen_runtime.testing._query_cursors import decode_cursor, encode_cursor, fingerprint
+from pygen_runtime.testing._query_paging import OrderKey, page_after
 from pygen_runtime.testing._query_plan import (
     EdgeSetPlan,
     PlanContext,
@@ -42,7 +42,7 @@ from pygen_runtime.testing._query_plan import (
     plan_result_sets,
 )
 from pygen_runtime.testing._query_select import parse_select
-from pygen_runtime.testing._query_traversal import InstanceUniverse, Member, members_of
+from pygen_runtime.testing._query_traversal import InstanceUniverse, Member
 from pygen_runtime.testing._sorting import InstanceOrder
 
 if TYPE_CHECKING:
@@ -100,17 +100,21 @@ def _order_of(plan: ResultSetPlan) -> InstanceOrder:
     return InstanceOrder(()) if isinstance(plan, SetOperationPlan) else plan.order
 
 
-def _resume_at(members: Sequence[Member], plan: ResultSetPlan, state: Mapping[str, Any]) -> int:
+def _resume_key(plan: ResultSetPlan, state: Mapping[str, Any]) -> OrderKey:
+    """The order key of the last member a cursor returned; the page starts right after it."""
     after = state.get("after")
-    key = None
     if isinstance(after, list) and len(after) == 3:
         sort_key = _order_of(plan).load_key(after[0])
         position, occurrence = after[1], after[2]
-        if sort_key is not None and isinstance(position, int) and isinstance(occurrence, int):
-            key = (sort_key, position, occurrence)
-    if key is None:
-        raise QueryError(f"cursors.{plan.name}: the cursor is damaged; pass nextCursor unchanged")
-    return bisect.bisect_right(members, key, key=lambda member: member.order_key)
+        if (
+            sort_key is not None
+            and isinstance(position, int)
+            and not isinstance(position, bool)
+            and isinstance(occurrence, int)
+            and not isinstance(occurrence, bool)
+        ):
+            return (sort_key, position, occurrence)
+    raise QueryError(f"cursors.{plan.name}: the cursor is damaged; pass nextCursor unchanged")
 
 
 def _cursor_after(member: Member, plan: ResultSetPlan) -> str:
@@ -138,23 +142,24 @@ def run_query(body: Mapping[str, Any], store: InstanceStore, schema: SchemaStore
     selections = parse_select(body["select"], list(by_name), schema, endpoint="query")
     cursors = parse_cursors(body, list(by_name))
 
-    universe = InstanceUniverse(store)
+    universe = InstanceUniverse(store, schema_generation=schema.generation)
+    # Besides a set's definition and the instances, only these decide what a set holds.
+    request_scope = (fingerprint(context.parameters), schema.generation)
     pages: dict[str, list[StoredInstance]] = {}
     next_cursors: dict[str, str] = {}
     for plan in plans:
-        members = members_of(plan, pages, by_name, universe)
         limit = plan.limit or QUERY_LIMIT_DEFAULT
         selection = selections.get(plan.name)
         if selection is not None and selection.limit is not None:
             limit = min(limit, selection.limit)
-        start = 0
+        after = None
         if plan.name in cursors:
             state = decode_cursor(cursors[plan.name], "query", plan.name, plan.digest)
-            start = _resume_at(members, plan, state)
-        page = members[start : start + limit]
-        pages[plan.name] = [member.instance for member in page]
-        if start + limit < len(members) and page:
-            next_cursors[plan.name] = _cursor_after(page[-1], plan)
+            after = _resume_key(plan, state)
+        page = page_after(plan, after, limit, pages, by_name, universe, request_scope)
+        pages[plan.name] = [member.instance for member in page.members]
+        if page.has_more and page.members:
+            next_cursors[plan.name] = _cursor_after(page.members[-1], plan)
 
     items: dict[str, list[dict[str, Any]]] = {}
     for name, selection in selections.items():

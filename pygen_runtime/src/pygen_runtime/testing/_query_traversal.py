@@ -1,9 +1,11 @@
 """What each result set of a query or sync holds: traversal of direct relations and edges, and set
 operations, over the instances one request can see.
 
-The indexes a traversal needs (edges by their start and end node, nodes by the node a direct
-relation points to) are built once per request and only when a result set asks for them, so a
-request costs O(instances) however many nodes it walks through, never O(instances²).
+A traversal reads only what it walks: edges at a node come from the store's index of live edges
+(a sync, which also sees deleted edges, builds its own once per request), and nodes by the node a
+direct relation points to from an index built only when a set follows a relation inwards (a query
+keeps that index in the store until its next write). A request never costs O(instances²),
+however many nodes it walks through.
 
 Every result set's members are ordered totally: by the set's ``sort`` (if any), then by storage
 slot (the order instances were first written), then, for ``unionAll`` duplicates, by occurrence.
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from pygen_runtime.testing._filter_properties import PropertyAccess
     from pygen_runtime.testing._store import InstanceStore, StoredInstance
 
-__all__ = ["InstanceUniverse", "Member", "members_of"]
+__all__ = ["InstanceUniverse", "Member", "members_of", "root_member_test"]
 
 Key = tuple[str, str]
 
@@ -46,38 +48,75 @@ class InstanceUniverse:
     """The instances one request sees, with lazily built indexes over them.
 
     A query sees live instances. A sync also sees the soft-deleted instances that
-    ``show_deleted`` accepts, so it can report them as deleted.
+    ``show_deleted`` accepts, so it can report them as deleted. Nothing is scanned up front: a
+    query page that reads only a few instances costs only those reads.
+
+    With ``schema_generation`` (a query, which sees live instances only), the reverse-relation
+    indexes are kept in the store until its next write, so later pages reuse them.
     """
 
     def __init__(
-        self, store: InstanceStore, show_deleted: Callable[[StoredInstance], bool] | None = None
+        self,
+        store: InstanceStore,
+        show_deleted: Callable[[StoredInstance], bool] | None = None,
+        schema_generation: int | None = None,
     ) -> None:
         self._store = store
         self._show_deleted = show_deleted
-        self.nodes: list[StoredInstance] = []
-        self.edges: list[StoredInstance] = []
-        self._position: dict[Key, int] = {}
-        for slot, inst in enumerate(store.including_deleted()):
-            if inst.deleted_time is not None and (show_deleted is None or not show_deleted(inst)):
-                continue
-            self._position[(inst.space, inst.external_id)] = slot
-            (self.nodes if inst.instance_type == "node" else self.edges).append(inst)
+        self._schema_generation = schema_generation if show_deleted is None else None
+        self._by_type: dict[str, list[StoredInstance]] | None = None
         self._edges_by_end: dict[tuple[str, Key], list[StoredInstance]] | None = None
-        self._referrers: dict[tuple[str, ...], dict[Key, list[StoredInstance]]] = {}
+        self._referrers: dict[tuple[Any, ...], dict[Key, list[StoredInstance]]] = {}
+
+    @property
+    def store(self) -> InstanceStore:
+        """The store the instances come from."""
+        return self._store
+
+    def sees(self, inst: StoredInstance) -> bool:
+        """Whether this request sees the instance (live, or a deleted one sync reports)."""
+        return inst.deleted_time is None or (self._show_deleted is not None and self._show_deleted(inst))
+
+    def _instances(self, instance_type: str) -> list[StoredInstance]:
+        if self._by_type is None:
+            by_type: dict[str, list[StoredInstance]] = {"node": [], "edge": []}
+            for inst in self._store.including_deleted():
+                if self.sees(inst):
+                    by_type[inst.instance_type].append(inst)
+            self._by_type = by_type
+        return self._by_type[instance_type]
+
+    @property
+    def nodes(self) -> list[StoredInstance]:
+        """Every node this request sees, in storage order."""
+        return self._instances("node")
+
+    @property
+    def edges(self) -> list[StoredInstance]:
+        """Every edge this request sees, in storage order."""
+        return self._instances("edge")
 
     def position(self, inst: StoredInstance) -> int:
         """The instance's storage slot: a stable order in which instances were first written."""
-        return self._position[(inst.space, inst.external_id)]
+        slot = self._store.slot_of((inst.space, inst.external_id))
+        if slot is None:  # pragma: no cover - every instance a request sees comes from the store
+            raise LookupError(f"{inst.space}:{inst.external_id} is not in the store")
+        return slot
 
     def node(self, key: Key) -> StoredInstance | None:
         """The node with this identity, if this request sees it."""
-        found = self._store.get("node", key[0], key[1], include_deleted=self._show_deleted is not None)
-        if found is None or (key not in self._position):
+        found = self._store.get("node", key[0], key[1], include_deleted=True)
+        if found is None or not self.sees(found):
             return None
         return found
 
     def edges_at(self, key: Key, end: str) -> list[StoredInstance]:
         """Edges whose ``end`` ("start" or "end") is the node ``key``, in storage order."""
+        if self._show_deleted is None:
+            # Live edges only: the store's own index finds them without scanning every edge.
+            field_name = "start_node" if end == "start" else "end_node"
+            touching = [edge for edge in self._store.edges_at(*key) if getattr(edge, field_name) == key]
+            return sorted(touching, key=self.position)
         if self._edges_by_end is None:
             index: dict[tuple[str, Key], list[StoredInstance]] = {}
             for edge in self.edges:
@@ -90,14 +129,25 @@ class InstanceUniverse:
 
     def referrers(self, access: PropertyAccess, key: Key) -> list[StoredInstance]:
         """Nodes whose direct relation ``access`` points at the node ``key`` (reverse relation)."""
-        index = self._referrers.get(access.reference)
+        index_key = (access.reference, access.container)
+        index = self._referrers.get(index_key)
         if index is None:
-            index = {}
-            for node in self.nodes:
-                for target in _targets(access, node):
-                    index.setdefault(target, []).append(node)
-            self._referrers[access.reference] = index
+            if self._schema_generation is None:
+                index = self._referrer_index(access)
+            else:
+                index = self._store.cached(
+                    ("query-referrers", *index_key, self._schema_generation),
+                    lambda: self._referrer_index(access),
+                )
+            self._referrers[index_key] = index
         return index.get(key, [])
+
+    def _referrer_index(self, access: PropertyAccess) -> dict[Key, list[StoredInstance]]:
+        index: dict[Key, list[StoredInstance]] = {}
+        for node in self.nodes:
+            for target in _targets(access, node):
+                index.setdefault(target, []).append(node)
+        return index
 
 
 def _targets(access: PropertyAccess, node: StoredInstance) -> list[Key]:
@@ -147,25 +197,25 @@ def _node_set(
     universe: InstanceUniverse,
 ) -> list[StoredInstance]:
     if plan.source is None:
-        candidates: Iterable[StoredInstance] = universe.nodes
+        return [node for node in universe.nodes if plan.filter(node)]
+    start = _chained_nodes(pages[plan.source], plans[plan.source], plan.chain_to, universe)
+    through = plan.through
+    candidates: Iterable[StoredInstance]
+    if through is None:
+        candidates = start
+    elif plan.direction == "outwards":
+        candidates = (
+            node
+            for origin in start
+            for target in _targets(through, origin)
+            if (node := universe.node(target)) is not None
+        )
     else:
-        start = _chained_nodes(pages[plan.source], plans[plan.source], plan.chain_to, universe)
-        through = plan.through
-        if through is None:
-            candidates = start
-        elif plan.direction == "outwards":
-            candidates = (
-                node
-                for origin in start
-                for target in _targets(through, origin)
-                if (node := universe.node(target)) is not None
-            )
-        else:
-            candidates = (
-                referrer
-                for origin in start
-                for referrer in universe.referrers(through, (origin.space, origin.external_id))
-            )
+        candidates = (
+            referrer
+            for origin in start
+            for referrer in universe.referrers(through, (origin.space, origin.external_id))
+        )
     return [node for node in _unique(candidates) if plan.filter(node)]
 
 
@@ -177,11 +227,8 @@ def _edge_set(
 ) -> list[StoredInstance]:
     near, far = ("start_node", "end_node") if plan.direction == "outwards" else ("end_node", "start_node")
     if plan.source is None:
-        return [
-            edge
-            for edge in universe.edges
-            if plan.filter(edge) and _node_passes(plan.node_filter, getattr(edge, far), universe)
-        ]
+        belongs = root_member_test(plan, universe)
+        return [edge for edge in universe.edges if belongs(edge)]
     frontier = _unique(_chained_nodes(pages[plan.source], plans[plan.source], plan.chain_to, universe))
     visited = {(node.space, node.external_id) for node in frontier}
     found: dict[Key, StoredInstance] = {}
@@ -214,6 +261,22 @@ def _edge_set(
     if plan.limit_each is None:
         return edges
     return _limit_each(edges, origin_of, plan, universe)
+
+
+def root_member_test(
+    plan: NodeSetPlan | EdgeSetPlan, universe: InstanceUniverse
+) -> Callable[[StoredInstance], bool]:
+    """Whether an instance the request sees belongs to ``plan``, a set that reads no other set."""
+    if isinstance(plan, NodeSetPlan):
+        node_filter = plan.filter
+        return lambda inst: inst.instance_type == "node" and node_filter(inst)
+    far = "end_node" if plan.direction == "outwards" else "start_node"
+    edge_filter = plan.filter
+    return lambda inst: (
+        inst.instance_type == "edge"
+        and edge_filter(inst)
+        and _node_passes(plan.node_filter, getattr(inst, far), universe)
+    )
 
 
 def _node_passes(

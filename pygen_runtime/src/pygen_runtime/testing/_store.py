@@ -13,11 +13,14 @@ Two orders are maintained so that paging and sync cost O(page) rather than O(sto
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["InstanceKey", "InstanceStore", "StoredInstance"]
+
+T = TypeVar("T")
 
 InstanceKey = tuple[str, str]
 """``(space, externalId)``: nodes and edges share one identity space, as in CDF."""
@@ -65,6 +68,9 @@ class InstanceStore:
         self._edges_at: dict[InstanceKey, set[InstanceKey]] = {}
         self._sequence = 0
         self._live_count = 0
+        # Data derived from the instances (a query's sorted result set, a reverse-relation index),
+        # kept until the next write or delete; the oldest entries go first beyond the bound.
+        self._derived: OrderedDict[Hashable, Any] = OrderedDict()
 
     # -- reading ---------------------------------------------------------------------------
     def get(
@@ -82,6 +88,10 @@ class InstanceStore:
         """The instance with this identity, node or edge, live or soft-deleted."""
         slot = self._slot_of.get((space, external_id))
         return None if slot is None else self._slots[slot]
+
+    def slot_of(self, key: InstanceKey) -> int | None:
+        """The slot of the identity ``key`` (live or soft-deleted), or None if never written."""
+        return self._slot_of.get(key)
 
     def live(self) -> Iterator[StoredInstance]:
         """Every instance that is not deleted, in slot order."""
@@ -122,6 +132,24 @@ class InstanceStore:
         """The global change counter: the sequence of the latest write or delete."""
         return self._sequence
 
+    _DERIVED_KEPT = 8
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, remembered under ``key`` until the next write or delete.
+
+        Lets a request reuse what an earlier request computed from the same instances (a query
+        pages through a sorted result set without sorting it again for every page). At most
+        ``_DERIVED_KEPT`` results are kept, the least recently used forgotten first.
+        """
+        if key in self._derived:
+            self._derived.move_to_end(key)
+            return self._derived[key]  # type: ignore[no-any-return]
+        value = build()
+        self._derived[key] = value
+        while len(self._derived) > self._DERIVED_KEPT:
+            self._derived.popitem(last=False)
+        return value
+
     def __len__(self) -> int:
         """The number of live instances."""
         return self._live_count
@@ -135,6 +163,7 @@ class InstanceStore:
         key = inst.key
         self._sequence += 1
         inst.sequence = self._sequence
+        self._derived.clear()
         slot = self._slot_of.get(key)
         if slot is None:
             self._slot_of[key] = len(self._slots)
@@ -157,6 +186,7 @@ class InstanceStore:
         if inst.deleted_time is not None:
             return
         self._sequence += 1
+        self._derived.clear()
         inst.deleted_time = now_ms
         inst.last_updated_time = now_ms
         inst.sequence = self._sequence
