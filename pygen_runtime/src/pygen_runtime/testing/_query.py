@@ -10,7 +10,9 @@ Choices where CDF's documentation is vague (each fixed here so clients see consi
   returned (keyset paging on the set's sort, then storage order), so paging with any limit returns
   every member exactly once while the data stands still; a cursor is refused when handed to another
   set or to a changed definition of its set (the ``limit`` may change between pages).
-  ``nextCursor`` holds an entry only for selected sets with more items.
+  ``nextCursor`` holds an entry only for selected sets with more items. Cursors are not a
+  snapshot: a page reads the data as it is when asked for, continuing after the cursor's place
+  (docs/emulator.md, "Paging a query"). How a page is found cheaply is :mod:`._query_paging`'s.
 - **Only selected sets are returned**; the others are computed because selected sets read them.
 - **Defaults**: a ``nodes`` set with ``through`` follows the relation ``inwards`` unless
   ``direction`` says ``outwards`` (the API's documented default); edges go ``outwards``; an edge

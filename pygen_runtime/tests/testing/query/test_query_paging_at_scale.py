@@ -8,7 +8,11 @@ pages as docs/emulator.md describes.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,3 +231,16 @@ def test_children_through_a_relation_follow_each_page_of_parents(
     # Inwards, an edge shows up with the page of its end node, which must be live.
     expected_in = [index for index in range(0, NODES, 10) if (index * 13) % NODES % 50 != 0]
     assert Counter(inwards) == Counter(f"e{index:05d}" for index in expected_in)
+
+
+def test_the_emulator_pages_paging_example_prints_what_the_page_shows() -> None:
+    page = Path(__file__).resolve().parents[4] / "docs" / "emulator.md"
+    text = page.read_text("utf-8")
+    start = text.index("\n## Paging a query\n")
+    section = text[start : text.index("\n## ", start + 1)]
+    blocks = re.findall(r"```(\w+)\n(.*?)```", section, re.DOTALL)
+    assert [language for language, _ in blocks] == ["python", "text"]
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(compile(blocks[0][1], "emulator.md, Paging a query", "exec"), {})
+    assert output.getvalue() == blocks[1][1]
