@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from hatch_pygen._atomic import UnwritablePathError
 from hatch_pygen._version import __version__
 from hatch_pygen.errors import PygenError
 from hatch_pygen.ir import IR
@@ -79,11 +80,21 @@ def write_sdk(files: Mapping[str, str], out_dir: Path, package: str, *, overwrit
 
     The new folder is assembled beside the old one and swapped in, so an interrupted run leaves
     the previous SDK in place. Raises :class:`~hatch_pygen.errors.PygenError` when the folder
-    exists and ``overwrite`` is false, or when it exists and pygen did not write it.
+    exists and ``overwrite`` is false, or when it exists and pygen did not write it, and
+    :class:`~hatch_pygen._atomic.UnwritablePathError` (a ``PygenError``) when it cannot be written.
     """
     root = package_path(package)
     checked = _checked_paths(files, root)
     target = out_dir / root
+    try:
+        _replace_folder(target, checked, overwrite=overwrite)
+    except OSError as error:
+        raise UnwritablePathError(target, error) from None
+    return target
+
+
+def _replace_folder(target: Path, files: Mapping[PurePosixPath, str], *, overwrite: bool) -> None:
+    """Assemble ``files`` in a staging folder beside ``target`` and swap it in."""
     if target.exists():
         if not overwrite:
             raise PygenError(f"{target} exists; remove it, or set overwrite = true (or drop --no-overwrite)")
@@ -95,7 +106,7 @@ def write_sdk(files: Mapping[str, str], out_dir: Path, package: str, *, overwrit
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
     try:
-        for relative, text in checked.items():
+        for relative, text in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
@@ -110,4 +121,3 @@ def write_sdk(files: Mapping[str, str], out_dir: Path, package: str, *, overwrit
         shutil.rmtree(retired, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target

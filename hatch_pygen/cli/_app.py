@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from hatch_pygen._atomic import write_text_atomically
 from hatch_pygen.cli._console import Console
 from hatch_pygen.cli._flags import config_from_flags
 from hatch_pygen.config import PygenConfig, load_config
@@ -74,12 +75,21 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progr
 
 
 def _run(console: Console, action: Callable[[], T]) -> T:
-    """Run ``action``; a pygen error ends the command with its message and exit code."""
+    """Run ``action``; a pygen error ends the command with its message and exit code.
+
+    An operating-system error that slipped past a more specific message (a path that cannot be
+    read or written) is the user's to fix too: it ends the command with exit code 2, naming the
+    path, and no traceback.
+    """
     try:
         return action()
     except PygenError as error:
         console.error(str(error))
         raise typer.Exit(error.exit_code) from None
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename is not None else ""
+        console.error(f"{where}{error.strerror or error}; check the path and its permissions")
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _resolve_config(
@@ -320,8 +330,7 @@ def ir(
         if output is None:
             console.result(text.rstrip("\n"))
         else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
+            write_text_atomically(output, text)
             console.progress(f"wrote {output}")
 
     _run(console, action)
