@@ -52,7 +52,10 @@ def test_importing_the_client_class_loads_none_of_the_modules_it_needs_only_when
 
     assert "cognite_core_sdk._client" in loaded
     over_budget = {name: why for name, why in NOT_AT_IMPORT.items() if name in loaded}
-    assert over_budget == {}
+    assert over_budget == {}, (
+        "loaded by importing the client class; import these where they are first used "
+        "(inside the function, or under TYPE_CHECKING for annotations), not at module level"
+    )
     sdk_modules = {name for name in loaded if name.startswith("cognite_core_sdk.")}
     assert sdk_modules == {"cognite_core_sdk._client"}
 
