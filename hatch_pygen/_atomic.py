@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hatch_pygen.errors import PygenError
 
-__all__ = ["UnwritablePathError", "write_text_atomically"]
+__all__ = ["UnwritablePathError", "unwritable_reason", "write_text_atomically"]
 
 _NO_PERMISSION = (errno.EACCES, errno.EPERM, errno.EROFS)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hatch_pygen._atomic import UnwritablePathError, write_text_atomically
+from hatch_pygen._atomic import UnwritablePathError, unwritable_reason, write_text_atomically
 from hatch_pygen.errors import PygenError
 
 
@@ -61,3 +61,13 @@ def test_the_file_gets_the_permissions_a_plain_open_would_give(tmp_path: Path) -
         os.umask(previous)
     assert stat.S_IMODE((tmp_path / "atomic").stat().st_mode) == 0o640
     assert (tmp_path / "atomic").stat().st_mode == (tmp_path / "plain").stat().st_mode
+
+
+def test_an_error_without_a_specific_message_keeps_the_systems_reason(tmp_path: Path) -> None:
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "file"))
+
+    reason = unwritable_reason(tmp_path / "file", full)
+
+    assert reason == (
+        f"cannot write {tmp_path / 'file'} ({os.strerror(errno.ENOSPC)}); check the path and the free space"
+    )
