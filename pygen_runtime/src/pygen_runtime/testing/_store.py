@@ -132,7 +132,7 @@ class InstanceStore:
         """The global change counter: the sequence of the latest write or delete."""
         return self._sequence
 
-    _DERIVED_KEPT = 8
+    _DERIVED_KEPT = 4
 
     def cached(self, key: Hashable, build: Callable[[], T]) -> T:
         """``build()``, remembered under ``key`` until the next write or delete.

@@ -20,6 +20,10 @@ Choices where CDF's documentation is vague:
   of the set they read (sync does not page parents), over live instances plus the deleted ones the
   request may report.
 - Every selected set gets a cursor in every response, as CDF promises, even when nothing changed.
+
+Cost: a set that reads no other set and is not read by one looks, once past its backfill, only at
+the instances changed since its watermark (the store keeps them in change order); other sets are
+evaluated whole for every page.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from pygen_runtime.testing._query_plan import (
     plan_result_sets,
 )
 from pygen_runtime.testing._query_select import parse_select
-from pygen_runtime.testing._query_traversal import InstanceUniverse, members_of
+from pygen_runtime.testing._query_traversal import InstanceUniverse, members_of, root_member_test
 
 if TYPE_CHECKING:
     from pygen_runtime.testing._schema_store import SchemaStore
@@ -164,6 +168,24 @@ def _changes_page(
     return page, _SyncState("changes", watermark, state.started)
 
 
+def _root_changes_page(
+    plan: SyncPlan, state: _SyncState, universe: InstanceUniverse, current: int
+) -> tuple[list[StoredInstance], _SyncState]:
+    """:func:`_changes_page` for a set that reads no other set: only instances changed since the
+    watermark are looked at, oldest change first, so a page costs the changes it passes over
+    rather than the whole membership."""
+    belongs = root_member_test(plan, universe)
+    changed: list[StoredInstance] = []
+    for inst in universe.store.changed_since(state.watermark):
+        if universe.sees(inst) and _is_reported(inst, plan, state) and belongs(inst):
+            changed.append(inst)
+            if len(changed) > plan.limit:
+                break
+    page = changed[: plan.limit]
+    watermark = page[-1].sequence if len(changed) > plan.limit else current
+    return page, _SyncState("changes", watermark, state.started)
+
+
 def run_sync(
     body: Mapping[str, Any], store: InstanceStore, schema: SchemaStore, now_ms: int
 ) -> dict[str, Any]:
@@ -209,20 +231,26 @@ def run_sync(
     threshold = min(_deleted_threshold(plan, states[plan.name]) for plan in plans)
     universe = InstanceUniverse(store, show_deleted=lambda inst: inst.sequence > threshold)
 
+    read_by_others = {name for plan in plans for name in plan.dependencies}
     memberships: dict[str, list[StoredInstance]] = {}
     items: dict[str, list[dict[str, Any]]] = {}
     next_cursors: dict[str, str] = {}
     for plan in plans:
-        members = [member.instance for member in members_of(plan, memberships, by_name, universe)]
-        memberships[plan.name] = members
         selection = selections.get(plan.name)
-        if selection is None:
-            continue
         state = states[plan.name]
-        if state.phase == "backfill":
-            page, new_state = _backfill_page(plan, state, members, universe)
+        if plan.source is None and plan.name not in read_by_others and state.phase == "changes":
+            if selection is None:
+                continue
+            page, new_state = _root_changes_page(plan, state, universe, current)
         else:
-            page, new_state = _changes_page(plan, state, members, current)
+            members = [member.instance for member in members_of(plan, memberships, by_name, universe)]
+            memberships[plan.name] = members
+            if selection is None:
+                continue
+            if state.phase == "backfill":
+                page, new_state = _backfill_page(plan, state, members, universe)
+            else:
+                page, new_state = _changes_page(plan, state, members, current)
         items[plan.name] = [selection.render(inst, schema) for inst in page]
         next_cursors[plan.name] = _encode(plan, new_state, now_ms)
     response: dict[str, Any] = {"items": items, "nextCursor": next_cursors}
