@@ -171,7 +171,7 @@ def run_query(body: Mapping[str, Any], store: InstanceStore, schema: SchemaStore
             page_instances = plan.post_order.sort(page_instances)
         if selection.order:
             page_instances = selection.order.sort(page_instances)
-        items[name] = [selection.render(inst, schema) for inst in page_instances]
+        items[name] = selection.render_all(page_instances, schema)
     response: dict[str, Any] = {
         "items": items,
         "nextCursor": {name: cursor for name, cursor in next_cursors.items() if name in selections},

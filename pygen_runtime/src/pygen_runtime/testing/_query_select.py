@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pygen_runtime.testing._errors import QueryError
 from pygen_runtime.testing._filter_values import describe_json
 from pygen_runtime.testing._limits import SOURCES_MAX
-from pygen_runtime.testing._serialize import instance_to_json, typing_for
+from pygen_runtime.testing._serialize import instances_to_json, typing_for
 from pygen_runtime.testing._sorting import InstanceOrder, compile_sort
 
 if TYPE_CHECKING:
@@ -36,9 +36,13 @@ class Selection:
     order: InstanceOrder
     limit: int | None
 
-    def render(self, instance: StoredInstance, schema: SchemaStore) -> dict[str, Any]:
-        """The instance in the API's read shape with the selected properties."""
-        item = instance_to_json(instance, self.views, schema)
+    def render_all(self, instances: Sequence[StoredInstance], schema: SchemaStore) -> list[dict[str, Any]]:
+        """The instances in the API's read shape with the selected properties (views planned once)."""
+        return [self._keep_selected(item) for item in instances_to_json(instances, self.views, schema)]
+
+    def _keep_selected(self, item: dict[str, Any]) -> dict[str, Any]:
+        if all(keep is None for keep in self.properties):
+            return item
         values = item.get("properties", {})
         for (space, external_id, version), keep in zip(self.views, self.properties, strict=True):
             if keep is None:

@@ -251,7 +251,7 @@ def run_sync(
                 page, new_state = _backfill_page(plan, state, members, universe)
             else:
                 page, new_state = _changes_page(plan, state, members, current)
-        items[plan.name] = [selection.render(inst, schema) for inst in page]
+        items[plan.name] = selection.render_all(page, schema)
         next_cursors[plan.name] = _encode(plan, new_state, now_ms)
     response: dict[str, Any] = {"items": items, "nextCursor": next_cursors}
     if body.get("includeTyping"):
