@@ -205,3 +205,24 @@ def test_retrieve_connections_split_long_id_lists(emulator: Emulator, client: Wi
 
     assert len(turbines) == len(external_ids)
     assert all(turbine.metmast == [] for turbine in turbines)
+
+
+def test_typed_listings_ask_for_typing_so_their_pages_can_be_read_from_bytes(emulator: Emulator) -> None:
+    # The fast page reader vouches for a page only when CDF's typing names no property the SDK
+    # does not know (pygen_runtime.typed._page_reader); the nodes are the same either way.
+    external_ids = seed_turbines(emulator, 25)
+    recording = RecordingTransport(emulator)
+    with WindTurbineClient(
+        make_config(emulator), instance_space=INSTANCE_SPACE, transport=recording
+    ) as client:
+        pages = list(client.wind_turbine.iterate(chunk_size=10))
+        listed = client.wind_turbine.list(limit=None)
+
+    assert [[turbine.external_id for turbine in page] for page in pages] == [
+        external_ids[0:10],
+        external_ids[10:20],
+        external_ids[20:25],
+    ]
+    assert [turbine.name for turbine in listed] == [f"WT {index}" for index in range(25)]
+    assert {turbine.model_extra == {} for turbine in listed} == {True}
+    assert [request.body.get("includeTyping") for request in recording.sent(LIST)] == [True] * 4

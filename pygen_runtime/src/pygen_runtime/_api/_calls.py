@@ -51,7 +51,9 @@ class Call(Generic[T]):
 
     ``parse`` gets the decoded JSON body and returns the typed result; it raises
     ``UnexpectedResponseError`` (or lets a pydantic ``ValidationError`` through) when the body
-    lacks what CDF always sends.
+    lacks what CDF always sends. ``parse_content``, when given, is tried first on the body's
+    bytes: it reads the result in one step where it can and returns None to leave the answer to
+    ``parse`` (which then also reports what is wrong with it).
     """
 
     method: Literal["GET", "POST"]
@@ -60,6 +62,7 @@ class Call(Generic[T]):
     body: Mapping[str, Any] | None = None
     params: Mapping[str, QueryValue | None] | None = None
     kind: CallKind = "read"
+    parse_content: Callable[[bytes], T | None] | None = None
 
     def query(self) -> dict[str, str]:
         """The query parameters as strings, booleans spelled as CDF expects and ``None`` left out."""

@@ -178,6 +178,10 @@ def read_result(
     """The typed result of ``call`` from its final answer, or the error that answer means."""
     if response.status_code >= 400:
         raise api_error(response, method=call.method, path=path, project_url=project_url, attempts=attempts)
+    if call.parse_content is not None:
+        read = call.parse_content(response.content)
+        if read is not None:
+            return read
     body = decode_json(response, method=call.method, path=path, attempts=attempts)
     try:
         return call.parse(body)

@@ -37,6 +37,7 @@ from pygen_runtime.typed._connections import Edges, ReverseDirectRelation
 from pygen_runtime.typed._cursor import prefetching_pages
 from pygen_runtime.typed._instances import EdgeRead, InstanceRead, NodeRead, NodeReference, as_node_id
 from pygen_runtime.typed._lists import EdgeReadList, NodeReadList
+from pygen_runtime.typed._page_reader import ContentReader, page_content_reader
 from pygen_runtime.typed._parsing import parse_instances, typed_items_parser
 from pygen_runtime.typed._split_filters import MAX_IN_FILTER_VALUES, split_filter
 from pygen_runtime.typed.filters import Filter
@@ -140,17 +141,19 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         cursor: str | None,
     ) -> Pager[Any]:
         cls = self._read_class
+        read_content = page_content_reader(cls)
         pager = list_pager(
             instance_type=self._instance_type,
             sources=cls.view_id(),
             filter=filter,
             sort=sort,
-            include_typing=False,
+            # The fast reader checks CDF's typing for properties the SDK does not know.
+            include_typing=read_content is not None,
             limit=limit,
             chunk_size=chunk_size,
             cursor=cursor,
         )
-        return _parsing_with(pager, _typed_page_parser(cls))
+        return _parsing_with(pager, _typed_page_parser(cls), read_content)
 
     def _pages(
         self,
@@ -468,12 +471,15 @@ def _raw_items(body: Any) -> Any:
     return [item for item in expect_items(body, "items") if isinstance(item, Mapping)]
 
 
-def _parsing_with(pager: Pager[Any], parse: Callable[[Any], Page[Any]]) -> Pager[Any]:
-    """``pager`` with its answers read by ``parse`` instead of into untyped instances."""
+def _parsing_with(
+    pager: Pager[Any], parse: Callable[[Any], Page[Any]], parse_content: ContentReader | None = None
+) -> Pager[Any]:
+    """``pager`` with its answers read by ``parse`` (and ``parse_content`` first, from the bytes)
+    instead of into untyped instances."""
     make_call = pager.make_call
 
     def make_typed_call(cursor: str | None, size: int) -> Call[Page[Any]]:
-        return dataclasses.replace(make_call(cursor, size), parse=parse)
+        return dataclasses.replace(make_call(cursor, size), parse=parse, parse_content=parse_content)
 
     pager.make_call = make_typed_call
     return pager

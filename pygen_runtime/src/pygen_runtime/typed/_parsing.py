@@ -25,7 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 from pygen_runtime._api._calls import UnexpectedResponseError, describe_validation_error, expect_items
 from pygen_runtime.typed._instances import EdgeRead, InstanceRead
 
-__all__ = ["flatten_instance", "parse_instances", "typed_items_parser"]
+__all__ = ["collection_paused", "complete", "flatten_instance", "parse_instances", "typed_items_parser"]
 
 ReadT = TypeVar("ReadT", bound=InstanceRead)
 
@@ -33,10 +33,15 @@ logger = logging.getLogger("pygen_runtime.typed")
 _warned: set[tuple[str, str]] = set()
 
 
+def complete(cls: type[InstanceRead]) -> None:
+    """Make ``cls`` ready to validate: resolve the classes its relation fields name."""
+    if not cls.__pydantic_complete__:
+        cls.model_rebuild()
+
+
 @functools.cache
 def _page_parser(cls: type[InstanceRead]) -> tuple[TypeAdapter[list[Any]], Any]:
-    if not cls.__pydantic_complete__:
-        cls.model_rebuild()  # resolves the classes its relation fields name
+    complete(cls)
     return TypeAdapter(list[cls]), _flattener(cls)  # type: ignore[valid-type]
 
 
@@ -54,6 +59,9 @@ def _flattener(cls: type[InstanceRead]) -> Any:
     space, view_key = view.space, f"{view.external_id}/{view.version}"
     renamed = list(cls._field_of_wire_name.items())
     edge = issubclass(cls, EdgeRead)
+    optional = (
+        [("deletedTime", "deleted_time")] if edge else [("deletedTime", "deleted_time"), ("type", "type")]
+    )
     empty: dict[str, Any] = {}
 
     def flatten(raw_items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -70,9 +78,14 @@ def _flattener(cls: type[InstanceRead]) -> Any:
             data["version"] = raw.get("version")
             data["created_time"] = raw.get("createdTime")
             data["last_updated_time"] = raw.get("lastUpdatedTime")
-            data["deleted_time"] = raw.get("deletedTime")
-            data["type"] = raw.get("type")
+            # The optional ones only when sent, so that model_fields_set says what CDF sent.
+            for wire, name in optional:
+                if wire in raw:
+                    data[name] = raw[wire]
+                else:
+                    data.pop(name, None)
             if edge:
+                data["type"] = raw.get("type")
                 data["start_node"] = raw.get("startNode")
                 data["end_node"] = raw.get("endNode")
             flat.append(data)
@@ -86,7 +99,7 @@ def parse_instances(cls: type[ReadT], raw_items: Sequence[Mapping[str, Any]]) ->
     adapter, flatten = _page_parser(cls)
     flat = flatten(raw_items)
     try:
-        with _collection_paused():
+        with collection_paused():
             return adapter.validate_python(flat)
     except ValidationError as error:
         set_aside = _set_aside_misfits(cls, flat, error)
@@ -102,7 +115,7 @@ def parse_instances(cls: type[ReadT], raw_items: Sequence[Mapping[str, Any]]) ->
 
 
 @contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
+def collection_paused() -> Iterator[None]:
     """No cyclic garbage collection while a page is built: a page is thousands of new, acyclic
     objects, and the collector would otherwise run many times over everything else alive (the
     raw page among it), which took more time than the validation itself."""
