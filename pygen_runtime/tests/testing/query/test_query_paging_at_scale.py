@@ -15,12 +15,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pygen_runtime.testing import Emulator
 from pygen_runtime.testing._query import run_query
 from pygen_runtime.testing._schema_store import SchemaStore
 from pygen_runtime.testing._store import InstanceStore, StoredInstance
-from query_testbed import MODELS, OMNI_SPACE, Clock
+from query_testbed import INSTANCE_SPACE, MODELS, OMNI_SPACE, Clock, view_ref
 
 NULLABLE = (OMNI_SPACE, "PrimitiveNullable")
 INT32 = [OMNI_SPACE, "PrimitiveNullable/1", "int32"]
@@ -244,3 +245,50 @@ def test_the_emulator_pages_paging_example_prints_what_the_page_shows() -> None:
     with contextlib.redirect_stdout(output):
         exec(compile(blocks[0][1], "emulator.md, Paging a query", "exec"), {})
     assert output.getvalue() == blocks[1][1]
+
+
+def test_a_relation_followed_inwards_sees_nodes_written_since_the_last_page(
+    fresh_omni: tuple[Emulator, Clock], written: dict[str, list[dict[str, Any]]]
+) -> None:
+    # The index of relation targets is kept between requests; a write must make it stale.
+    emulator, _ = fresh_omni
+    d_items = {
+        item["externalId"]: item["sources"][0]["properties"] for item in written["ConnectionItemD.node"]
+    }
+    target = next(props["directSingle"] for props in d_items.values() if props.get("directSingle"))
+    body = {
+        "with": {
+            "target": {
+                "nodes": {
+                    "filter": {"in": {"property": ["node", "externalId"], "values": [target["externalId"]]}}
+                }
+            },
+            "pointing": {
+                "nodes": {
+                    "from": "target",
+                    "through": {"source": view_ref("ConnectionItemD"), "identifier": "directSingle"},
+                    "direction": "inwards",
+                }
+            },
+        },
+        "select": {"pointing": {}},
+    }
+    state = emulator.state
+
+    def pointing() -> set[str]:
+        return {
+            item["externalId"] for item in run_query(body, state.store, state.schema)["items"]["pointing"]
+        }
+
+    before = pointing()
+    assert before
+    new_node = {
+        "instanceType": "node",
+        "space": INSTANCE_SPACE,
+        "externalId": "points-at-target",
+        "sources": [{"source": view_ref("ConnectionItemD"), "properties": {"directSingle": target}}],
+    }
+    with httpx.Client(transport=emulator.transport()) as client:
+        response = client.post(emulator.api_url("/models/instances"), json={"items": [new_node]})
+    assert response.status_code == 200, response.text
+    assert pointing() == {*before, "points-at-target"}

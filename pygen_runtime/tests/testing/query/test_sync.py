@@ -152,6 +152,36 @@ class TestOnePhase:
         }
         assert all("deletedTime" in item for item in deleted)
 
+    def test_a_set_chained_inwards_through_a_relation_reports_the_nodes_pointing_in(
+        self, fresh_omni: Fresh, written: Written
+    ) -> None:
+        emulator, _ = fresh_omni
+        d_items = {
+            item["externalId"]: item["sources"][0]["properties"] for item in written["ConnectionItemD.node"]
+        }
+        target = next(
+            props["directSingle"]["externalId"] for props in d_items.values() if props.get("directSingle")
+        )
+        through = {"source": view_ref("ConnectionItemD"), "identifier": "directSingle"}
+        body: dict[str, Any] = {
+            "with": {
+                "target": {
+                    "nodes": {"filter": {"in": {"property": ["node", "externalId"], "values": [target]}}}
+                },
+                "pointing": {"nodes": {"from": "target", "through": through, "direction": "inwards"}},
+                # Neither selected nor read by another set: costs nothing, changes nothing.
+                "unused": {"nodes": {}},
+            },
+            "select": {"pointing": {}},
+        }
+        pointing = drain(emulator, body, "pointing")
+        assert pointing
+        assert sorted(external_ids(pointing)) == sorted(
+            xid
+            for xid, props in d_items.items()
+            if (props.get("directSingle") or {}).get("externalId") == target
+        )
+
 
 class TestModes:
     def test_no_backfill_starts_with_nothing_and_then_streams(
