@@ -60,6 +60,9 @@ class InstanceStore:
     Not thread-safe on its own: the emulator serialises requests around it.
     """
 
+    # How many results :meth:`cached` keeps (a sorted set of 100,000 nodes takes about 17 MiB).
+    _DERIVED_KEPT = 4
+
     def __init__(self) -> None:
         self._slots: list[StoredInstance] = []
         self._slot_of: dict[InstanceKey, int] = {}
@@ -131,8 +134,6 @@ class InstanceStore:
     def current_sequence(self) -> int:
         """The global change counter: the sequence of the latest write or delete."""
         return self._sequence
-
-    _DERIVED_KEPT = 4
 
     def cached(self, key: Hashable, build: Callable[[], T]) -> T:
         """``build()``, remembered under ``key`` until the next write or delete.
