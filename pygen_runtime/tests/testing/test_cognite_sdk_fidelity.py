@@ -237,6 +237,27 @@ def test_query_with_a_traversal_through_a_direct_relation(plant: CogniteClient) 
     assert result["children"][0].properties[PUMP]["name"].startswith("Pump ")
 
 
+def test_query_pages_a_sorted_set_with_the_sdks_cursors(plant: CogniteClient) -> None:
+    query = q.Query(
+        with_={
+            "pumps": q.NodeResultSetExpression(
+                filter=Equals(PUMP.as_property_ref("site"), "north"),
+                sort=[dm.InstanceSort(PUMP.as_property_ref("flow"), direction="descending")],
+                limit=4,
+            )
+        },
+        select={"pumps": q.Select([q.SourceSelector(PUMP, ["flow"])])},
+    )
+    flows: list[float] = []
+    for _ in range(10):
+        result = plant.data_modeling.instances.query(query)
+        flows.extend(node.properties[PUMP]["flow"] for node in result["pumps"])
+        if not result.cursors.get("pumps"):
+            break
+        query.cursors = {"pumps": result.cursors["pumps"]}
+    assert flows == [float(index) for index in range(29, 0, -2)]
+
+
 def test_sync_then_only_what_changed(plant: CogniteClient) -> None:
     sync = q.QuerySync(
         with_={"pumps": q.NodeResultSetExpressionSync(filter=Equals(PUMP.as_property_ref("site"), "north"))},
