@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pygen_runtime._api._aggregations import Aggregation, Avg, Count, Histogram, Max, Min, Sum
 from pygen_runtime._api._calls import (
@@ -70,6 +70,7 @@ SYNC_RESULT_SET_LIMIT = 2000
 DEFAULT_LIST_LIMIT = 25
 
 InstanceType = Literal["node", "edge"]
+T = TypeVar("T")
 ViewIds = ViewId | Sequence[ViewId]
 Filter = Mapping[str, Any]
 Sort = Sequence[Mapping[str, Any]]
@@ -136,7 +137,10 @@ def apply_chunks(
     auto_create_end_nodes: bool,
     skip_on_version_conflict: bool,
     replace: bool,
-) -> list[Chunk[AppliedInstance]]:
+) -> Iterator[Chunk[AppliedInstance]]:
+    """The apply requests for ``items``, 1,000 instances each. The items are checked at once; each
+    request's body is built when the chunk is taken to be sent, so that the bodies of a large
+    apply are not all alive at once."""
     instances: list[NodeApply | EdgeApply] = items_of(items, (NodeApply, EdgeApply), "instances.apply")
     flags = _apply_flags(
         auto_create_direct_relations,
@@ -145,7 +149,7 @@ def apply_chunks(
         skip_on_version_conflict,
         replace,
     )
-    return [
+    return (
         Chunk(
             Call(
                 "POST",
@@ -157,20 +161,26 @@ def apply_chunks(
             chunk,
         )
         for chunk in chunked(instances, INSTANCES_PER_REQUEST)
-    ]
+    )
 
 
 def apply_json_chunks(
-    items: Sequence[dict[str, Any]],
+    items: list[dict[str, Any]],
+    parse: Callable[[Any], list[T]],
     *,
     auto_create_direct_relations: bool,
     auto_create_start_nodes: bool,
     auto_create_end_nodes: bool,
     skip_on_version_conflict: bool,
     replace: bool,
-) -> list[Chunk[AppliedInstance]]:
+) -> Iterator[Chunk[T]]:
     """``apply_chunks`` for items that are the endpoint's JSON already (as the typed SDK builds
-    them): the request bodies share the items, so nothing is copied or held twice."""
+    them), each answer read by ``parse``. The request bodies share the items, so nothing is
+    copied or held twice.
+
+    The chunks take ``items`` over: each chunk's items are removed from the list when the chunk
+    is taken to be sent, so that once it is answered nothing keeps them alive.
+    """
     flags = _apply_flags(
         auto_create_direct_relations,
         auto_create_start_nodes,
@@ -178,10 +188,11 @@ def apply_json_chunks(
         skip_on_version_conflict,
         replace,
     )
-    return [
-        Chunk(Call("POST", _PATH, _parse_applied, body={"items": chunk, **flags}, kind="apply"), chunk)
-        for chunk in chunked(items, INSTANCES_PER_REQUEST)
-    ]
+    while items:
+        chunk = items[:INSTANCES_PER_REQUEST]
+        del items[:INSTANCES_PER_REQUEST]
+        yield Chunk(Call("POST", _PATH, parse, body={"items": chunk, **flags}, kind="apply"), chunk)
+        del chunk
 
 
 def _apply_flags(

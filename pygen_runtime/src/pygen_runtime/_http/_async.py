@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from pygen_runtime._api._calls import Call, CallKind, Chunk, Page, Pager, combine_chunk_results
+from pygen_runtime._api._calls import Call, CallKind, Chunk, Page, Pager
+from pygen_runtime._http._chunk_runs import ChunkRun
 from pygen_runtime._http._pool import client_settings, http2_missing
 from pygen_runtime._http._requests import TryBuilder, prepare_call, retry_counting, url_for_messages
 from pygen_runtime._http._responses import read_result
@@ -110,34 +111,41 @@ class AsyncHTTPClient:
             call, response, path=prepared.path, project_url=self.config.project_url, attempts=attempts
         )
 
-    async def run_chunks(self, chunks: Sequence[Chunk[T]]) -> list[T]:
+    async def run_chunks(self, chunks: Iterable[Chunk[T]]) -> list[T]:
         """Run the chunks of a split call, at most the kind's limit at once, results in order.
 
-        After a chunk fails no further chunk is started; the error says which items went through,
-        which failed and which were not sent.
+        Chunks are taken from ``chunks`` as places to send them free up (a generator may build
+        each body when it is asked for), and let go once answered. After a chunk fails no further
+        chunk is started; the error says which items went through, which failed and which were
+        not sent.
         """
-        if not chunks:
-            return []
-        results: list[list[T] | None] = [None] * len(chunks)
-        errors: dict[int, BaseException] = {}
-        stop = asyncio.Event()
-        # Tasks wait for a place here before they start, so that no more chunks are waiting
-        # for a connection than the limit allows and a failure stops the ones not yet started.
-        places = asyncio.Semaphore(self._limits[chunks[0].call.kind])
+        run = ChunkRun(chunks)
+        first = run.take()
+        if first is None:
+            return run.outcome()
+        # As many workers as the limit allows requests in flight: no more chunks are built and
+        # waiting for a connection than that, and a failure stops the ones not yet taken.
+        starts: list[tuple[int, Call[list[T]]] | None] = [first, *[None] * (self._limits[first[1].kind] - 1)]
+        del first
 
-        async def run_one(index: int) -> None:
-            async with places:
-                if stop.is_set():
-                    return
+        async def work(position: int) -> None:
+            taken, starts[position] = starts[position], None
+            if taken is None:
+                taken = run.take()
+            while taken is not None:
+                index, call = taken
+                del taken
                 try:
-                    result: list[T] = await self.run(chunks[index].call)
-                    results[index] = result
+                    result = await self.run(call)
                 except Exception as error:
-                    errors[index] = error
-                    stop.set()
+                    run.failed(index, error)
+                else:
+                    run.answered(index, result)
+                del call  # let go of this chunk's body before waiting for the next chunk
+                taken = run.take()
 
-        await asyncio.gather(*(run_one(index) for index in range(len(chunks))))
-        return combine_chunk_results(chunks, results, errors)
+        await asyncio.gather(*(work(position) for position in range(len(starts))))
+        return run.outcome()
 
     async def pages(self, pager: Pager[T]) -> AsyncIterator[Page[T]]:
         """The pages of a listing, fetched one at a time as the caller asks for them."""

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from pygen_runtime._api._calls import Call, Chunk, Page, Pager, combine_chunk_results
+from pygen_runtime._api._calls import Call, Chunk, Page, Pager
+from pygen_runtime._http._chunk_runs import ChunkRun
 from pygen_runtime._http._pool import client_settings, http2_missing
 from pygen_runtime._http._requests import TryBuilder, prepare_call, retry_counting, url_for_messages
 from pygen_runtime._http._responses import read_result
@@ -109,36 +110,49 @@ class SyncHTTPClient:
             call, response, path=prepared.path, project_url=self.config.project_url, attempts=attempts
         )
 
-    def run_chunks(self, chunks: Sequence[Chunk[T]]) -> list[T]:
+    def run_chunks(self, chunks: Iterable[Chunk[T]]) -> list[T]:
         """Run the chunks of a split call, at most the kind's limit at once, results in order.
 
-        After a chunk fails no further chunk is started; the error says which items went through,
-        which failed and which were not sent.
+        Chunks are taken from ``chunks`` as places to send them free up (a generator may build
+        each body when it is asked for), and let go once answered. After a chunk fails no further
+        chunk is started; the error says which items went through, which failed and which were
+        not sent.
         """
-        if not chunks:
-            return []
-        results: list[list[T] | None] = [None] * len(chunks)
-        errors: dict[int, BaseException] = {}
-        stop = threading.Event()
+        run = ChunkRun(chunks)
+        first = run.take()
+        if first is None:
+            return run.outcome()
+        limit = self._limits[first[1].kind]
+        second = run.take() if limit > 1 else None
+        # What each worker starts with; a worker takes its start out, so that nothing but the
+        # worker holds a chunk while it is sent.
+        starts: list[tuple[int, Call[list[T]]] | None] = (
+            [first] if second is None else [first, second, *[None] * (limit - 2)]
+        )
+        del first, second
 
-        def run_one(index: int) -> None:
-            if stop.is_set():
-                return
-            try:
-                result: list[T] = self.run(chunks[index].call)
-                results[index] = result
-            except Exception as error:
-                errors[index] = error
-                stop.set()
+        def work(position: int) -> None:
+            taken, starts[position] = starts[position], None
+            if taken is None:
+                taken = run.take()
+            while taken is not None:
+                index, call = taken
+                del taken
+                try:
+                    result = self.run(call)
+                except Exception as error:
+                    run.failed(index, error)
+                else:
+                    run.answered(index, result)
+                del call  # let go of this chunk's body before waiting for the next chunk
+                taken = run.take()
 
-        workers = min(self._limits[chunks[0].call.kind], len(chunks))
-        if workers == 1:
-            for index in range(len(chunks)):
-                run_one(index)
+        if len(starts) == 1:
+            work(0)  # one request at a time: no thread needed
         else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pygen-chunk") as pool:
-                list(pool.map(run_one, range(len(chunks))))
-        return combine_chunk_results(chunks, results, errors)
+            with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="pygen-chunk") as pool:
+                list(pool.map(work, range(limit)))
+        return run.outcome()
 
     def pages(self, pager: Pager[T]) -> Iterator[Page[T]]:
         """The pages of a listing, fetched one at a time as the caller asks for them."""
