@@ -518,22 +518,25 @@ def _connected_classes(cls: type[BaseModel]) -> dict[str, Any]:
     return found
 
 
-class _AnyForUnknown(dict[str, Any]):
-    """A namespace answering ``Any`` for the names a module imports for type checkers only."""
+class _NamesOrPlaceholder(dict[str, Any]):
+    """A namespace answering ``placeholder`` for the names a module imports for type checkers
+    only."""
 
-    def __init__(self, module_names: dict[str, Any]) -> None:
+    def __init__(self, module_names: dict[str, Any], placeholder: Any) -> None:
         super().__init__()
         self.module_names = module_names
+        self.placeholder = placeholder
 
     def __missing__(self, key: str) -> Any:
         if key in self.module_names:
             return self.module_names[key]
-        return getattr(builtins, key, Any)
+        return getattr(builtins, key, self.placeholder)
 
 
-def _unresolved_marker(cls: type, name: str) -> Connection | None:
-    """The ``Edges`` or ``ReverseDirectRelation`` of a field whose annotation pydantic could not
-    resolve yet (it names a class imported for type checkers only), read from its text."""
+def unresolved_annotation(cls: type, name: str, placeholder: Any = Any) -> Any:
+    """The annotation of field ``name`` of ``cls`` read from its text, with ``placeholder`` for
+    the names its module imports for type checkers only (the classes at a relation's other end),
+    so that nothing is imported; None when there is no such text or it cannot be read."""
     for klass in cls.__mro__:
         raw = inspect.get_annotations(klass).get(name)
         if raw is None:
@@ -542,12 +545,17 @@ def _unresolved_marker(cls: type, name: str) -> Connection | None:
         if not isinstance(raw, str) or module is None:
             return None
         try:
-            value = eval(raw, {}, _AnyForUnknown(vars(module)))  # the class's own annotation
-        except Exception:  # an annotation this cannot read has no marker to find
+            return eval(raw, {}, _NamesOrPlaceholder(vars(module), placeholder))  # the class's own annotation
+        except Exception:  # an annotation this cannot read is left to pydantic
             return None
-        metadata = getattr(value, "__metadata__", ())
-        return next((m for m in metadata if isinstance(m, (Edges, ReverseDirectRelation))), None)
     return None
+
+
+def _unresolved_marker(cls: type, name: str) -> Connection | None:
+    """The ``Edges`` or ``ReverseDirectRelation`` of a field whose annotation pydantic could not
+    resolve yet (it names a class imported for type checkers only), read from its text."""
+    metadata = getattr(unresolved_annotation(cls, name), "__metadata__", ())
+    return next((m for m in metadata if isinstance(m, (Edges, ReverseDirectRelation))), None)
 
 
 def _add_connected_classes(cls: type, found: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, ForwardRef, Union
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
@@ -31,9 +31,8 @@ from pydantic_core import CoreSchema, PydanticUndefined, SchemaValidator
 from pydantic_core import core_schema as cs
 
 from pygen_runtime._api._calls import Page
-from pygen_runtime.schema import NodeId
-from pygen_runtime.typed._instances import EdgeRead, InstanceRead
-from pygen_runtime.typed._parsing import collection_paused, complete
+from pygen_runtime.typed._instances import EdgeRead, InstanceRead, unresolved_annotation
+from pygen_runtime.typed._parsing import collection_paused
 
 __all__ = ["ContentReader", "page_content_reader"]
 
@@ -68,7 +67,8 @@ def page_content_reader(cls: type[InstanceRead]) -> ContentReader | None:
 
 @functools.cache
 def _reader(cls: type[InstanceRead]) -> _PageReader | None:
-    complete(cls)
+    # Not made complete first: that imports and builds every class a relation reaches (a tenth
+    # of a second for CogniteAsset), none of which a listing's page needs.
     if not _plain_model(cls):
         return None
     try:
@@ -156,13 +156,14 @@ def _instance_schema(cls: type[InstanceRead], space: str, view_key: str) -> Core
     fields: dict[str, cs.ModelField] = {}
     for name, info in cls.model_fields.items():
         if name in cls._instance_fields:
-            schema = _value_schema(info.annotation, info.metadata)
+            schema = _value_schema(*_field_type(cls, name, info))
             if name in optional:
                 schema = cs.with_default_schema(schema, default=_default(info))
             fields[name] = cs.model_field(schema, validation_alias=_WIRE_NAMES[name])
         elif name in cls._property_wire_names:
+            annotation, metadata = _field_type(cls, name, info)
             schema = cs.with_default_schema(
-                _value_schema(_as_stored(info.annotation), info.metadata), default=_default(info)
+                _value_schema(_as_stored(annotation), metadata), default=_default(info)
             )
             location: list[str | int] = ["properties", space, view_key, cls._property_wire_names[name]]
             fields[name] = cs.model_field(schema, validation_alias=location)
@@ -194,6 +195,24 @@ def _value_schema(annotation: Any, metadata: list[Any]) -> CoreSchema:
     return adapter.core_schema
 
 
+class _Unimported:
+    """Stands for a class a read module imports for type checkers only: the class at the other
+    end of a relation, which CDF's JSON holds as a node id."""
+
+
+def _field_type(cls: type[InstanceRead], name: str, info: FieldInfo) -> tuple[Any, list[Any]]:
+    """A field's type and metadata, from its text when pydantic has not resolved it yet."""
+    if not isinstance(info.annotation, (ForwardRef, str)):
+        return info.annotation, list(info.metadata)
+    annotation = unresolved_annotation(cls, name, _Unimported)
+    if annotation is None:
+        raise _NotReadable
+    if typing.get_origin(annotation) is Annotated:
+        base, *metadata = typing.get_args(annotation)
+        return base, [*metadata, *info.metadata]
+    return annotation, list(info.metadata)
+
+
 def _as_stored(annotation: Any) -> Any:
     """A property's type as CDF stores it: a relation holds node ids, never the related objects
     (the read class's ``Pump | NodeId`` is ``NodeId`` on the wire)."""
@@ -201,12 +220,14 @@ def _as_stored(annotation: Any) -> Any:
     if origin is Union or origin is types.UnionType:
         members = [_as_stored(member) for member in typing.get_args(annotation) if not _is_read_class(member)]
         if not members:
-            return annotation
+            raise _NotReadable  # nothing but related classes: not a relation's ``X | NodeId``
         return functools.reduce(lambda left, right: Union[left, right], members)  # noqa: UP007
     if origin is list:
         return list[_as_stored(typing.get_args(annotation)[0])]  # type: ignore[misc]
+    if annotation is _Unimported or any(_is_read_class(arg) for arg in typing.get_args(annotation)):
+        raise _NotReadable  # a related class outside a relation's ``X | NodeId``
     return annotation
 
 
 def _is_read_class(member: Any) -> bool:
-    return isinstance(member, type) and issubclass(member, InstanceRead) and member is not NodeId
+    return isinstance(member, type) and issubclass(member, (InstanceRead, _Unimported))
