@@ -21,6 +21,8 @@ def test_the_parse_benchmark_reports_every_method() -> None:
     report = json.loads(completed.stdout)
 
     assert [row["name"] for row in report] == [
+        "page from bytes",
+        "json.loads + typed page",
         "typed page",
         "model_validate per item",
         "flatten only",
