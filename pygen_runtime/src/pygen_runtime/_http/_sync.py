@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
@@ -122,12 +122,14 @@ class SyncHTTPClient:
         first = run.take()
         if first is None:
             return run.outcome()
-        limit = self._limits[first[1].kind]
-        second = run.take() if limit > 1 else None
+        workers = self._limits[first[1].kind]
+        if isinstance(chunks, Sized):
+            workers = min(workers, len(chunks))  # no idle threads for a call of few chunks
+        second = run.take() if workers > 1 else None
         # What each worker starts with; a worker takes its start out, so that nothing but the
         # worker holds a chunk while it is sent.
         starts: list[tuple[int, Call[list[T]]] | None] = (
-            [first] if second is None else [first, second, *[None] * (limit - 2)]
+            [first] if second is None else [first, second, *[None] * (workers - 2)]
         )
         del first, second
 
@@ -150,8 +152,8 @@ class SyncHTTPClient:
         if len(starts) == 1:
             work(0)  # one request at a time: no thread needed
         else:
-            with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="pygen-chunk") as pool:
-                list(pool.map(work, range(limit)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pygen-chunk") as pool:
+                list(pool.map(work, range(workers)))
         return run.outcome()
 
     def pages(self, pager: Pager[T]) -> Iterator[Page[T]]:
