@@ -34,6 +34,11 @@ NOT_AT_IMPORT = {
     "pygen_runtime.typed._parsing": "reading CDF's items into typed classes",
     "pygen_runtime.typed._split_filters": "splitting long in-filters",
     "pygen_runtime.typed._graphql": "graphql_query() only",
+    "pydantic": "every model class: loaded with the first view's API",
+    "pygen_runtime.typed._instances": "the read and write base classes",
+    "pygen_runtime.typed._upsert_result": "upsert() only",
+    "pygen_runtime.schema._instances": "instance schema classes",
+    "pygen_runtime._api._instances": "the instance endpoints",
 }
 
 

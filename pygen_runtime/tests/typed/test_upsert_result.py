@@ -14,8 +14,7 @@ import pytest
 from pygen_runtime._api._instances import apply_json_chunks
 from pygen_runtime.schema import EdgeId, NodeId, Space
 from pygen_runtime.testing import Emulator
-from pygen_runtime.typed import UpsertResult
-from pygen_runtime.typed._client import UpsertedInstance
+from pygen_runtime.typed import UpsertedInstance, UpsertResult
 from reference_sdk import BladeWrite, MetmastWrite, WindTurbineClient, WindTurbineWrite
 from typed_testbed import INSTANCE_SPACE, make_config
 

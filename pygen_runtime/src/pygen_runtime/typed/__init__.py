@@ -21,7 +21,7 @@ from pygen_runtime._lazy import lazy_exports
 if TYPE_CHECKING:
     from pygen_runtime._api._aggregations import Aggregation, Avg, Count, Histogram, Max, Min, Sum
     from pygen_runtime.typed import filters
-    from pygen_runtime.typed._client import TypedClient, UpsertResult
+    from pygen_runtime.typed._client import TypedClient
     from pygen_runtime.typed._connections import Connection, Edges, ReverseDirectRelation
     from pygen_runtime.typed._instance_api import (
         AggregateName,
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     )
     from pygen_runtime.typed._parsing import parse_instances
     from pygen_runtime.typed._split_filters import MAX_IN_FILTER_VALUES, split_filter
+    from pygen_runtime.typed._upsert_result import UpsertedInstance, UpsertResult
 
 # Where each public name is defined; ``filters`` is the submodule itself.
 _EXPORTS: dict[str, str] = {
@@ -84,7 +85,8 @@ _EXPORTS: dict[str, str] = {
     "SortDirection": "pygen_runtime.typed._instance_api",
     "Sum": "pygen_runtime._api._aggregations",
     "TypedClient": "pygen_runtime.typed._client",
-    "UpsertResult": "pygen_runtime.typed._client",
+    "UpsertResult": "pygen_runtime.typed._upsert_result",
+    "UpsertedInstance": "pygen_runtime.typed._upsert_result",
     "as_node_id": "pygen_runtime.typed._instances",
     "default_external_id_factory": "pygen_runtime.typed._instances",
     "filters": "pygen_runtime.typed.filters",
@@ -124,6 +126,7 @@ __all__ = [
     "Sum",
     "TypedClient",
     "UpsertResult",
+    "UpsertedInstance",
     "as_node_id",
     "default_external_id_factory",
     "filters",

@@ -7,27 +7,27 @@ import gc
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
 from typing_extensions import Self
 
-from pygen_runtime._api._instances import apply_json_chunks
-from pygen_runtime._api._schema_calls import items_parser
 from pygen_runtime.client import CDFClient
 from pygen_runtime.config import ClientConfig
 from pygen_runtime.credentials import OAuthClientCredentials, Token
 from pygen_runtime.errors import ConfigurationError, InvalidArgumentError
-from pygen_runtime.schema import EdgeId, NodeId
-from pygen_runtime.typed._instances import EdgeWrite, InstanceRead, InstanceWrite, NodeWrite, as_node_id
-from pygen_runtime.typed._parsing import collection_paused
 
+# What writing and deleting need is imported when first used: importing a generated client (this
+# module) then costs no pydantic models, which is most of an SDK's import time.
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["TypedClient", "UpsertResult", "UpsertedInstance"]
+    from pygen_runtime.schema import EdgeId, NodeId
+    from pygen_runtime.typed._instances import InstanceWrite
+    from pygen_runtime.typed._upsert_result import UpsertResult
+
+__all__ = ["TypedClient"]
 
 _ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
 # TOML keys that are not ClientConfig fields: where to connect and how to authenticate.
@@ -45,51 +45,6 @@ _CONNECTION_KEYS = {
     "instance_space",
 }
 _PASSED_THROUGH = {f.name for f in fields(ClientConfig)} - {"base_url", "credentials"}
-
-
-@dataclass(frozen=True, slots=True)
-class UpsertedInstance:
-    """What CDF said about one written node or edge: its new version, whether the write changed
-    it, and when it was created and last updated (milliseconds since the epoch).
-
-    A plain frozen object rather than a schema model: an upsert of many instances keeps one per
-    instance, and at about 100 bytes (a schema model took over 1 KB) they stay small beside the
-    write objects. Fields of the answer this class does not know are left out."""
-
-    instance_type: Annotated[Literal["node", "edge"], Field(alias="instanceType")]
-    space: str
-    external_id: Annotated[str, Field(alias="externalId")]
-    version: int
-    was_modified: Annotated[bool, Field(alias="wasModified")]
-    created_time: Annotated[int, Field(alias="createdTime")]
-    last_updated_time: Annotated[int, Field(alias="lastUpdatedTime")]
-
-    def as_id(self) -> NodeId | EdgeId:
-        if self.instance_type == "edge":
-            return EdgeId(space=self.space, external_id=self.external_id)
-        return NodeId(space=self.space, external_id=self.external_id)
-
-
-# The apply endpoint's answer, validated by pydantic in one call per page.
-_parse_upserted = items_parser(UpsertedInstance)
-
-
-@dataclass
-class UpsertResult:
-    """What CDF said about each written node and edge: its new version and whether it changed."""
-
-    items: list[UpsertedInstance] = field(default_factory=list)
-
-    @property
-    def nodes(self) -> list[UpsertedInstance]:
-        return [item for item in self.items if item.instance_type == "node"]
-
-    @property
-    def edges(self) -> list[UpsertedInstance]:
-        return [item for item in self.items if item.instance_type == "edge"]
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 class TypedClient:
@@ -214,6 +169,10 @@ class TypedClient:
         refuse the change if the instance has moved on since (``allow_version_increase=True``
         ignores it and writes anyway).
         """
+        from pygen_runtime._api._instances import apply_json_chunks
+        from pygen_runtime.typed._parsing import collection_paused
+        from pygen_runtime.typed._upsert_result import UpsertResult, parse_upserted
+
         listed = _write_objects(items)
         applies: dict[tuple[str, str, str], dict[str, Any]] = {}
         # The items are many new, acyclic dicts: the cyclic collector, run again and again over
@@ -237,7 +196,7 @@ class TypedClient:
             del applies  # the chunks take the items over, and let each go once it is answered
             chunks = apply_json_chunks(
                 pending,
-                _parse_upserted,
+                parse_upserted,
                 auto_create_direct_relations=True,
                 auto_create_start_nodes=True,
                 auto_create_end_nodes=True,
@@ -257,6 +216,9 @@ class TypedClient:
         """Delete nodes (with their edges) and edges: by external id (in ``space``, by default the
         instance space), ``(space, external_id)`` pair, ``NodeId``/``EdgeId``, or read and write
         objects. Returns the ids CDF deleted."""
+        from pygen_runtime.schema import EdgeId
+        from pygen_runtime.typed._instances import EdgeWrite, InstanceRead, NodeWrite, as_node_id
+
         given = items if isinstance(items, list) else [items]
         default_space = space or self.instance_space
         ids: list[NodeId | EdgeId] = []
@@ -317,6 +279,8 @@ def _set_aside_from_collection() -> bool:
 
 
 def _write_objects(items: InstanceWrite | Sequence[InstanceWrite]) -> list[InstanceWrite]:
+    from pygen_runtime.typed._instances import InstanceRead, InstanceWrite
+
     listed = [items] if isinstance(items, InstanceWrite) else list(items)
     for index, item in enumerate(listed):
         if not isinstance(item, InstanceWrite):

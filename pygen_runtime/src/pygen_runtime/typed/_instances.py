@@ -368,13 +368,20 @@ class InstanceWrite(_TypedInstance):
             # Properties never set are left out, so an upsert without ``replace`` keeps them.
             if name in set_fields:
                 value = getattr(self, name)
-                # Most values are JSON already; only the others pay for conversion (and for the
-                # name an error about them would give).
-                values[wire] = (
-                    value
-                    if type(value) in _PLAIN_JSON
-                    else _write_value(value, default_space, nested, f"{type(self).__name__}.{name}")
-                )
+                kind = type(value)
+                # Most values are JSON already, or of one exact type easily made so: they are
+                # written after exact type checks; only the others pay for the general conversion
+                # (and for the name an error about them would give).
+                if kind in _PLAIN_JSON:
+                    values[wire] = value
+                elif kind is list and all(type(item) in _PLAIN_JSON for item in value):
+                    values[wire] = list(value)  # a copy: the body must not share the field's list
+                elif kind is datetime:
+                    values[wire] = _json_value(value)
+                elif kind is NodeId:
+                    values[wire] = _id_json(value)
+                else:
+                    values[wire] = _write_value(value, default_space, nested, f"{type(self).__name__}.{name}")
         for key, value in (self.model_extra or {}).items():
             values[key] = _write_value(value, default_space, nested, f"{type(self).__name__}.{key}")
         return {"source": _view_json(self.view_id()), "properties": values}
