@@ -89,3 +89,27 @@ async def test_the_event_loop_stays_free_and_an_early_stop_is_clean(windturbine:
     assert len(taken) == 6
     assert ticks > 0
     assert Query.nodes(WIND_TURBINE).execute_async(aclient).requests == {}
+
+
+def test_a_read_asked_for_after_the_event_loop_closed_is_refused_without_a_stray_coroutine() -> None:
+    # A program that stops iterating without closing the results can leave the query's worker
+    # asking for a page after the loop is gone: that must raise, not leave a coroutine behind.
+    import gc
+    import warnings
+
+    from pygen_runtime.query._async import _OnTheLoop
+
+    loop = asyncio.new_event_loop()
+    loop.close()
+    on_the_loop = _OnTheLoop(api=None, loop=loop)  # type: ignore[arg-type]
+
+    async def never_sent() -> int:
+        return 1
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(RuntimeError, match="closed"):
+            on_the_loop._wait(never_sent())
+        gc.collect()
+
+    assert [str(warning.message) for warning in caught if warning.category is RuntimeWarning] == []

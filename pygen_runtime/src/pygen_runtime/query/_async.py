@@ -42,7 +42,15 @@ class _OnTheLoop:
         self._loop = loop
 
     def _wait(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+        try:
+            future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        except RuntimeError:
+            # The loop is closed: its program stopped iterating without closing the results. The
+            # request is not sent; closing it says so to Python, which would otherwise warn that
+            # it was never awaited.
+            coroutine.close()
+            raise
+        return future.result()
 
     def iterate(
         self,
