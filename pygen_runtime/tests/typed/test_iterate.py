@@ -207,7 +207,9 @@ def test_retrieve_connections_split_long_id_lists(emulator: Emulator, client: Wi
     assert all(turbine.metmast == [] for turbine in turbines)
 
 
-def test_typed_listings_ask_for_typing_so_their_pages_can_be_read_from_bytes(emulator: Emulator) -> None:
+def test_typed_listings_and_searches_ask_for_typing_so_their_pages_can_be_read_from_bytes(
+    emulator: Emulator,
+) -> None:
     # The fast page reader vouches for a page only when CDF's typing names no property the SDK
     # does not know (pygen_runtime.typed._page_reader); the nodes are the same either way.
     external_ids = seed_turbines(emulator, 25)
@@ -217,6 +219,7 @@ def test_typed_listings_ask_for_typing_so_their_pages_can_be_read_from_bytes(emu
     ) as client:
         pages = list(client.wind_turbine.iterate(chunk_size=10))
         listed = client.wind_turbine.list(limit=None)
+        found = client.wind_turbine.search("WT", limit=1000)
 
     assert [[turbine.external_id for turbine in page] for page in pages] == [
         external_ids[0:10],
@@ -226,3 +229,8 @@ def test_typed_listings_ask_for_typing_so_their_pages_can_be_read_from_bytes(emu
     assert [turbine.name for turbine in listed] == [f"WT {index}" for index in range(25)]
     assert {turbine.model_extra == {} for turbine in listed} == {True}
     assert [request.body.get("includeTyping") for request in recording.sent(LIST)] == [True] * 4
+    assert sorted(turbine.external_id for turbine in found) == external_ids
+    assert {turbine.model_extra == {} for turbine in found} == {True}
+    assert [request.body.get("includeTyping") for request in recording.sent("/models/instances/search")] == [
+        True
+    ]

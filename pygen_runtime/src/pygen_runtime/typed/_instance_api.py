@@ -272,7 +272,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
             operator=operator,
             limit=limit,
         )
-        items = self._http.run(dataclasses.replace(call, parse=typed_items_parser(cls)))
+        items = self._http.run(_searching_typed(call, cls))
         return self._list_class(self._most_specific(items))  # type: ignore[no-any-return]
 
     def aggregate(
@@ -483,6 +483,21 @@ def _parsing_with(
 
     pager.make_call = make_typed_call
     return pager
+
+
+def _searching_typed(call: Call[Any], cls: type[InstanceRead]) -> Call[Any]:
+    """A search ``call`` whose answer is read into instances of ``cls``: from its bytes, with
+    CDF's typing asked for, when ``cls`` can be read so (see ``_page_reader``)."""
+    read_page = page_content_reader(cls)
+    if read_page is None:
+        return dataclasses.replace(call, parse=typed_items_parser(cls))
+
+    def read_items(content: bytes) -> builtins.list[Any] | None:
+        page = read_page(content)
+        return None if page is None else page.items
+
+    body = {**(call.body or {}), "includeTyping": True}
+    return dataclasses.replace(call, body=body, parse=typed_items_parser(cls), parse_content=read_items)
 
 
 def _typed_page_parser(cls: type[InstanceRead]) -> Any:

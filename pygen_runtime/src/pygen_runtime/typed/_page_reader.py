@@ -1,5 +1,5 @@
-"""Reading a listing's page straight from the response's bytes: the fast path of ``list`` and
-``iterate``.
+"""Reading a listing's page straight from the response's bytes: the fast path of ``list``,
+``iterate`` and ``search``.
 
 The tolerant path (``_parsing.parse_instances``) decodes the JSON into Python dicts, lifts each
 instance's properties into a flat dict, and validates the flat dicts: every value becomes a
