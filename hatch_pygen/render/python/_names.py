@@ -13,7 +13,7 @@ import builtins
 import keyword
 from collections.abc import Iterable
 
-from hatch_pygen.validation._naming import word_parts
+from hatch_pygen.validation._naming import RESERVED_PROPERTY_NAMES, word_parts
 
 __all__ = [
     "RESERVED_ATTRIBUTES",
@@ -65,23 +65,11 @@ _BASEMODEL_MEMBERS = frozenset(
     }
 )
 
-# What the runtime's instance classes carry besides the properties: instance fields and methods.
-_RUNTIME_INSTANCE_MEMBERS = frozenset(
+# What the runtime's instance classes carry besides the properties: the instance fields every
+# language reserves (validation's list) and the Python classes' own fields and methods.
+_RUNTIME_INSTANCE_MEMBERS = RESERVED_PROPERTY_NAMES | frozenset(
     {
-        "space",
-        "external_id",
-        "version",
-        "type",
-        "instance_type",
-        "created_time",
-        "last_updated_time",
-        "deleted_time",
-        "start_node",
-        "end_node",
         "existing_version",
-        "data_record",
-        "node_type",
-        "edge_type",
         "as_id",
         "as_write",
         "as_read",
