@@ -17,14 +17,16 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-import platformdirs
-
 from hatch_pygen._atomic import write_text_atomically
+from hatch_pygen._optional import CACHE_FOLDER_REQUIREMENT, missing_message
 from hatch_pygen.config import CdfModel
 from hatch_pygen.errors import SourceError
-from hatch_pygen.sources import ModelSnapshot
+
+if TYPE_CHECKING:
+    from hatch_pygen.sources import ModelSnapshot
 
 __all__ = ["CACHE_DIR_ENV", "CACHE_TTL_ENV", "DEFAULT_TTL_SECONDS", "ModelCache", "default_cache_dir"]
 
@@ -38,7 +40,23 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     """``PYGEN_CACHE_DIR`` if set, else the platform's user cache folder for pygen."""
     env = os.environ if environ is None else environ
     override = env.get(CACHE_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_cache_dir("pygen"))
+    if override:
+        return Path(override)
+    # Imported here: with PYGEN_CACHE_DIR set, or in a build that never looks at the cache, the
+    # build environment need not hold platformdirs.
+    try:
+        import platformdirs
+    except ModuleNotFoundError as error:
+        if error.name != "platformdirs":
+            raise
+        raise SourceError(
+            missing_message(
+                "finding the user cache folder for pygen's cache",
+                CACHE_FOLDER_REQUIREMENT,
+                f"or set {CACHE_DIR_ENV} to a folder for it",
+            )
+        ) from None
+    return Path(platformdirs.user_cache_dir("pygen"))
 
 
 def _public_url(url: str) -> str:
@@ -91,6 +109,8 @@ class ModelCache:
 
         ``any_age`` accepts an entry however old (for offline builds).
         """
+        from hatch_pygen.sources import ModelSnapshot
+
         path = self.path_for(url, project, model)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))

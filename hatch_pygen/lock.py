@@ -25,15 +25,18 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import tomli_w
+from typing import TYPE_CHECKING, Any
 
 from hatch_pygen._atomic import write_text_atomically
+from hatch_pygen._optional import LOCK_WRITER_REQUIREMENT, missing_message
 from hatch_pygen.config import SNAPSHOT_DIR_NAME, CdfModel
 from hatch_pygen.config._toml import parse_toml
 from hatch_pygen.errors import ConfigError, LockError, SourceError
-from hatch_pygen.sources import ModelSnapshot
+
+if TYPE_CHECKING:
+    # Imported where snapshots are read or written: reading the lock alone (the build hook's
+    # output cache does) then costs no pydantic.
+    from hatch_pygen.sources import ModelSnapshot
 
 __all__ = [
     "LOCK_VERSION",
@@ -86,6 +89,17 @@ class Lock:
 
     def dumps(self) -> str:
         """The lock as TOML text, models in the order given."""
+        # Imported here: builds read the lock and never write it, so they need no tomli-w.
+        try:
+            import tomli_w
+        except ModuleNotFoundError as error:
+            if error.name != "tomli_w":
+                raise
+            raise LockError(
+                missing_message(
+                    "writing pygen.lock", LOCK_WRITER_REQUIREMENT, "or: pip install 'hatch-pygen[cli]'"
+                )
+            ) from None
         document: dict[str, Any] = {
             "lock-version": LOCK_VERSION,
             "generator-version": self.generator_version,
@@ -169,6 +183,8 @@ def write_snapshot(project_root: Path, model: CdfModel, snapshot: ModelSnapshot)
 
 def read_locked_snapshot(project_root: Path, entry: LockedModel) -> ModelSnapshot:
     """The snapshot a lock entry names, after checking its digest and identity."""
+    from hatch_pygen.sources import ModelSnapshot
+
     path = project_root / entry.snapshot
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

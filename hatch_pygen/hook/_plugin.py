@@ -89,7 +89,13 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
             raise PygenError(f'{_TABLE}.language: expected a name such as "python", got {language!r}')
         return language
 
-    def _dependencies(self) -> list[str]:
+    def dependencies(self) -> list[str]:
+        """Build requirements this build needs beyond hatch-pygen's own (PEP 517 ``get_requires_for_*``)."""
+        from hatch_pygen.hook._requirements import build_requirements
+
+        return build_requirements(Path(self.root), self.target_name)
+
+    def _project_dependencies(self) -> list[str]:
         dependencies: list[str] = list(self.metadata.core.dependencies)
         return dependencies
 
@@ -117,7 +123,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
 
                 build_data["force_include"].update(
                     sdist_inclusions(
-                        root, language=language, dependencies=self._dependencies(), reporter=reporter
+                        root, language=language, dependencies=self._project_dependencies(), reporter=reporter
                     )
                 )
             else:
@@ -135,7 +141,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
             staged = stage_sdk(
                 root,
                 language=language,
-                dependencies=self._dependencies(),
+                dependencies=self._project_dependencies(),
                 shipped_files=self._shipped_files,
                 folder=folder,
                 reporter=reporter,

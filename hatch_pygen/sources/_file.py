@@ -9,28 +9,45 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 from pygen_runtime.schema import load_data_models
 
+from hatch_pygen._optional import YAML_REQUIREMENT, missing_message, reads_as_yaml
 from hatch_pygen.errors import SourceError
 from hatch_pygen.sources._snapshot import ModelSnapshot, describe_load_error, is_snapshot
 
-_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _yaml_module(path: Path) -> ModuleType:
+    # Imported here, not at the top: a build that reads no YAML file need not have PyYAML.
+    try:
+        import yaml
+    except ModuleNotFoundError as error:
+        if error.name != "yaml":
+            raise
+        raise SourceError(
+            missing_message(
+                f"{path}: reading a YAML model file", YAML_REQUIREMENT, "or give the model as JSON"
+            )
+        ) from None
+    return yaml
 
 
 def _parse(path: Path, text: str) -> Any:
-    if path.suffix.lower() == ".json":
+    if not reads_as_yaml(path):
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise SourceError(f"{path}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    yaml = _yaml_module(path)
     try:
         # JSON is YAML, so one parser covers .yaml, .yml and anything else. libyaml's loader,
         # where PyYAML was built with it, parses a model like CogniteCore ~10x faster.
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
