@@ -25,6 +25,7 @@ from pygen_runtime._api._calls import (
     items_of,
     require_limit,
 )
+from pygen_runtime._api._instance_pages import instance_page_content
 from pygen_runtime._api._schema_calls import items_parser, page_parser
 from pygen_runtime.errors import InvalidArgumentError
 from pygen_runtime.schema import EdgeId, NodeId, ViewId
@@ -280,8 +281,9 @@ def list_pager(
         body = {**base, "limit": size}
         if cursor is not None:
             body["cursor"] = cursor
-        return Call("POST", f"{_PATH}/list", _parse_instance_page, body=body)
+        return Call("POST", f"{_PATH}/list", _parse_instance_page, body=body, parse_content=read_content)
 
+    read_content = instance_page_content(instance_type)
     return Pager(make_call, limit=limit, page_size=chunk_size, cursor=cursor)
 
 

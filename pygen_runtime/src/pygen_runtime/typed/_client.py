@@ -170,7 +170,7 @@ class TypedClient:
         ignores it and writes anyway).
         """
         from pygen_runtime._api._instances import apply_json_chunks
-        from pygen_runtime.typed._parsing import collection_paused
+        from pygen_runtime._gc import collection_paused
         from pygen_runtime.typed._upsert_result import UpsertResult, parse_upserted
 
         listed = _write_objects(items)

@@ -31,8 +31,8 @@ from pydantic_core import CoreSchema, PydanticUndefined, SchemaValidator
 from pydantic_core import core_schema as cs
 
 from pygen_runtime._api._calls import Page
+from pygen_runtime._gc import collection_paused
 from pygen_runtime.typed._instances import EdgeRead, InstanceRead, unresolved_annotation
-from pygen_runtime.typed._parsing import collection_paused
 
 __all__ = ["ContentReader", "page_content_reader"]
 

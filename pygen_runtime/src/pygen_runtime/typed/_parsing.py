@@ -13,19 +13,18 @@ its field at all, the page is validated again without it, and the raw value is p
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
 from pygen_runtime._api._calls import UnexpectedResponseError, describe_validation_error, expect_items
+from pygen_runtime._gc import collection_paused
 from pygen_runtime.typed._instances import EdgeRead, InstanceRead
 
-__all__ = ["collection_paused", "complete", "flatten_instance", "parse_instances", "typed_items_parser"]
+__all__ = ["complete", "flatten_instance", "parse_instances", "typed_items_parser"]
 
 ReadT = TypeVar("ReadT", bound=InstanceRead)
 
@@ -112,20 +111,6 @@ def parse_instances(cls: type[ReadT], raw_items: Sequence[Mapping[str, Any]]) ->
         if extra is not None:
             extra.update(values)
     return items
-
-
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a page is built: a page is thousands of new, acyclic
-    objects, and the collector would otherwise run many times over everything else alive (the
-    raw page among it), which took more time than the validation itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _set_aside_misfits(
