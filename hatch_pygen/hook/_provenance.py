@@ -13,13 +13,16 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatch_pygen._version import __version__
 from hatch_pygen.config import EnvReference, FileModel, PygenConfig
-from hatch_pygen.pipeline import LoadedModels
 
-__all__ = ["PROVENANCE_FILE", "PROVENANCE_VERSION", "provenance", "provenance_text"]
+if TYPE_CHECKING:
+    # Only a type here: the output cache reads cdf_project() without importing the generator.
+    from hatch_pygen.pipeline import LoadedModels
+
+__all__ = ["PROVENANCE_FILE", "PROVENANCE_VERSION", "cdf_project", "provenance", "provenance_text"]
 
 PROVENANCE_FILE = "pygen-provenance.json"
 PROVENANCE_VERSION = 1
@@ -29,7 +32,7 @@ ENV_PROJECT = "CDF_PROJECT"  # the runtime's variable, read when the table names
 _ORIGIN_LABELS = {"lock": "pygen.lock", "cache": "cdf", "cdf": "cdf", "file": "file"}
 
 
-def _cdf_project(config: PygenConfig, environ: Mapping[str, str]) -> str | None:
+def cdf_project(config: PygenConfig, environ: Mapping[str, str]) -> str | None:
     """The CDF project the models belong to: the table's value, else ``CDF_PROJECT``; None if unknown."""
     if not config.cdf_models:
         return None
@@ -81,7 +84,7 @@ def provenance(
         "language": language,
         "package": config.package,
         "runtime-requirement": runtime_requirement,
-        "cdf-project": _cdf_project(config, env),
+        "cdf-project": cdf_project(config, env),
         "models": models,
         "model-files": files,
     }

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from hatch_pygen.config import LOCK_FILE_NAME, SNAPSHOT_DIR_NAME, load_config
+from hatch_pygen.config import LOCK_FILE_NAME, SNAPSHOT_DIR_NAME, PygenConfig, load_config
 from hatch_pygen.errors import PygenError
-from hatch_pygen.hook._provenance import PROVENANCE_FILE, provenance, provenance_text
+from hatch_pygen.hook._output_cache import GeneratedSdk, output_key, read_output, write_output
 from hatch_pygen.hook._runtime_link import check_runtime_link
-from hatch_pygen.pipeline import build, load_models
-from hatch_pygen.sdk import GENERATED_MARKER, IR_JSON, find_renderer, package_path
+
+# The generator (pipeline, IR, renderers: pydantic and jinja2) is imported only when the build
+# generates; a build whose output is in the cache never imports it.
 
 __all__ = [
     "Reporter",
@@ -80,8 +81,16 @@ def new_staging_folder(root: Path, target: str, version: str) -> Path:
         ) from None
 
 
+def package_folder(package: str) -> PurePosixPath:
+    """The folder of a dotted package name (``hatch_pygen.sdk.package_path``'s rule, without
+    importing the renderers that module brings)."""
+    return PurePosixPath(*package.split("."))
+
+
 def required_runtime(language: str) -> str | None:
     """The runtime requirement code in ``language`` declares; None for ``ir-json`` (it imports nothing)."""
+    from hatch_pygen.sdk import IR_JSON
+
     if language == IR_JSON:
         return None
     from hatch_pygen.render import runtime_requirement
@@ -95,7 +104,7 @@ def find_collisions(package: str, shipped: Iterable[str]) -> list[str]:
     A clash is a file inside the package's folder (``wind_sdk/x.py``) or a module of the same
     name (``wind_sdk.py``): either would shadow or be mixed into the generated package.
     """
-    folder = package_path(package)
+    folder = package_folder(package)
     module = f"{folder}.py"
     clashes = set()
     for raw in shipped:
@@ -106,7 +115,9 @@ def find_collisions(package: str, shipped: Iterable[str]) -> list[str]:
 
 
 def _collision_error(package: str, clashes: Sequence[str], root: Path) -> PygenError:
-    folder = package_path(package)
+    from hatch_pygen.sdk import GENERATED_MARKER
+
+    folder = package_folder(package)
     listed = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
     if (root / folder / GENERATED_MARKER).is_file():
         hint = f"{folder}/ was written by `pygen generate`; delete it, the build generates the package itself"
@@ -163,6 +174,62 @@ def stage_sdk(
     clashes = find_collisions(config.package, shipped_files())
     if clashes:
         raise _collision_error(config.package, clashes, root)
+    key = output_key(config, language, env)
+    generated = read_output(key, config.package, env) if key is not None else None
+    if generated is not None:
+        # A cached entry is only ever made from locked inputs (or model files alone).
+        locked, reused = True, "; unchanged inputs, reused from pygen's cache"
+        if generated.runtime_requirement is not None:
+            check_runtime_link(generated.runtime_requirement, dependencies)
+        for warning in generated.warnings:
+            reporter.warning(warning)
+    else:
+        generated, locked = _generate(
+            config, language=language, dependencies=dependencies, env=env, reporter=reporter
+        )
+        reused = ""
+        if key is not None and locked:
+            _store(key, generated, config, language, env, reporter)
+    force_include = _write_staging(folder, generated.files)
+    reporter.info(f"pygen: generated {config.package} ({language}, {generated.view_count} view(s){reused})")
+    return StagedSdk(package=config.package, folder=folder, force_include=force_include, locked=locked)
+
+
+def _store(
+    key: str,
+    generated: GeneratedSdk,
+    config: PygenConfig,
+    language: str,
+    env: Mapping[str, str],
+    reporter: Reporter,
+) -> None:
+    """Cache what a build generated, unless an input changed while it did (then the key is stale)."""
+    if output_key(config, language, env) != key:
+        return
+    try:
+        write_output(key, generated, env)
+    except OSError as error:
+        # A cache that cannot be written costs the next build a generation, nothing more.
+        reporter.info(f"pygen: could not write pygen's cache ({error}); continuing")
+
+
+def _generate(
+    config: PygenConfig,
+    *,
+    language: str,
+    dependencies: Sequence[str],
+    env: Mapping[str, str],
+    reporter: Reporter,
+) -> tuple[GeneratedSdk, bool]:
+    """Generate the SDK: load the models, validate, build the IR, render, add the provenance.
+
+    Also says whether the models came without CDF (from the lock or files).
+    """
+    from hatch_pygen.hook._provenance import PROVENANCE_FILE, provenance, provenance_text
+    from hatch_pygen.pipeline import build, load_models
+    from hatch_pygen.sdk import find_renderer
+
+    assert config.package is not None  # checked by the caller
     renderer = find_renderer(language)
     runtime = required_runtime(language)
     if runtime is not None:
@@ -176,16 +243,18 @@ def stage_sdk(
             f"{SNAPSHOT_DIR_NAME}/ to build offline and byte for byte the same"
         )
     generation = build(config, loaded.snapshots)
-    for problem in generation.schema.problems:
-        reporter.warning(f"pygen: {problem}")
+    warnings = tuple(f"pygen: {problem}" for problem in generation.schema.problems)
+    for warning in warnings:
+        reporter.warning(warning)
     files = dict(renderer(generation.ir))
     document = provenance(config, loaded, language=language, runtime_requirement=runtime, environ=env)
-    provenance_path = str(package_path(config.package) / PROVENANCE_FILE)
+    provenance_path = str(package_folder(config.package) / PROVENANCE_FILE)
     if provenance_path in files:
         raise PygenError(
             f"the {language} renderer produced {provenance_path}, a name the build hook reserves"
         )
     files[provenance_path] = provenance_text(document)
-    force_include = _write_staging(folder, files)
-    reporter.info(f"pygen: generated {config.package} ({language}, {len(generation.ir.views)} view(s))")
-    return StagedSdk(package=config.package, folder=folder, force_include=force_include, locked=locked)
+    generated = GeneratedSdk(
+        files=files, runtime_requirement=runtime, warnings=warnings, view_count=len(generation.ir.views)
+    )
+    return generated, locked

@@ -1,0 +1,315 @@
+"""The generated-output cache: a build with an earlier build's inputs reuses its files, byte for byte.
+
+Builds are real: hatchling in a fresh process (so what a cache hit imports can be seen), pip in
+an isolated environment, and hatchling in this process for the cases that edit an input. Every
+test has a private cache folder (PYGEN_CACHE_DIR, set by conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pygen_runtime.testing import Emulator
+
+from hatch_pygen.hook import _output_cache
+from hatch_pygen.hook._output_cache import OUTPUT_FOLDER, GeneratedSdk, read_output, tree_digest, write_output
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+REUSED = "unchanged inputs, reused from pygen's cache"
+# The generator's heavy parts: a cache hit must import none of them.
+GENERATOR_MODULES = ("pydantic", "jinja2", "hatch_pygen.ir", "hatch_pygen.render", "hatch_pygen.pipeline")
+BUILD_SCRIPT = f"""
+import json, sys
+from hatchling.builders.wheel import WheelBuilder
+[wheel] = WheelBuilder(sys.argv[1]).build(directory=sys.argv[2])
+print("imported:", json.dumps(sorted(m for m in {GENERATOR_MODULES!r} if m in sys.modules)))
+"""
+
+Build = Callable[..., Path]
+
+
+def cache_entries() -> list[Path]:
+    return sorted((Path(os.environ["PYGEN_CACHE_DIR"]) / OUTPUT_FOLDER).glob("*.json"))
+
+
+def build_in_a_new_process(root: Path, out: Path) -> tuple[Path, str]:
+    """Build the wheel with hatchling in a fresh interpreter; the wheel and everything it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_SCRIPT, root, out],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+        env=dict(os.environ),
+    )
+    assert done.returncode == 0, done.stderr
+    return next(out.glob("*.whl")), done.stdout + done.stderr
+
+
+def build_reports(
+    hatchling_build: Build, root: Path, out: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[bytes, str]:
+    """Build in this process into ``root/out``; the wheel's bytes and what the build printed."""
+    capsys.readouterr()
+    wheel = hatchling_build(root, directory=root / out)
+    captured = capsys.readouterr()
+    return wheel.read_bytes(), captured.out + captured.err
+
+
+def without_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str) -> None:
+    """Point the build at a new, empty cache folder: the next build generates afresh."""
+    monkeypatch.setenv("PYGEN_CACHE_DIR", str(tmp_path / name))
+
+
+# -- reuse ----------------------------------------------------------------------------------------------
+def test_a_second_build_reuses_the_output_without_importing_the_generator(
+    sdk_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = sdk_project(language="python")
+    first, first_log = build_in_a_new_process(root, tmp_path / "first")
+    assert REUSED not in first_log
+    assert '"jinja2"' in first_log
+    assert '"pydantic"' in first_log
+    assert len(cache_entries()) == 1
+    second, second_log = build_in_a_new_process(root, tmp_path / "second")
+    assert REUSED in second_log
+    assert "imported: []" in second_log
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_pip_builds_twice_and_gets_the_same_wheel(
+    sdk_project: Callable[..., Path], offline_install_environ: dict[str, str], tmp_path: Path
+) -> None:
+    root = sdk_project(language="python")
+    logs, wheels = [], []
+    for attempt in ("first", "second"):
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", tmp_path / attempt, root],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+            env=offline_install_environ,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        logs.append(done.stdout + done.stderr)
+        wheels.append(next((tmp_path / attempt).glob("*.whl")).read_bytes())
+    assert REUSED not in logs[0]
+    assert REUSED in logs[1]
+    assert wheels[0] == wheels[1]
+
+
+def test_model_files_alone_are_cached_too(
+    sdk_project: Callable[..., Path], hatchling_build: Build, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = sdk_project(locked=False, tool_pygen={"package": "wind_sdk", "models": [{"file": "wind.yaml"}]})
+    shutil.copy(REPOSITORY.parent / "shared/cdf/models/WindTurbine.yaml", root / "wind.yaml")
+    first, _ = build_reports(hatchling_build, root, "one", capsys)
+    second, log = build_reports(hatchling_build, root, "two", capsys)
+    assert REUSED in log
+    assert first == second
+    (root / "wind.yaml").write_text((root / "wind.yaml").read_text() + "\n# edited\n")
+    _, log = build_reports(hatchling_build, root, "three", capsys)
+    assert REUSED not in log
+
+
+def test_the_warnings_of_the_generation_are_repeated_on_reuse(
+    sdk_project: Callable[..., Path],
+    hatchling_build: Build,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # The example project's model has a property named like a field every instance has.
+    root = tmp_path / "example"
+    shutil.copytree(REPOSITORY / "example-project", root, ignore=shutil.ignore_patterns("dist", "build"))
+    _, fresh = build_reports(hatchling_build, root, "one", capsys)
+    _, reused = build_reports(hatchling_build, root, "two", capsys)
+    warnings = [line for line in fresh.splitlines() if line.startswith("pygen: warning")]
+    assert warnings
+    assert REUSED in reused
+    assert [line for line in reused.splitlines() if line.startswith("pygen: warning")] == warnings
+
+
+# -- what misses -------------------------------------------------------------------------------------------
+EDITS: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
+    "the [tool.pygen] table": lambda root, _: (root / "pyproject.toml").write_text(
+        (root / "pyproject.toml").read_text().replace('"wind-farm"', '"solar-farm"')
+    ),
+    "the hook's language option": lambda root, _: (root / "pyproject.toml").write_text(
+        (root / "pyproject.toml").read_text().replace('language = "ir-json"', 'language = "python"')
+    ),
+    "pygen.lock's bytes": lambda root, _: (root / "pygen.lock").write_text(
+        (root / "pygen.lock").read_text() + "# a comment\n"
+    ),
+    # Indented anew, the snapshot keeps its digest (it is taken over normalised JSON): only the
+    # bytes change.
+    "a snapshot's bytes": lambda root, _: (
+        [
+            path.write_text(json.dumps(json.loads(path.read_text()), indent=4))
+            for path in (root / "pygen-models").glob("*.json")
+        ]
+        and None
+    ),
+    "the CDF project the provenance names": lambda _, monkeypatch: monkeypatch.setenv("CDF_PROJECT", "other"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_editing_an_input_misses_and_gives_what_a_fresh_build_gives(
+    edit: str,
+    sdk_project: Callable[..., Path],
+    hatchling_build: Build,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("CDF_PROJECT", "wind-demo")
+    root = sdk_project()
+    build_reports(hatchling_build, root, "before", capsys)
+    EDITS[edit](root, monkeypatch)
+    after, log = build_reports(hatchling_build, root, "after", capsys)
+    assert REUSED not in log
+    without_cache(monkeypatch, tmp_path, "empty-cache")
+    fresh, log = build_reports(hatchling_build, root, "fresh", capsys)
+    assert REUSED not in log
+    assert after == fresh
+
+
+def test_the_generators_own_files_are_in_the_key(tmp_path: Path) -> None:
+    templates = REPOSITORY / "hatch_pygen" / "templates"
+    one, two = tmp_path / "one", tmp_path / "two"
+    shutil.copytree(templates, one)
+    shutil.copytree(templates, two)
+    assert tree_digest(one) == tree_digest(two)
+    template = sorted(path for path in two.rglob("*") if path.is_file())[0]
+    template.write_bytes(template.read_bytes() + b" ")
+    three = tmp_path / "three"
+    shutil.copytree(two, three)
+    assert tree_digest(three) != tree_digest(one)
+    # Byte code beside the sources is not an input.
+    (one / "__pycache__").mkdir()
+    (one / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    four = tmp_path / "four"
+    shutil.copytree(one, four)
+    assert tree_digest(four) == tree_digest(two.with_name("one"))
+
+
+def test_an_unlocked_build_that_fetches_is_not_cached(
+    sdk_project: Callable[..., Path],
+    hatchling_build: Build,
+    windturbine_emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = sdk_project(locked=False)
+    server = windturbine_emulator.serve(port=0)
+    try:
+        for name, value in {
+            "CDF_URL": server.url,
+            "CDF_PROJECT": windturbine_emulator.project,
+            "CDF_CLIENT_ID": windturbine_emulator.credentials.client_id,
+            "CDF_CLIENT_SECRET": windturbine_emulator.credentials.client_secret,
+            "CDF_TOKEN_URL": server.token_url,
+        }.items():
+            monkeypatch.setenv(name, value)
+        assert hatchling_build(root).is_file()
+    finally:
+        server.stop()
+    assert cache_entries() == []
+
+
+# -- a cache that cannot be trusted or written ------------------------------------------------------------
+def damage_every_entry(how: Callable[[dict[str, Any]], object]) -> None:
+    for path in cache_entries():
+        damaged = how(json.loads(path.read_text()))
+        path.write_text(damaged if isinstance(damaged, str) else json.dumps(damaged))
+
+
+DAMAGE: dict[str, Callable[[dict[str, Any]], object]] = {
+    "not JSON": lambda entry: "{ torn",
+    "another key": lambda entry: {**entry, "key": "0" * 64},
+    "a path outside the package": lambda entry: {
+        **entry,
+        "files": {"wind_sdk/../../evil.py": "import os\n", **entry["files"]},
+    },
+    "a file that is not text": lambda entry: {**entry, "files": {"wind_sdk/ir.json": 7}},
+    "another format": lambda entry: {**entry, "entry-format": 99},
+    "no view count": lambda entry: {key: value for key, value in entry.items() if key != "view-count"},
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_entry_is_a_miss_and_is_written_anew(
+    damage: str, sdk_project: Callable[..., Path], hatchling_build: Build, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = sdk_project()
+    first, _ = build_reports(hatchling_build, root, "one", capsys)
+    damage_every_entry(DAMAGE[damage])
+    second, log = build_reports(hatchling_build, root, "two", capsys)
+    assert REUSED not in log
+    assert "Traceback" not in log
+    assert first == second
+    third, log = build_reports(hatchling_build, root, "three", capsys)
+    assert REUSED in log
+    assert third == first
+
+
+def test_an_unwritable_cache_folder_costs_only_the_reuse(
+    sdk_project: Callable[..., Path],
+    hatchling_build: Build,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    monkeypatch.setenv("PYGEN_CACHE_DIR", str(blocker))
+    root = sdk_project()
+    first, log = build_reports(hatchling_build, root, "one", capsys)
+    assert "could not write pygen's cache" in log
+    second, log = build_reports(hatchling_build, root, "two", capsys)
+    assert REUSED not in log
+    assert first == second
+
+
+def test_the_least_recently_used_entries_beyond_the_limit_are_removed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_output_cache, "MAX_ENTRIES", 3)
+    environ = dict(os.environ)
+    generated = GeneratedSdk(
+        files={"wind_sdk/ir.json": "{}\n"}, runtime_requirement=None, warnings=(), view_count=0
+    )
+    paths = []
+    for index, key in enumerate(["a" * 64, "b" * 64, "c" * 64]):
+        path = write_output(key, generated, environ)
+        assert path is not None
+        os.utime(path, (1_000_000 + index, 1_000_000 + index))
+        paths.append(path)
+    assert read_output("a" * 64, "wind_sdk", environ) is not None  # a hit makes it the most recent
+    write_output("d" * 64, generated, environ)
+    assert sorted(path.stem[0] for path in cache_entries()) == ["a", "c", "d"]
+
+
+def test_the_wheel_holds_exactly_the_cached_files(
+    sdk_project: Callable[..., Path], hatchling_build: Build
+) -> None:
+    root = sdk_project()
+    wheel = hatchling_build(root)
+    [entry_path] = cache_entries()
+    entry = json.loads(entry_path.read_text())
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {
+            name: archive.read(name).decode() for name in archive.namelist() if name.startswith("wind_sdk/")
+        }
+    assert shipped == entry["files"]
