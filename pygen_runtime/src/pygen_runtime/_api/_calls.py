@@ -63,6 +63,8 @@ class Call(Generic[T]):
     params: Mapping[str, QueryValue | None] | None = None
     kind: CallKind = "read"
     parse_content: Callable[[bytes], T | None] | None = None
+    # The body's values come from validated pydantic models (see ``encode_json_body``).
+    model_values: bool = False
 
     def query(self) -> dict[str, str]:
         """The query parameters as strings, booleans spelled as CDF expects and ``None`` left out."""

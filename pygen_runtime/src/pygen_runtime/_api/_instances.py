@@ -192,7 +192,8 @@ def apply_json_chunks(
     while items:
         chunk = items[:INSTANCES_PER_REQUEST]
         del items[:INSTANCES_PER_REQUEST]
-        yield Chunk(Call("POST", _PATH, parse, body={"items": chunk, **flags}, kind="apply"), chunk)
+        call = Call("POST", _PATH, parse, body={"items": chunk, **flags}, kind="apply", model_values=True)
+        yield Chunk(call, chunk)
         del chunk
 
 

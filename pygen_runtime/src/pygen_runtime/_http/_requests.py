@@ -115,12 +115,21 @@ def static_headers(config: ClientConfig) -> dict[str, str]:
     }
 
 
-def encode_json_body(body: Any, *, where: str) -> bytes:
+def encode_json_body(body: Any, *, where: str, model_values: bool = False) -> bytes:
     """``body`` as compact UTF-8 JSON.
+
+    ``model_values`` says the body's values come from validated pydantic models (the typed SDK's
+    apply items): they are written by pydantic's encoder, about four times faster than
+    ``json.dumps`` on CDF instance JSON, and as the models' own ``model_dump_json`` writes them
+    (a date inside a JSON property becomes its ISO text, where ``json.dumps`` refuses it).
 
     Raises ``InvalidArgumentError`` naming the first value JSON cannot carry (NaN, infinity, or an
     object that is not a JSON value) and where in the body it sits.
     """
+    if model_values:
+        content = _encode_with_pydantic(body)
+        if content is not None:
+            return content
     try:
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError):
@@ -129,6 +138,36 @@ def encode_json_body(body: Any, *, where: str) -> bytes:
             f"The request to {where} cannot be sent: {location} is {value!r}, which JSON (and so CDF) cannot "
             "carry. Use None for a missing number and plain JSON values (str, int, float, bool, list, dict)."
         ) from None
+
+
+def _encode_with_pydantic(body: Any) -> bytes | None:
+    """``body`` as pydantic's encoder writes it, or None to leave it to ``json.dumps`` (which
+    decides, and names, what JSON cannot carry)."""
+    from pydantic_core import PydanticSerializationError, to_json
+
+    try:
+        content = to_json(body, inf_nan_mode="constants", fallback=_refuse)
+    except (PydanticSerializationError, TypeError, ValueError):
+        return None
+    # NaN and infinities are written as the constants JSON lacks. Elsewhere those words can only
+    # be inside strings, so the (slow) look for such a number is needed only when they occur.
+    if (b"NaN" in content or b"Infinity" in content) and _holds_non_finite(body):
+        return None
+    return content
+
+
+def _holds_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, Mapping):
+        return any(_holds_non_finite(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_non_finite(item) for item in value)
+    return False
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
 
 
 def _first_unencodable(value: Any, path: str) -> tuple[str, Any]:
@@ -162,7 +201,7 @@ def prepare_call(call: Call[Any], config: ClientConfig) -> PreparedRequest:
     headers = static_headers(config)
     content = None
     if call.body is not None:
-        content = encode_json_body(call.body, where=f"{call.method} {path}")
+        content = encode_json_body(call.body, where=f"{call.method} {path}", model_values=call.model_values)
         headers["content-type"] = "application/json"
         if config.compress_requests and len(content) >= COMPRESSION_THRESHOLD:
             # Level 1, zlib's fastest: on CDF instance JSON it took 2 to 3 times less CPU than

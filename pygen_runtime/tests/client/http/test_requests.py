@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 import pytest
+from pygen_runtime._http._requests import encode_json_body
 from pygen_runtime.schema import NodeApply, NodeOrEdgeData, Space, ViewId
 
 from pygen_runtime import CDFClient, ConfigurationError, InvalidArgumentError, __version__
@@ -166,3 +167,55 @@ def test_query_parameters_are_spelled_as_cdf_expects(cdf: Any, run: Any) -> None
         "limit": "5",
     }
     assert request.body is None
+
+
+def omni_apply_items() -> list[dict[str, Any]]:
+    """CDF's own apply items for the Omni test views (every property type there is)."""
+    import yaml
+    from cdf_material import WRITE_INSTANCE_FILES
+
+    items: list[dict[str, Any]] = []
+    for path in WRITE_INSTANCE_FILES:
+        items.extend(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return items
+
+
+def test_bodies_of_model_values_are_the_same_json_from_pydantics_encoder() -> None:
+    import json
+
+    items = omni_apply_items()
+    assert len(items) > 100
+    body = {"items": items, "autoCreateDirectRelations": True}
+
+    fast = encode_json_body(body, where="POST /models/instances", model_values=True)
+    plain = encode_json_body(body, where="POST /models/instances")
+
+    assert json.loads(fast) == json.loads(plain) == json.loads(json.dumps(body))
+    # Text, integers, booleans, nulls, lists and objects are written byte for byte alike; numbers
+    # with an exponent may be spelled differently (1e+16 and 1e16), the same JSON number.
+    plain_values = {"text": 'Ünïcode "quoted" \\ NaN -Infinity', "n": 12, "ok": [True, None], "nested": {"a": []}}
+    assert encode_json_body(plain_values, where="x", model_values=True) == encode_json_body(
+        plain_values, where="x"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(math.nan, "nan"), (-math.inf, "-inf"), (object, "<class 'object'>")],
+)
+def test_model_values_json_cannot_carry_are_still_refused_and_named(value: Any, shown: str) -> None:
+    body = {"items": [{"sources": [{"properties": {"name": "NaN", "pressure": value}}]}]}
+
+    with pytest.raises(InvalidArgumentError) as caught:
+        encode_json_body(body, where="POST /models/instances", model_values=True)
+
+    assert f"body.items[0].sources[0].properties.pressure is {shown}" in str(caught.value)
+
+
+def test_model_values_are_written_as_pydantic_writes_them() -> None:
+    # A JSON property may hold what a model's own model_dump_json writes: a date becomes its text.
+    body = {"properties": {"limits": {"since": datetime.date(2024, 1, 31)}, "label": "Infinity"}}
+
+    content = encode_json_body(body, where="x", model_values=True)
+
+    assert content == b'{"properties":{"limits":{"since":"2024-01-31"},"label":"Infinity"}}'
