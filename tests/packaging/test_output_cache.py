@@ -20,8 +20,16 @@ from typing import Any
 import pytest
 from pygen_runtime.testing import Emulator
 
+from hatch_pygen.config import load_config
 from hatch_pygen.hook import _output_cache
-from hatch_pygen.hook._output_cache import OUTPUT_FOLDER, GeneratedSdk, read_output, tree_digest, write_output
+from hatch_pygen.hook._output_cache import (
+    OUTPUT_FOLDER,
+    GeneratedSdk,
+    output_key,
+    read_output,
+    tree_digest,
+    write_output,
+)
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 REUSED = "unchanged inputs, reused from pygen's cache"
@@ -245,6 +253,11 @@ DAMAGE: dict[str, Callable[[dict[str, Any]], object]] = {
     "a file that is not text": lambda entry: {**entry, "files": {"wind_sdk/ir.json": 7}},
     "another format": lambda entry: {**entry, "entry-format": 99},
     "no view count": lambda entry: {key: value for key, value in entry.items() if key != "view-count"},
+    "a view count that is a boolean": lambda entry: {**entry, "view-count": True},
+    "a list": lambda entry: [entry],
+    "no files": lambda entry: {**entry, "files": {}},
+    "a runtime requirement that is not text": lambda entry: {**entry, "runtime-requirement": 1},
+    "warnings that are not text": lambda entry: {**entry, "warnings": [None]},
 }
 
 
@@ -313,3 +326,70 @@ def test_the_wheel_holds_exactly_the_cached_files(
             name: archive.read(name).decode() for name in archive.namelist() if name.startswith("wind_sdk/")
         }
     assert shipped == entry["files"]
+
+
+def test_a_reused_sdk_is_still_checked_against_the_projects_runtime_range(
+    sdk_project: Callable[..., Path], hatchling_build: Build, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # [project].dependencies is not an input of generation, so the entry is reused; the check
+    # that the project pins the runtime the code needs runs all the same.
+    root = sdk_project(language="python")
+    hatchling_build(root, directory=root / "one")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"pygen-runtime>=', '"pygen-runtime-x>='))
+    [entry] = cache_entries()
+    assert output_key(load_config(pyproject), "python", dict(os.environ)) == entry.stem  # a hit
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        hatchling_build(root, directory=root / "two")
+    captured = capsys.readouterr()
+    assert "does not list; add this line to dependencies" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_inputs_the_key_cannot_vouch_for_are_not_cached(
+    sdk_project: Callable[..., Path], windturbine_lock: dict[str, bytes]
+) -> None:
+    environ = dict(os.environ)
+    damaged = sdk_project(folder="damaged")
+    (damaged / "pygen.lock").write_text("lock-version = [\n")
+    assert output_key(load_config(damaged / "pyproject.toml"), "python", environ) is None
+    solar = {"space": "sp_pygen_power", "external-id": "Solar", "version": "2"}
+    uncovered = sdk_project(
+        folder="uncovered",
+        tool_pygen={
+            "package": "wind_sdk",
+            "models": [{"space": "sp_pygen_power", "external-id": "WindTurbine", "version": "1"}, solar],
+        },
+    )
+    assert output_key(load_config(uncovered / "pyproject.toml"), "python", environ) is None
+    missing = sdk_project(folder="missing")
+    for path in (missing / "pygen-models").iterdir():
+        path.unlink()
+    assert output_key(load_config(missing / "pyproject.toml"), "python", environ) is None
+
+
+def test_a_model_file_outside_the_project_is_keyed_by_its_place_and_content(
+    sdk_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared" / "wind.yaml"
+    shared.parent.mkdir()
+    shutil.copy(REPOSITORY.parent / "shared/cdf/models/WindTurbine.yaml", shared)
+    root = sdk_project(locked=False, tool_pygen={"package": "wind_sdk", "models": [{"file": str(shared)}]})
+    environ = dict(os.environ)
+    key = output_key(load_config(root / "pyproject.toml"), "python", environ)
+    assert key is not None
+    assert output_key(load_config(root / "pyproject.toml"), "python", environ) == key
+    shared.write_text(shared.read_text() + "\n")
+    assert output_key(load_config(root / "pyproject.toml"), "python", environ) not in (None, key)
+
+
+def test_without_a_cache_folder_nothing_is_read_or_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYGEN_CACHE_DIR")
+    monkeypatch.setitem(sys.modules, "platformdirs", None)
+    environ = dict(os.environ)
+    generated = GeneratedSdk(
+        files={"wind_sdk/ir.json": "{}\n"}, runtime_requirement=None, warnings=(), view_count=0
+    )
+    assert write_output("e" * 64, generated, environ) is None
+    assert read_output("e" * 64, "wind_sdk", environ) is None
