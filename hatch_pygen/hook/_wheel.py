@@ -7,6 +7,9 @@ hatchling ships in wheels and copies into editable wheels alike. Because the gen
 force-included, a project holding nothing but ``pyproject.toml`` builds (hatchling's file
 selection then ships only them), and a project with its own package ships both, unless the two
 would share a path: that stops the build.
+
+The files come from the generator, or from the output cache when an earlier build had the same
+inputs (``_output_cache``); the generator is imported only in the first case.
 """
 
 from __future__ import annotations
