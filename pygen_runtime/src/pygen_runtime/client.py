@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
     from pygen_runtime._api._containers import AsyncContainersAPI, ContainersAPI
     from pygen_runtime._api._data_models import AsyncDataModelsAPI, DataModelsAPI
+    from pygen_runtime._api._datapoints import AsyncDatapointsAPI, DatapointsAPI
+    from pygen_runtime._api._files import AsyncFilesAPI, FilesAPI
     from pygen_runtime._api._instances import AsyncInstancesAPI, InstancesAPI
     from pygen_runtime._api._spaces import AsyncSpacesAPI, SpacesAPI
     from pygen_runtime._api._views import AsyncViewsAPI, ViewsAPI
@@ -90,6 +92,20 @@ class CDFClient:
 
         return InstancesAPI(self._http)
 
+    @cached_property
+    def datapoints(self) -> DatapointsAPI:
+        """Data points of time series nodes (``CogniteTimeSeries``): retrieve, retrieve_dataframe, insert."""
+        from pygen_runtime._api._datapoints import DatapointsAPI
+
+        return DatapointsAPI(self._http)
+
+    @cached_property
+    def files(self) -> FilesAPI:
+        """Content of file nodes (``CogniteFile``): download, download_bytes, upload_bytes."""
+        from pygen_runtime._api._files import FilesAPI
+
+        return FilesAPI(self._http)
+
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
@@ -151,6 +167,20 @@ class AsyncCDFClient:
         from pygen_runtime._api._instances import AsyncInstancesAPI
 
         return AsyncInstancesAPI(self._http)
+
+    @cached_property
+    def datapoints(self) -> AsyncDatapointsAPI:
+        """Data points of time series nodes (``CogniteTimeSeries``): retrieve, retrieve_dataframe, insert."""
+        from pygen_runtime._api._datapoints import AsyncDatapointsAPI
+
+        return AsyncDatapointsAPI(self._http)
+
+    @cached_property
+    def files(self) -> AsyncFilesAPI:
+        """Content of file nodes (``CogniteFile``): download, download_bytes, upload_bytes."""
+        from pygen_runtime._api._files import AsyncFilesAPI
+
+        return AsyncFilesAPI(self._http)
 
     async def close(self) -> None:
         """Close the connection pool."""

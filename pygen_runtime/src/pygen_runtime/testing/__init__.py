@@ -18,9 +18,11 @@ from pygen_runtime._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pygen_runtime.testing._auth import ClientCredentials
+    from pygen_runtime.testing._datapoints import seed_datapoints
     from pygen_runtime.testing._emulator import Emulator, EmulatorResponse
     from pygen_runtime.testing._errors import EmulatorRequestError
     from pygen_runtime.testing._faults import Fault, FaultPlan
+    from pygen_runtime.testing._files import seed_file_content, stored_file_content
     from pygen_runtime.testing._model_files import ModelFileError
     from pygen_runtime.testing._server import EmulatorServer
     from pygen_runtime.testing._transport import AsyncEmulatorTransport, EmulatorTransport
@@ -36,6 +38,9 @@ __all__ = [
     "Fault",
     "FaultPlan",
     "ModelFileError",
+    "seed_datapoints",
+    "seed_file_content",
+    "stored_file_content",
 ]
 
 _HOMES = {
@@ -49,6 +54,9 @@ _HOMES = {
     "Fault": "_faults",
     "FaultPlan": "_faults",
     "ModelFileError": "_model_files",
+    "seed_datapoints": "_datapoints",
+    "seed_file_content": "_files",
+    "stored_file_content": "_files",
 }
 
 

@@ -106,6 +106,8 @@ class Emulator:
         self._in_flight: Counter[str] = Counter()
         self._in_flight_lock = threading.Lock()
         self._request_ids = itertools.count(1)
+        # Where file content links point (see testing/_files.py); None: the host asked.
+        self.content_url: str | None = None
 
     # -- identity ------------------------------------------------------------------------
     @property
@@ -207,6 +209,10 @@ class Emulator:
                 return _error(405, f"{_TOKEN_PATH} accepts POST only.")
             status, token_body = self.tokens.token_response(body, headers)
             return _json_response(status, token_body)
+        if path.startswith("/_emulator/files/"):
+            from pygen_runtime.testing._files import serve_content
+
+            return serve_content(self, method, path, headers, body)
         if match is None:
             return _error(
                 404, f"No such endpoint {path}; the API lives under /api/v1/projects/{self.project}/."
@@ -220,6 +226,10 @@ class Emulator:
                 f"(client credentials grant at {_TOKEN_PATH}).",
             )
         api_path = match.group(2) or "/"
+        if api_path.startswith("/files/"):
+            from pygen_runtime.testing._files import remember_link_base
+
+            remember_link_base(self.state, self.content_url, headers.get("host"))
         route = find_route(method, api_path)
         if route is None:
             allowed = known_methods(api_path)

@@ -36,6 +36,30 @@ def _sync(project: Project, request: ApiRequest) -> dict[str, Any]:
     return run_sync(request.json_body(), project.store, project.schema, project.now())
 
 
+def _retrieve_datapoints(project: Project, request: ApiRequest) -> dict[str, Any]:
+    from pygen_runtime.testing._datapoints import retrieve_datapoints
+
+    return retrieve_datapoints(project, request)
+
+
+def _insert_datapoints(project: Project, request: ApiRequest) -> dict[str, Any]:
+    from pygen_runtime.testing._datapoints import insert_datapoints
+
+    return insert_datapoints(project, request)
+
+
+def _download_links(project: Project, request: ApiRequest) -> dict[str, Any]:
+    from pygen_runtime.testing._files import download_links
+
+    return download_links(project, request)
+
+
+def _upload_link(project: Project, request: ApiRequest) -> dict[str, Any]:
+    from pygen_runtime.testing._files import upload_link
+
+    return upload_link(project, request)
+
+
 def _graphql(project: Project, request: ApiRequest) -> dict[str, Any]:
     from pygen_runtime.testing._graphql import run_graphql
 
@@ -71,6 +95,10 @@ _ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/models/instances/aggregate"): Route(_instance_search.aggregate_instances, "query"),
     ("POST", "/models/instances/query"): Route(_query, "query"),
     ("POST", "/models/instances/sync"): Route(_sync, "query"),
+    ("POST", "/timeseries/data/list"): Route(_retrieve_datapoints),
+    ("POST", "/timeseries/data"): Route(_insert_datapoints),
+    ("POST", "/files/downloadlink"): Route(_download_links),
+    ("POST", "/files/uploadlink"): Route(_upload_link),
 }
 
 

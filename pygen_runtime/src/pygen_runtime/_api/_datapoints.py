@@ -1,0 +1,424 @@
+"""``client.datapoints``: read and write the data points of time series nodes.
+
+CDF keeps data points outside data modeling (``/timeseries/data``) but addresses a
+``CogniteTimeSeries`` node by its ``instanceId``. Reading follows each series' ``nextCursor`` until
+its limit, within CDF's per-request limits: at most 100 series, 100,000 raw or 10,000 aggregate
+points across all of them. The planning is sans-IO (:class:`DatapointsFetch`); the shells only
+send what it asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from pygen_runtime._api._calls import (
+    Call,
+    Chunk,
+    UnexpectedResponseError,
+    expect_cursor,
+    expect_items,
+    expect_object,
+)
+from pygen_runtime._api._node_refs import NodeKey, instance_id_json, node_key, node_keys
+from pygen_runtime.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from pygen_runtime._http._async import AsyncHTTPClient
+    from pygen_runtime._http._sync import SyncHTTPClient
+    from pygen_runtime.datapoints import Datapoints, DatapointsList
+
+__all__ = [
+    "AGGREGATES",
+    "AsyncDatapointsAPI",
+    "DatapointsAPI",
+    "DatapointsFetch",
+    "check_granularity",
+    "time_argument",
+]
+
+# CDF's limits for POST /timeseries/data/list (API reference, "Retrieve data points").
+ITEMS_PER_REQUEST = 100
+RAW_POINTS_PER_REQUEST = 100_000
+AGGREGATE_POINTS_PER_REQUEST = 10_000
+# POST /timeseries/data: up to 100,000 points per request.
+INSERT_POINTS_PER_REQUEST = 100_000
+# The aggregates the API reference lists for POST /timeseries/data/list.
+AGGREGATES = (
+    "average",
+    "max",
+    "min",
+    "count",
+    "sum",
+    "interpolation",
+    "stepInterpolation",
+    "totalVariation",
+    "continuousVariance",
+    "discreteVariance",
+    "countGood",
+    "countUncertain",
+    "countBad",
+    "durationGood",
+    "durationUncertain",
+    "durationBad",
+)
+# Timestamps CDF stores: 1900-01-01 to 2099-12-31 (epoch ms).
+MIN_TIMESTAMP = -2_208_988_800_000
+MAX_TIMESTAMP = 4_102_444_799_999
+
+_RELATIVE = re.compile(r"^\d+(w|d|h|m|s)-ago$")
+_GRANULARITY = re.compile(r"^(\d*)(s|m|h|d|mo|second|minute|hour|day|month)$")
+_LONG_UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d", "month": "mo"}
+
+
+def time_argument(value: Any, name: str) -> int | str:
+    """A time as CDF takes it: epoch ms (from an int or an aware datetime; a naive datetime is read
+    as UTC), or one of CDF's relative strings (``"now"``, ``"2d-ago"``; units w, d, h, m, s)."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+        return int(moment.timestamp() * 1000)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and (value == "now" or _RELATIVE.match(value)):
+        return value
+    raise InvalidArgumentError(
+        f"{name} must be epoch milliseconds (int), a datetime, 'now' or '<N><unit>-ago' with unit "
+        f"w, d, h, m or s (e.g. '2d-ago'); got {value!r}."
+    )
+
+
+def check_granularity(value: Any) -> str:
+    """``value`` if CDF accepts it as a granularity (``"1h"``, ``"15m"``, ``"day"``...)."""
+    match = _GRANULARITY.match(value) if isinstance(value, str) else None
+    if match is not None:
+        multiple = int(match.group(1) or "1")
+        unit = _LONG_UNITS.get(match.group(2), match.group(2))
+        top = 120 if unit in ("s", "m") else 100_000
+        if 1 <= multiple <= top:
+            return str(value)
+    raise InvalidArgumentError(
+        "granularity must be a unit (s, m, h, d, mo, or second, minute, hour, day, month) with an "
+        "optional multiple before it: 1-120 for seconds and minutes, 1-100000 for hours, days and "
+        f"months (e.g. '1h', '15m', '2d'); got {value!r}."
+    )
+
+
+def _aggregates(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, Sequence) or not names:
+        raise InvalidArgumentError(f"aggregates must be a non-empty list of aggregate names; got {value!r}.")
+    for name in names:
+        if name not in AGGREGATES:
+            raise InvalidArgumentError(f"Unknown aggregate {name!r}; CDF offers {', '.join(AGGREGATES)}.")
+    if len(set(names)) != len(names):
+        raise InvalidArgumentError(f"aggregates lists a name twice: {list(names)!r}.")
+    return list(names)
+
+
+@dataclass
+class _Series:
+    """One time series being read: what came back so far and where to continue."""
+
+    key: NodeKey
+    remaining: int | None
+    result: Datapoints
+    cursor: str | None = None
+    done: bool = False
+
+
+@dataclass
+class DatapointsFetch:
+    """The requests of one retrieve, planned without I/O.
+
+    A shell sends ``next_call()`` until it returns None, handing each answer's items to
+    ``accept()``; ``result()`` then holds one :class:`Datapoints` per series, in request order.
+    Each request carries up to 100 unfinished series, each with its cursor and a share of the
+    per-request point budget (never more than what the series still needs).
+    """
+
+    keys: list[NodeKey]
+    start: int | str | None
+    end: int | str | None
+    aggregates: list[str] | None
+    granularity: str | None
+    limit: int | None
+    _series: list[_Series] = field(default_factory=list)
+    _sent: list[_Series] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        from pygen_runtime.datapoints import Datapoints
+        from pygen_runtime.schema import NodeId
+
+        limit = self.limit
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise InvalidArgumentError(
+                f"limit must be a whole number >= 0, or None for all points; got {limit!r}."
+            )
+        if len(set(self.keys)) != len(self.keys):
+            raise InvalidArgumentError("datapoints.retrieve was given the same time series twice.")
+        self._series = [
+            _Series(
+                key,
+                limit,
+                Datapoints(NodeId(space=key[0], external_id=key[1]), granularity=self.granularity),
+                done=limit == 0,
+            )
+            for key in self.keys
+        ]
+
+    @property
+    def _budget(self) -> int:
+        return RAW_POINTS_PER_REQUEST if self.aggregates is None else AGGREGATE_POINTS_PER_REQUEST
+
+    def next_call(self) -> Call[list[Any]] | None:
+        pending = [series for series in self._series if not series.done][:ITEMS_PER_REQUEST]
+        if not pending:
+            return None
+        share = self._budget // len(pending)
+        items = []
+        for series in pending:
+            item: dict[str, Any] = {
+                "instanceId": instance_id_json(series.key),
+                "limit": share if series.remaining is None else min(share, series.remaining),
+            }
+            if series.cursor is not None:
+                item["cursor"] = series.cursor
+            items.append(item)
+        body: dict[str, Any] = {"items": items}
+        if self.start is not None:
+            body["start"] = self.start
+        if self.end is not None:
+            body["end"] = self.end
+        if self.aggregates is not None:
+            body["aggregates"] = self.aggregates
+            body["granularity"] = self.granularity
+        self._sent = pending
+        expected = len(pending)
+        return Call(
+            "POST", "/timeseries/data/list", lambda answer: _checked_items(answer, expected), body=body
+        )
+
+    def accept(self, items: list[Any]) -> None:
+        """Take in one answer's items (already checked by the call's parser)."""
+        for series, item in zip(self._sent, items, strict=True):
+            points = item["datapoints"]
+            _read_points(series.result, item, points, self.aggregates)
+            if series.remaining is not None:
+                series.remaining -= len(points)
+            series.cursor = item.get("nextCursor")
+            # An empty page ends a series even with a cursor: a server repeating itself would loop.
+            series.done = (
+                series.cursor is None
+                or not points
+                or (series.remaining is not None and series.remaining <= 0)
+            )
+
+    def result(self) -> DatapointsList:
+        from pygen_runtime.datapoints import DatapointsList
+
+        return DatapointsList(series.result for series in self._series)
+
+
+def _checked_items(body: Any, expected: int) -> list[Any]:
+    """The answer's items if each has a ``datapoints`` list of objects with integer timestamps and
+    at most a string cursor; else an ``UnexpectedResponseError`` saying what is off."""
+    items = expect_items(body)
+    if len(items) != expected:
+        raise UnexpectedResponseError(f"asked for {expected} time series, got {len(items)} back")
+    for position, raw in enumerate(items):
+        item = expect_object(raw)
+        points = item.get("datapoints")
+        if not isinstance(points, list):
+            raise UnexpectedResponseError(f"items[{position}] lacks its 'datapoints' list")
+        expect_cursor(item)
+        for index, point in enumerate(points):
+            timestamp = expect_object(point).get("timestamp")
+            if isinstance(timestamp, bool) or not isinstance(timestamp, int):
+                raise UnexpectedResponseError(
+                    f"items[{position}].datapoints[{index}] has no integer 'timestamp'"
+                )
+    return items
+
+
+def _read_points(result: Datapoints, item: Any, points: list[Any], aggregates: list[str] | None) -> None:
+    result.is_string = bool(item.get("isString", False))
+    result.is_step = bool(item.get("isStep", False))
+    unit, unit_external_id = item.get("unit"), item.get("unitExternalId")
+    result.unit = unit if isinstance(unit, str) else None
+    result.unit_external_id = unit_external_id if isinstance(unit_external_id, str) else None
+    for point in points:
+        result.timestamps.append(point["timestamp"])
+        if aggregates is None:
+            result.values.append(point.get("value"))
+        else:
+            for name in aggregates:
+                result.aggregates.setdefault(name, []).append(point.get(name))
+
+
+def _points_json(points: Any) -> list[dict[str, Any]]:
+    if isinstance(points, (str, bytes)) or not hasattr(points, "__iter__"):
+        raise InvalidArgumentError(
+            f"datapoints.insert expects a list of (timestamp, value) pairs or {{'timestamp', 'value'}} "
+            f"objects; got {type(points).__name__}."
+        )
+    out = []
+    for index, point in enumerate(points):
+        if isinstance(point, dict):
+            timestamp, value = point.get("timestamp"), point.get("value")
+        elif isinstance(point, (tuple, list)) and len(point) == 2:
+            timestamp, value = point
+        else:
+            raise InvalidArgumentError(
+                f"datapoints.insert: point {index} is {point!r}; give (timestamp, value) or "
+                "{'timestamp': ..., 'value': ...}."
+            )
+        stamp = time_argument(timestamp, f"datapoints.insert: the timestamp of point {index}")
+        if not isinstance(stamp, int) or not MIN_TIMESTAMP <= stamp <= MAX_TIMESTAMP:
+            raise InvalidArgumentError(
+                f"datapoints.insert: point {index} has timestamp {timestamp!r}; CDF stores points from "
+                "1900-01-01 to 2099-12-31 and needs absolute times (epoch ms or a datetime)."
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise InvalidArgumentError(
+                f"datapoints.insert: point {index} has value {value!r}; give a number or a string."
+            )
+        out.append({"timestamp": stamp, "value": value})
+    return out
+
+
+def _insert_chunks(instance_id: Any, points: Any) -> list[Chunk[Any]]:
+    key = node_key(instance_id, "datapoints.insert")
+    body_points = _points_json(points)
+
+    def parse(body: Any) -> list[Any]:
+        expect_object(body)
+        return []
+
+    chunks: list[Chunk[Any]] = []
+    for start in range(0, len(body_points), INSERT_POINTS_PER_REQUEST):
+        part = body_points[start : start + INSERT_POINTS_PER_REQUEST]
+        body = {"items": [{"instanceId": instance_id_json(key), "datapoints": part}]}
+        chunks.append(Chunk(Call("POST", "/timeseries/data", parse, body=body, kind="apply"), part))
+    return chunks
+
+
+def _fetch(
+    instance_ids: Any,
+    start: Any,
+    end: Any,
+    aggregates: Any,
+    granularity: Any,
+    limit: int | None,
+) -> DatapointsFetch:
+    keys = node_keys(instance_ids, "datapoints.retrieve")
+    names = _aggregates(aggregates)
+    if (names is None) != (granularity is None):
+        raise InvalidArgumentError(
+            "aggregates and granularity go together: give both (e.g. aggregates=['average'], "
+            "granularity='1h') or neither for raw points."
+        )
+    return DatapointsFetch(
+        keys,
+        None if start is None else time_argument(start, "start"),
+        None if end is None else time_argument(end, "end"),
+        names,
+        None if granularity is None else check_granularity(granularity),
+        limit,
+    )
+
+
+class DatapointsAPI:
+    """Data points of ``CogniteTimeSeries`` nodes: retrieve (raw or aggregated) and insert."""
+
+    def __init__(self, http: SyncHTTPClient) -> None:
+        self._http = http
+
+    def retrieve(
+        self,
+        instance_ids: Any,
+        *,
+        start: int | str | datetime | None = None,
+        end: int | str | datetime | None = None,
+        aggregates: str | Sequence[str] | None = None,
+        granularity: str | None = None,
+        limit: int | None = None,
+    ) -> DatapointsList:
+        """The points of one or more time series nodes in ``[start, end)``.
+
+        ``start`` and ``end`` are epoch ms, datetimes or CDF's relative times (``"2d-ago"``,
+        ``"now"``); CDF's defaults are epoch 0 and now. ``aggregates`` with a ``granularity``
+        (``"1h"``) reads one aggregate point per bucket instead of raw points. ``limit`` caps the
+        points per time series (None: all of them, following cursors).
+        """
+        fetch = _fetch(instance_ids, start, end, aggregates, granularity, limit)
+        while (call := fetch.next_call()) is not None:
+            fetch.accept(self._http.run(call))
+        return fetch.result()
+
+    def retrieve_dataframe(
+        self,
+        instance_ids: Any,
+        *,
+        start: int | str | datetime | None = None,
+        end: int | str | datetime | None = None,
+        aggregates: str | Sequence[str] | None = None,
+        granularity: str | None = None,
+        limit: int | None = None,
+    ) -> Any:
+        """``retrieve(...).to_pandas()``: one DataFrame with a UTC timestamp index (needs pandas)."""
+        return self.retrieve(
+            instance_ids, start=start, end=end, aggregates=aggregates, granularity=granularity, limit=limit
+        ).to_pandas()
+
+    def insert(self, instance_id: Any, points: Any) -> None:
+        """Write points to one time series node: ``[(timestamp, value), ...]`` or
+        ``[{"timestamp": ..., "value": ...}, ...]``; a point at an existing timestamp replaces it."""
+        self._http.run_chunks(_insert_chunks(instance_id, points))
+
+
+class AsyncDatapointsAPI:
+    """Data points, for ``AsyncCDFClient``: the same methods as ``DatapointsAPI``, awaited."""
+
+    def __init__(self, http: AsyncHTTPClient) -> None:
+        self._http = http
+
+    async def retrieve(
+        self,
+        instance_ids: Any,
+        *,
+        start: int | str | datetime | None = None,
+        end: int | str | datetime | None = None,
+        aggregates: str | Sequence[str] | None = None,
+        granularity: str | None = None,
+        limit: int | None = None,
+    ) -> DatapointsList:
+        """The points of one or more time series nodes in ``[start, end)`` (see ``DatapointsAPI``)."""
+        fetch = _fetch(instance_ids, start, end, aggregates, granularity, limit)
+        while (call := fetch.next_call()) is not None:
+            fetch.accept(await self._http.run(call))
+        return fetch.result()
+
+    async def retrieve_dataframe(
+        self,
+        instance_ids: Any,
+        *,
+        start: int | str | datetime | None = None,
+        end: int | str | datetime | None = None,
+        aggregates: str | Sequence[str] | None = None,
+        granularity: str | None = None,
+        limit: int | None = None,
+    ) -> Any:
+        """``(await retrieve(...)).to_pandas()`` (needs pandas)."""
+        result = await self.retrieve(
+            instance_ids, start=start, end=end, aggregates=aggregates, granularity=granularity, limit=limit
+        )
+        return result.to_pandas()
+
+    async def insert(self, instance_id: Any, points: Any) -> None:
+        """Write points to one time series node (see ``DatapointsAPI.insert``)."""
+        await self._http.run_chunks(_insert_chunks(instance_id, points))

@@ -1,0 +1,345 @@
+"""client.datapoints against the emulator: raw and aggregated reads, cursors, limits, errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+import pytest
+from datapoints_testbed import NOW_MS, SPACE, config_for, time_series
+from pygen_runtime.errors import CDFBadRequestError, CDFResponseError, InvalidArgumentError
+from pygen_runtime.schema import NodeId
+from pygen_runtime.testing import Emulator, seed_datapoints
+from pytest_httpserver import HTTPServer
+
+from pygen_runtime import AsyncCDFClient, CDFClient
+
+HOUR = 3_600_000
+TEMPERATURE = (SPACE, "temperature")
+
+
+def irregular_points(count: int, start: int, seed: int = 7) -> list[tuple[int, float]]:
+    """``count`` points at irregular, increasing timestamps from ``start``, with varied values."""
+    rng = random.Random(seed)
+    stamp, points = start, []
+    for _ in range(count):
+        stamp += rng.randint(1, 20 * 60_000)
+        points.append((stamp, round(rng.uniform(-50, 50), 3)))
+    return points
+
+
+def expected_buckets(
+    points: list[tuple[int, float]], start: int, end: int, unit: int, size: int
+) -> dict[int, list[float]]:
+    """The points of each bucket, computed here from the alignment rule in CDF's docs: the start
+    is floored to a whole unit, buckets step by the granularity, the last one covers the end."""
+    aligned = start // unit * unit
+    last = aligned + -(-(end - aligned) // size) * size
+    buckets: dict[int, list[float]] = defaultdict(list)
+    for stamp, value in points:
+        if aligned <= stamp < last:
+            buckets[aligned + (stamp - aligned) // size * size].append(value)
+    return dict(sorted(buckets.items()))
+
+
+def test_inserted_points_come_back_with_the_series_details(client: CDFClient) -> None:
+    points = [(1000 * n, n * 1.5) for n in range(10)]
+    client.datapoints.insert(TEMPERATURE, points)
+    client.datapoints.insert(NodeId(space=SPACE, external_id="pressure"), [{"timestamp": 0, "value": 3}])
+
+    [temperature, pressure] = client.datapoints.retrieve(
+        [TEMPERATURE, {"space": SPACE, "externalId": "pressure"}], start=0, end=20_000
+    )
+
+    assert temperature.instance_id == NodeId(space=SPACE, external_id="temperature")
+    assert (temperature.timestamps, temperature.values) == ([t for t, _ in points], [v for _, v in points])
+    assert (temperature.unit, temperature.is_step, temperature.is_string) == ("degC", False, False)
+    assert (pressure.timestamps, pressure.values, pressure.is_step) == ([0], [3.0], True)
+
+
+def test_the_range_is_start_inclusive_and_end_exclusive(client: CDFClient) -> None:
+    client.datapoints.insert(TEMPERATURE, [(10, 1.0), (20, 2.0), (30, 3.0)])
+
+    [result] = client.datapoints.retrieve(TEMPERATURE, start=10, end=30)
+
+    assert result.timestamps == [10, 20]
+
+
+def test_a_point_at_an_existing_timestamp_replaces_it(client: CDFClient) -> None:
+    client.datapoints.insert(TEMPERATURE, [(10, 1.0)])
+    client.datapoints.insert(TEMPERATURE, [(10, 9.0)])
+
+    assert client.datapoints.retrieve(TEMPERATURE, start=0, end=100)[0].values == [9.0]
+
+
+def test_string_series_carry_strings(client: CDFClient) -> None:
+    client.datapoints.insert((SPACE, "status"), [(5, "open"), (6, "closed")])
+
+    [status] = client.datapoints.retrieve((SPACE, "status"), start=0, end=10)
+
+    assert (status.is_string, status.values) == (True, ["open", "closed"])
+
+
+def test_datetimes_and_relative_times_select_the_same_points(emulator: Emulator, client: CDFClient) -> None:
+    seed_datapoints(
+        emulator, TEMPERATURE, [(NOW_MS - 3 * HOUR, 1.0), (NOW_MS - HOUR // 2, 2.0), (NOW_MS, 3.0)]
+    )
+    two_hours_ago = datetime.fromtimestamp((NOW_MS - 2 * HOUR) / 1000, tz=timezone.utc)
+
+    relative = client.datapoints.retrieve(TEMPERATURE, start="2h-ago", end="now")[0]
+    absolute = client.datapoints.retrieve(TEMPERATURE, start=two_hours_ago, end=NOW_MS)[0]
+    naive_utc = client.datapoints.retrieve(TEMPERATURE, start=two_hours_ago.replace(tzinfo=None), end=NOW_MS)[
+        0
+    ]
+
+    assert relative.timestamps == absolute.timestamps == naive_utc.timestamps == [NOW_MS - HOUR // 2]
+
+
+def test_aggregates_match_buckets_computed_from_the_points(emulator: Emulator, client: CDFClient) -> None:
+    points = irregular_points(400, start=NOW_MS - 48 * HOUR)
+    seed_datapoints(emulator, TEMPERATURE, points)
+    # Start mid-hour: CDF floors it to the hour, then steps by 2 h.
+    start, end = NOW_MS - 40 * HOUR + 25 * 60_000, NOW_MS - 5 * HOUR + 1
+    expected = expected_buckets(points, start, end, HOUR, 2 * HOUR)
+
+    [result] = client.datapoints.retrieve(
+        TEMPERATURE,
+        start=start,
+        end=end,
+        aggregates=["average", "min", "max", "count", "sum"],
+        granularity="2h",
+    )
+
+    assert result.timestamps == list(expected)
+    assert result.aggregates["count"] == [len(values) for values in expected.values()]
+    assert result.aggregates["min"] == [min(values) for values in expected.values()]
+    assert result.aggregates["max"] == [max(values) for values in expected.values()]
+    assert result.aggregates["sum"] == pytest.approx([sum(values) for values in expected.values()])
+    assert result.aggregates["average"] == pytest.approx([sum(v) / len(v) for v in expected.values()])
+
+
+def test_day_buckets_start_at_midnight_utc(emulator: Emulator, client: CDFClient) -> None:
+    day = 24 * HOUR
+    points = irregular_points(500, start=NOW_MS - 4 * day, seed=11)
+    seed_datapoints(emulator, TEMPERATURE, points)
+    start = NOW_MS - 3 * day + 7 * HOUR  # NOW_MS is midnight; start is 07:00 three days before
+
+    [result] = client.datapoints.retrieve(
+        TEMPERATURE, start=start, end=NOW_MS, aggregates="count", granularity="1d"
+    )
+
+    expected = expected_buckets(points, start, NOW_MS, day, day)
+    assert result.timestamps == list(expected) == [NOW_MS - 3 * day, NOW_MS - 2 * day, NOW_MS - day]
+    assert result.aggregates["count"] == [len(values) for values in expected.values()]
+
+
+def test_a_limit_caps_each_series(emulator: Emulator, client: CDFClient) -> None:
+    seed_datapoints(emulator, TEMPERATURE, [(n, float(n)) for n in range(50)])
+    seed_datapoints(emulator, (SPACE, "pressure"), [(n, float(n)) for n in range(5)])
+
+    temperature, pressure = client.datapoints.retrieve(
+        [TEMPERATURE, (SPACE, "pressure")], start=0, end=100, limit=7
+    )
+    [hours] = client.datapoints.retrieve(
+        TEMPERATURE, start=0, end=100, aggregates=["count"], granularity="1s", limit=0
+    )
+
+    assert temperature.timestamps == list(range(7))
+    assert pressure.timestamps == list(range(5))
+    assert len(hours) == 0
+
+
+def test_cursors_are_followed_across_requests_beyond_cdfs_point_budget(emulator: Emulator) -> None:
+    """101 series of 1,500 points: a request carries at most 100 series, sharing CDF's
+    100,000-point budget (1,000 each); the first 100 then follow their cursors, and the last
+    series, alone, may take the whole budget."""
+    keys = [(SPACE, f"series-{n}") for n in range(101)]
+    sent: list[dict[str, Any]] = []
+
+    class Recording(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/timeseries/data/list"):
+                body = request.read()
+                gzipped = request.headers.get("content-encoding") == "gzip"
+                sent.append(json.loads(gzip.decompress(body) if gzipped else body))
+            return emulator.transport().handle_request(request)
+
+    with CDFClient(config_for(emulator), transport=Recording()) as client:
+        client.instances.apply([time_series(key[1], type="numeric") for key in keys])
+        for key in keys:
+            seed_datapoints(emulator, key, [(n, float(n)) for n in range(1500)])
+
+        results = client.datapoints.retrieve(keys, start=0, end=10_000)
+
+    assert [len(result) for result in results] == [1500] * 101
+    assert all(result.timestamps == list(range(1500)) for result in results)
+    assert [len(body["items"]) for body in sent] == [100, 100, 1]
+    assert all(item["limit"] == 1000 and "cursor" not in item for item in sent[0]["items"])
+    assert all("cursor" in item for item in sent[1]["items"])
+    assert sent[2]["items"] == [
+        {"instanceId": {"space": SPACE, "externalId": "series-100"}, "limit": 100_000}
+    ]
+
+
+def test_the_emulator_pages_aggregates_with_cursors(emulator: Emulator) -> None:
+    seed_datapoints(emulator, TEMPERATURE, [(n * 1000, float(n)) for n in range(10)])
+    body = {
+        "items": [{"instanceId": {"space": SPACE, "externalId": "temperature"}, "limit": 3}],
+        "start": 0,
+        "end": 10_000,
+        "aggregates": ["sum"],
+        "granularity": "2s",
+    }
+    seen: list[int] = []
+    with httpx.Client(transport=emulator.transport()) as http:
+        for _ in range(10):  # bounded: 5 buckets in pages of 3
+            item = http.post(emulator.api_url("/timeseries/data/list"), json=body).json()["items"][0]
+            seen += [point["sum"] for point in item["datapoints"]]
+            if "nextCursor" not in item:
+                break
+            body["items"][0]["cursor"] = item["nextCursor"]  # type: ignore[index]
+    assert seen == [1, 5, 9, 13, 17]
+
+
+def test_to_pandas_aligns_series_on_one_utc_index(client: CDFClient) -> None:
+    client.datapoints.insert(TEMPERATURE, [(0, 1.0), (1000, 2.0)])
+    client.datapoints.insert((SPACE, "pressure"), [(1000, 5.0)])
+
+    frame = client.datapoints.retrieve_dataframe([TEMPERATURE, (SPACE, "pressure")], start=0, end=2000)
+    aggregated = client.datapoints.retrieve(
+        TEMPERATURE, start=0, end=2000, aggregates=["max"], granularity="1s"
+    )
+
+    assert list(frame.columns) == ["plant:temperature", "plant:pressure"]
+    assert str(frame.index.tz) == "UTC"
+    assert frame["plant:temperature"].tolist() == [1.0, 2.0]
+    assert frame["plant:pressure"].isna().tolist() == [True, False]
+    assert aggregated.to_pandas()["plant:temperature|max"].tolist() == [1.0, 2.0]
+    assert aggregated.get(TEMPERATURE) is aggregated[0]
+    assert aggregated.get((SPACE, "pressure")) is None
+
+
+def test_an_unknown_time_series_is_cdfs_bad_request_naming_it(client: CDFClient) -> None:
+    with pytest.raises(CDFBadRequestError) as raised:
+        client.datapoints.retrieve([TEMPERATURE, (SPACE, "not-a-series")], start=0, end=10)
+    assert raised.value.missing == [{"instanceId": {"space": SPACE, "externalId": "not-a-series"}}]
+
+    with pytest.raises(CDFBadRequestError) as raised:
+        client.datapoints.insert((SPACE, "nowhere"), [(0, 1.0)])
+    assert raised.value.missing == [{"instanceId": {"space": SPACE, "externalId": "nowhere"}}]
+
+
+def test_string_series_refuse_aggregates_and_numbers(client: CDFClient) -> None:
+    client.datapoints.insert((SPACE, "status"), [(1, "on")])
+    with pytest.raises(CDFBadRequestError, match="string time series"):
+        client.datapoints.retrieve((SPACE, "status"), start=0, end=10, aggregates=["count"], granularity="1h")
+    with pytest.raises(CDFBadRequestError, match="must be a string"):
+        client.datapoints.insert((SPACE, "status"), [(2, 3.5)])
+    with pytest.raises(CDFBadRequestError, match="must be a number"):
+        client.datapoints.insert(TEMPERATURE, [(2, "hot")])
+
+
+def test_aggregates_the_emulator_does_not_compute_are_refused_saying_so(client: CDFClient) -> None:
+    with pytest.raises(CDFBadRequestError, match="does not compute the 'interpolation'"):
+        client.datapoints.retrieve(
+            TEMPERATURE, start=0, end=10, aggregates=["interpolation"], granularity="1h"
+        )
+    with pytest.raises(CDFBadRequestError, match="month"):
+        client.datapoints.retrieve(TEMPERATURE, start=0, end=10, aggregates=["count"], granularity="1mo")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"start": "yesterday"}, "start must be epoch milliseconds"),
+        ({"end": 1.5}, "end must be epoch milliseconds"),
+        ({"aggregates": ["average"]}, "aggregates and granularity go together"),
+        ({"granularity": "1h"}, "aggregates and granularity go together"),
+        ({"aggregates": ["mean"], "granularity": "1h"}, "Unknown aggregate 'mean'"),
+        ({"aggregates": ["min", "min"], "granularity": "1h"}, "lists a name twice"),
+        ({"aggregates": [], "granularity": "1h"}, "non-empty list"),
+        ({"aggregates": ["min"], "granularity": "5x"}, "granularity must be a unit"),
+        ({"aggregates": ["min"], "granularity": "121m"}, "granularity must be a unit"),
+        ({"limit": -1}, "limit must be a whole number"),
+    ],
+)
+def test_bad_arguments_are_named_before_anything_is_sent(
+    client: CDFClient, arguments: dict[str, object], message: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        client.datapoints.retrieve(TEMPERATURE, **arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("instance_ids", "message"),
+    [
+        ("temperature", "expects a node"),
+        ((SPACE,), "expects a node"),
+        ([], "at least one node"),
+        ([TEMPERATURE, TEMPERATURE], "same time series twice"),
+        (42, "expects a node"),
+    ],
+)
+def test_bad_node_references_are_named(client: CDFClient, instance_ids: object, message: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        client.datapoints.retrieve(instance_ids, start=0, end=1)
+
+
+@pytest.mark.parametrize(
+    ("points", "message"),
+    [
+        ([(0, True)], "give a number or a string"),
+        ([(0, None)], "give a number or a string"),
+        ([(5_000_000_000_000, 1.0)], "1900-01-01 to 2099-12-31"),
+        ([("now", 1.0)], "needs absolute times"),
+        ([(0, 1.0, 2.0)], "give \\(timestamp, value\\)"),
+        ("12", "expects a list"),
+    ],
+)
+def test_bad_points_are_named(client: CDFClient, points: object, message: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        client.datapoints.insert(TEMPERATURE, points)
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({"items": [{"datapoints": [{"value": 1}]}]}, "has no integer 'timestamp'"),
+        ({"items": []}, "asked for 1 time series, got 0 back"),
+        ({"items": [{"datapoints": None}]}, "lacks its 'datapoints' list"),
+    ],
+)
+def test_an_answer_that_is_not_cdfs_shape_is_a_response_error(
+    emulator: Emulator, httpserver: HTTPServer, answer: object, problem: str
+) -> None:
+    httpserver.expect_request(f"/api/v1/projects/{emulator.project}/timeseries/data/list").respond_with_json(
+        answer
+    )
+
+    with (
+        CDFClient(config_for(emulator, httpserver.url_for("").rstrip("/"))) as client,
+        pytest.raises(CDFResponseError, match=problem),
+    ):
+        client.datapoints.retrieve(TEMPERATURE, start=0, end=1)
+
+
+async def test_the_async_client_inserts_and_retrieves(async_client: AsyncCDFClient) -> None:
+    points = [(n * 60_000, float(n % 7)) for n in range(240)]
+    await async_client.datapoints.insert(TEMPERATURE, points)
+
+    [raw] = await async_client.datapoints.retrieve(TEMPERATURE, start=0, end=HOUR * 4)
+    [hourly] = await async_client.datapoints.retrieve(
+        TEMPERATURE, start=0, end=HOUR * 4, aggregates=["sum", "count"], granularity="1h"
+    )
+    frame = await async_client.datapoints.retrieve_dataframe(TEMPERATURE, start=0, end=120_000)
+
+    assert raw.values == [value for _, value in points]
+    expected = expected_buckets(points, 0, HOUR * 4, HOUR, HOUR)
+    assert hourly.aggregates["sum"] == [sum(values) for values in expected.values()]
+    assert hourly.aggregates["count"] == [60, 60, 60, 60]
+    assert frame["plant:temperature"].tolist() == [0.0, 1.0]

@@ -1,0 +1,141 @@
+"""client.files against the emulator: upload and download content of CogniteFile nodes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from datapoints_testbed import FILE, SPACE, config_for, make_emulator
+from pygen_runtime.errors import CDFBadRequestError, CDFNotFoundError, InvalidArgumentError
+from pygen_runtime.schema import NodeApply, NodeId, NodeOrEdgeData
+from pygen_runtime.testing import Emulator, seed_file_content, stored_file_content
+
+from pygen_runtime import AsyncCDFClient, CDFClient
+
+MANUAL = (SPACE, "manual")
+CONTENT = bytes(range(256)) * 40  # 10 kB, every byte value, above the emulator's gzip threshold
+
+
+def test_uploaded_content_downloads_unchanged(emulator: Emulator, client: CDFClient) -> None:
+    client.files.upload_bytes(MANUAL, CONTENT)
+
+    assert stored_file_content(emulator, MANUAL) == CONTENT
+    assert client.files.download_bytes(NodeId(space=SPACE, external_id="manual")) == CONTENT
+
+
+def test_text_uploads_as_utf8(client: CDFClient) -> None:
+    client.files.upload_bytes({"space": SPACE, "externalId": "manual"}, "blåbær")
+
+    assert client.files.download_bytes(MANUAL) == "blåbær".encode()
+
+
+def test_download_writes_each_file_named_after_its_node(
+    emulator: Emulator, client: CDFClient, tmp_path: Path
+) -> None:
+    client.instances.apply(
+        NodeApply(
+            space=SPACE,
+            external_id="drawings/p-101",
+            sources=[NodeOrEdgeData(source=FILE, properties={"name": "p-101.dwg"})],
+        )
+    )
+    seed_file_content(emulator, MANUAL, b"manual")
+    seed_file_content(emulator, (SPACE, "drawings/p-101"), b"drawing")
+
+    paths = client.files.download([MANUAL, (SPACE, "drawings/p-101")], tmp_path)
+
+    assert paths == [tmp_path / "manual", tmp_path / "drawings_p-101"]
+    assert [path.read_bytes() for path in paths] == [b"manual", b"drawing"]
+    assert client.files.download_urls(MANUAL)[MANUAL].startswith("http")
+
+
+def test_links_on_another_host_get_no_cdf_credentials(tmp_path: Path) -> None:
+    # The emulator's links then act as a storage service's signed URLs: they refuse a request
+    # that carries an Authorization header, so these calls pass only if none is sent.
+    emulator = make_emulator(require_auth=True)
+    emulator.content_url = "http://storage.emulator.invalid"
+    with CDFClient(config_for(emulator), transport=emulator.transport()) as client:
+        client.files.upload_bytes(MANUAL, b"signed")
+        [url] = client.files.download_urls(MANUAL).values()
+        assert url.startswith("http://storage.emulator.invalid/")
+        assert client.files.download_bytes(MANUAL) == b"signed"
+        with httpx.Client(transport=emulator.transport()) as http:
+            refused = http.get(url, headers={"authorization": "Bearer x"})
+        assert refused.status_code == 400
+
+
+def test_links_on_cdfs_own_host_carry_the_credentials(emulator: Emulator) -> None:
+    seen: list[tuple[str, str | None]] = []
+
+    class Recording(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if "/_emulator/files/" in request.url.path:
+                seen.append((request.method, request.headers.get("authorization")))
+            return emulator.transport().handle_request(request)
+
+    config = config_for(emulator)
+    token = config.auth.authorization(lambda request: httpx.Response(500))
+    with CDFClient(config, transport=Recording()) as client:
+        client.files.upload_bytes(MANUAL, b"same host")
+        assert client.files.download_bytes(MANUAL) == b"same host"
+    assert seen == [("PUT", token), ("GET", token)]
+
+
+def test_a_node_without_file_data_is_cdfs_bad_request_naming_it(client: CDFClient) -> None:
+    for call in (
+        lambda: client.files.download_bytes((SPACE, "temperature")),
+        lambda: client.files.upload_bytes((SPACE, "nowhere"), b"x"),
+    ):
+        with pytest.raises(CDFBadRequestError) as raised:
+            call()
+        assert [item["instanceId"]["space"] for item in raised.value.missing] == [SPACE]
+
+
+def test_a_file_without_content_cannot_be_downloaded(client: CDFClient) -> None:
+    with pytest.raises(CDFBadRequestError, match="has no content"):
+        client.files.download_bytes(MANUAL)
+
+
+def test_a_link_that_fails_is_an_error_naming_the_url_without_its_query(emulator: Emulator) -> None:
+    seed_file_content(emulator, MANUAL, b"x")
+    with CDFClient(config_for(emulator), transport=emulator.transport()) as client:
+        [url] = client.files.download_urls(MANUAL).values()
+        bad_url = url.rsplit("/", 1)[0] + "/not-a-token?signature=secret"
+        with pytest.raises(CDFNotFoundError) as raised:
+            client.files._transfer("GET", bad_url)
+    assert "secret" not in str(raised.value)
+    assert raised.value.path.endswith("/not-a-token")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda client, tmp: client.files.upload_bytes(MANUAL, 12), "expects bytes"),
+        (lambda client, tmp: client.files.download_bytes("manual"), "expects a node"),
+        (lambda client, tmp: client.files.download(MANUAL, tmp / "missing"), "not an existing directory"),
+        (lambda client, tmp: client.files.download([MANUAL, ("other", "manual")], tmp), "share one"),
+    ],
+)
+def test_bad_arguments_are_named(client: CDFClient, tmp_path: Path, call: object, message: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        call(client, tmp_path)  # type: ignore[operator]
+
+
+async def test_the_async_client_uploads_and_downloads(
+    emulator: Emulator, async_client: AsyncCDFClient, tmp_path: Path
+) -> None:
+    await async_client.files.upload_bytes(MANUAL, CONTENT)
+
+    assert await async_client.files.download_bytes(MANUAL) == CONTENT
+    assert await async_client.files.download(MANUAL, tmp_path) == [tmp_path / "manual"]
+    assert (tmp_path / "manual").read_bytes() == CONTENT
+    assert list(await async_client.files.download_urls([MANUAL])) == [MANUAL]
+
+
+async def test_the_async_client_sends_credentials_only_to_cdfs_host() -> None:
+    emulator = make_emulator(require_auth=True)
+    async with AsyncCDFClient(config_for(emulator), transport=emulator.async_transport()) as client:
+        await client.files.upload_bytes(MANUAL, b"own host")
+        emulator.content_url = "http://storage.emulator.invalid"
+        assert await client.files.download_bytes(MANUAL) == b"own host"
