@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pygen_runtime.client import AsyncCDFClient, CDFClient
     from pygen_runtime.config import ClientConfig
     from pygen_runtime.credentials import Credentials, OAuthClientCredentials, Token, TokenProvider
+    from pygen_runtime.datapoints import Datapoints, DatapointsList
     from pygen_runtime.errors import (
         CDFAPIError,
         CDFAuthenticationError,
@@ -65,6 +66,8 @@ _EXPORTS: dict[str, str] = {
     "ConfigurationError": "pygen_runtime.errors",
     "Count": "pygen_runtime._api._aggregations",
     "Credentials": "pygen_runtime.credentials",
+    "Datapoints": "pygen_runtime.datapoints",
+    "DatapointsList": "pygen_runtime.datapoints",
     "Histogram": "pygen_runtime._api._aggregations",
     "InvalidArgumentError": "pygen_runtime.errors",
     "Max": "pygen_runtime._api._aggregations",
@@ -99,6 +102,8 @@ __all__ = [
     "ConfigurationError",
     "Count",
     "Credentials",
+    "Datapoints",
+    "DatapointsList",
     "Histogram",
     "InvalidArgumentError",
     "Max",
