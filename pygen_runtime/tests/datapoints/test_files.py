@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -9,7 +10,7 @@ import pytest
 from datapoints_testbed import FILE, SPACE, config_for, make_emulator
 from pygen_runtime.errors import CDFBadRequestError, CDFNotFoundError, InvalidArgumentError
 from pygen_runtime.schema import NodeApply, NodeId, NodeOrEdgeData
-from pygen_runtime.testing import Emulator, seed_file_content, stored_file_content
+from pygen_runtime.testing import Emulator, Fault, seed_file_content, stored_file_content
 
 from pygen_runtime import AsyncCDFClient, CDFClient
 
@@ -139,3 +140,14 @@ async def test_the_async_client_sends_credentials_only_to_cdfs_host() -> None:
         await client.files.upload_bytes(MANUAL, b"own host")
         emulator.content_url = "http://storage.emulator.invalid"
         assert await client.files.download_bytes(MANUAL) == b"own host"
+
+
+def test_transient_failures_of_the_apis_and_the_links_are_retried(emulator: Emulator) -> None:
+    seed_file_content(emulator, MANUAL, b"kept")
+    listing = emulator.faults.add(Fault.server_error(503, endpoint="/timeseries/data/list", times=1))
+    link = emulator.faults.add(Fault.server_error(503, endpoint="/_emulator/files/*", method="GET", times=1))
+    config = replace(config_for(emulator), max_retries=2, retry_backoff_base=0.001)
+    with CDFClient(config, transport=emulator.transport()) as client:
+        assert client.datapoints.retrieve((SPACE, "temperature"), start=0, end=1)[0].timestamps == []
+        assert client.files.download_bytes(MANUAL) == b"kept"
+    assert (emulator.faults.fired(listing), emulator.faults.fired(link)) == (1, 1)
