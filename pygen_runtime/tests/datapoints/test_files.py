@@ -11,6 +11,7 @@ from datapoints_testbed import FILE, SPACE, config_for, make_emulator
 from pygen_runtime.errors import CDFBadRequestError, CDFNotFoundError, InvalidArgumentError
 from pygen_runtime.schema import NodeApply, NodeId, NodeOrEdgeData
 from pygen_runtime.testing import Emulator, Fault, seed_file_content, stored_file_content
+from pytest_httpserver import HTTPServer
 
 from pygen_runtime import AsyncCDFClient, CDFClient
 
@@ -151,3 +152,29 @@ def test_transient_failures_of_the_apis_and_the_links_are_retried(emulator: Emul
         assert client.datapoints.retrieve((SPACE, "temperature"), start=0, end=1)[0].timestamps == []
         assert client.files.download_bytes(MANUAL) == b"kept"
     assert (emulator.faults.fired(listing), emulator.faults.fired(link)) == (1, 1)
+
+
+def test_an_upload_path_without_a_host_goes_to_cdf_with_the_credentials_and_mime_type(
+    emulator: Emulator, httpserver: HTTPServer
+) -> None:
+    api = f"/api/v1/projects/{emulator.project}"
+    httpserver.expect_request(f"{api}/files/uploadlink", method="POST").respond_with_json(
+        {
+            "items": [
+                {
+                    "instanceId": {"space": SPACE, "externalId": "manual"},
+                    "uploadUrl": "/upload/manual",
+                    "mimeType": "application/pdf",
+                }
+            ]
+        }
+    )
+    httpserver.expect_request("/upload/manual", method="PUT").respond_with_data("")
+    config = config_for(emulator, httpserver.url_for("").rstrip("/"))
+
+    with CDFClient(config) as client:
+        client.files.upload_bytes(MANUAL, b"%PDF")
+
+    put = httpserver.log[-1][0]
+    assert (put.method, put.data, put.headers["content-type"]) == ("PUT", b"%PDF", "application/pdf")
+    assert put.headers["authorization"] == config.auth.authorization(lambda request: httpx.Response(500))

@@ -68,18 +68,22 @@ def _download_links(keys: list[NodeKey]) -> list[Chunk[tuple[NodeKey, str]]]:
     ]
 
 
-def _parse_upload_link(body: Any) -> str:
-    # The API reference shows the file object itself as the answer; take one wrapped in "items" too.
+def _parse_upload_link(body: Any) -> tuple[str, str | None]:
+    """The upload URL and the file's MIME type (if it has one) from the answer.
+
+    The official cognite-sdk reads the file object from ``items[0]``; the API reference's sample
+    shows the object itself. Both are taken.
+    """
     obj = expect_object(body)
     if "uploadUrl" not in obj and isinstance(obj.get("items"), list) and obj["items"]:
         obj = expect_object(obj["items"][0])
-    url = obj.get("uploadUrl")
+    url, mime_type = obj.get("uploadUrl"), obj.get("mimeType")
     if not isinstance(url, str):
         raise UnexpectedResponseError("the answer has no 'uploadUrl'")
-    return url
+    return url, mime_type if isinstance(mime_type, str) else None
 
 
-def _upload_link(key: NodeKey) -> Call[str]:
+def _upload_link(key: NodeKey) -> Call[tuple[str, str | None]]:
     return Call(
         "POST",
         "/files/uploadlink",
@@ -93,10 +97,17 @@ def _on_cdf_host(url: str, config: ClientConfig) -> bool:
     return urlsplit(url).netloc.lower() == urlsplit(config.base_url).netloc.lower()
 
 
-def _content_request(method: str, url: str, content: bytes | None) -> httpx.Request:
+def _absolute(url: str, config: ClientConfig) -> str:
+    """``url``, or CDF's base URL joined with it when CDF answered a path without a host."""
+    if urlsplit(url).netloc:
+        return url
+    return config.base_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def _content_request(method: str, url: str, content: bytes | None, mime_type: str | None) -> httpx.Request:
     import httpx
 
-    headers = {"content-type": "application/octet-stream"} if content is not None else {}
+    headers = {"content-type": mime_type or "application/octet-stream"} if content is not None else {}
     return httpx.Request(method, url, content=content, headers=headers)
 
 
@@ -152,8 +163,11 @@ class FilesAPI:
     def __init__(self, http: SyncHTTPClient) -> None:
         self._http = http
 
-    def _transfer(self, method: str, url: str, content: bytes | None = None) -> bytes:
-        request = _content_request(method, url, content)
+    def _transfer(
+        self, method: str, url: str, content: bytes | None = None, mime_type: str | None = None
+    ) -> bytes:
+        url = _absolute(url, self._http.config)
+        request = _content_request(method, url, content, mime_type)
         if _on_cdf_host(url, self._http.config):
             request.headers["authorization"] = self._http.config.auth.authorization(
                 self._http.send_unauthenticated
@@ -186,8 +200,8 @@ class FilesAPI:
         """Upload the content of one file node (it must exist, with ``CogniteFile`` data)."""
         key = node_key(instance_id, "files.upload_bytes")
         data = _content_of(content)
-        url = self._http.run(_upload_link(key))
-        self._transfer("PUT", url, data)
+        url, mime_type = self._http.run(_upload_link(key))
+        self._transfer("PUT", url, data, mime_type)
 
 
 class AsyncFilesAPI:
@@ -196,8 +210,11 @@ class AsyncFilesAPI:
     def __init__(self, http: AsyncHTTPClient) -> None:
         self._http = http
 
-    async def _transfer(self, method: str, url: str, content: bytes | None = None) -> bytes:
-        request = _content_request(method, url, content)
+    async def _transfer(
+        self, method: str, url: str, content: bytes | None = None, mime_type: str | None = None
+    ) -> bytes:
+        url = _absolute(url, self._http.config)
+        request = _content_request(method, url, content, mime_type)
         if _on_cdf_host(url, self._http.config):
             request.headers["authorization"] = await self._http.config.auth.authorization_async(
                 self._http.send_unauthenticated
@@ -229,5 +246,5 @@ class AsyncFilesAPI:
         """Upload the content of one file node (see ``FilesAPI.upload_bytes``)."""
         key = node_key(instance_id, "files.upload_bytes")
         data = _content_of(content)
-        url = await self._http.run(_upload_link(key))
-        await self._transfer("PUT", url, data)
+        url, mime_type = await self._http.run(_upload_link(key))
+        await self._transfer("PUT", url, data, mime_type)

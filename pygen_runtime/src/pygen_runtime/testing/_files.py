@@ -114,7 +114,8 @@ def download_links(project: Project, request: ApiRequest) -> dict[str, Any]:
 
 
 def upload_link(project: Project, request: ApiRequest) -> dict[str, Any]:
-    """``POST /files/uploadlink``: the file object with an ``uploadUrl``, as the API reference shows."""
+    """``POST /files/uploadlink``: the file object with an ``uploadUrl``, under ``items`` as the
+    official cognite-sdk reads it (the API reference's sample shows the bare object)."""
     [key] = _file_keys(project, request, 1)
     node = project.store.get("node", key[0], key[1])
     assert node is not None  # _file_keys refused missing nodes
@@ -122,6 +123,8 @@ def upload_link(project: Project, request: ApiRequest) -> dict[str, Any]:
     described = node.data.get(("cdf_cdm", "CogniteDescribable"), {})
     store = file_contents(project)
     out: dict[str, Any] = {
+        # CDF's files API also numbers each file; the node's store slot serves as that number.
+        "id": (project.store.slot_of(key) or 0) + 1,
         "instanceId": {"space": key[0], "externalId": key[1]},
         "name": described.get("name") or key[1],
         "uploaded": key in store.content,
@@ -131,7 +134,7 @@ def upload_link(project: Project, request: ApiRequest) -> dict[str, Any]:
     }
     if isinstance(data.get("mimeType"), str):
         out["mimeType"] = data["mimeType"]
-    return out
+    return {"items": [out]}
 
 
 def serve_content(
