@@ -193,7 +193,12 @@ def test_bodies_of_model_values_are_the_same_json_from_pydantics_encoder() -> No
     assert json.loads(fast) == json.loads(plain) == json.loads(json.dumps(body))
     # Text, integers, booleans, nulls, lists and objects are written byte for byte alike; numbers
     # with an exponent may be spelled differently (1e+16 and 1e16), the same JSON number.
-    plain_values = {"text": 'Ünïcode "quoted" \\ NaN -Infinity', "n": 12, "ok": [True, None], "nested": {"a": []}}
+    plain_values = {
+        "text": 'Ünïcode "quoted" \\ NaN -Infinity',
+        "n": 12,
+        "ok": [True, None],
+        "nested": {"a": []},
+    }
     assert encode_json_body(plain_values, where="x", model_values=True) == encode_json_body(
         plain_values, where="x"
     )
