@@ -1,7 +1,6 @@
-"""The golden CogniteCore SDK (tests/golden/python/CogniteCore, as the renderer emits it) with data
-points and file content: its client's ``cdf.datapoints`` and ``cdf.files`` take the SDK's read
-objects as they are, and ``TypedDatapointsAPI``/``TypedFilesAPI`` over them also take write
-objects and bare external ids in the instance space."""
+"""The golden CogniteCore SDK (tests/golden/python/CogniteCore, as the renderer emits it) reads and
+writes data points and file content through ``client.datapoints`` and ``client.files``, taking its
+own read and write objects, NodeIds, pairs and bare external ids as references."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from datapoints_testbed import SPACE, config_for
 from pygen_runtime.errors import InvalidArgumentError
 from pygen_runtime.schema import NodeId
 from pygen_runtime.testing import Emulator
-from pygen_runtime.typed._content_apis import TypedDatapointsAPI, TypedFilesAPI
 
 GOLDEN = Path(__file__).resolve().parents[3] / "tests" / "golden" / "python" / "CogniteCore"
 sys.path.insert(0, str(GOLDEN))
@@ -42,16 +40,15 @@ def test_the_runtime_apis_take_the_sdks_read_objects(core: CogniteCoreClient) ->
 
 
 def test_read_and_write_objects_name_the_time_series(core: CogniteCoreClient) -> None:
-    datapoints = TypedDatapointsAPI(core.cdf.datapoints, core.instance_space)
     written = CogniteTimeSeriesWrite(external_id="flow", type_="numeric", name="Flow")
     core.upsert(written)
     [read] = core.cognite_time_series.retrieve(["flow"])
 
-    datapoints.insert(written, [(0, 1.0), (1000, 2.0), (2000, 4.0)])
+    core.datapoints.insert(written, [(0, 1.0), (1000, 2.0), (2000, 4.0)])
 
-    by_read = datapoints.retrieve(read, start=0, end=5000)
-    by_name = datapoints.retrieve(["flow", (SPACE, "temperature")], start=0, end=5000)
-    frame = datapoints.retrieve_dataframe(
+    by_read = core.datapoints.retrieve(read, start=0, end=5000)
+    by_name = core.datapoints.retrieve(["flow", (SPACE, "temperature")], start=0, end=5000)
+    frame = core.datapoints.retrieve_dataframe(
         NodeId(space=SPACE, external_id="flow"), start=0, end=5000, aggregates=["sum"], granularity="2s"
     )
     assert by_read[0].values == [1.0, 2.0, 4.0]
@@ -60,20 +57,50 @@ def test_read_and_write_objects_name_the_time_series(core: CogniteCoreClient) ->
 
 
 def test_files_by_write_object_and_external_id(core: CogniteCoreClient, tmp_path: Path) -> None:
-    files = TypedFilesAPI(core.cdf.files, core.instance_space)
     drawing = CogniteFileWrite(external_id="drawing", name="drawing.svg")
     core.upsert(drawing)
 
-    files.upload_bytes(drawing, b"<svg/>")
+    core.files.upload_bytes(drawing, b"<svg/>")
 
-    assert files.download_bytes("drawing") == b"<svg/>"
-    assert files.download(["drawing"], tmp_path) == [tmp_path / "drawing"]
+    assert core.files.download_bytes("drawing") == b"<svg/>"
+    assert core.files.download(["drawing"], tmp_path) == [tmp_path / "drawing"]
     assert (tmp_path / "drawing").read_bytes() == b"<svg/>"
 
 
 def test_an_external_id_without_an_instance_space_is_refused(emulator: Emulator) -> None:
     with CogniteCoreClient(config_for(emulator), transport=emulator.transport()) as client:
         with pytest.raises(InvalidArgumentError, match="no instance space"):
-            TypedDatapointsAPI(client.cdf.datapoints, None).retrieve("temperature", start=0, end=1)
+            client.datapoints.retrieve("temperature", start=0, end=1)
         with pytest.raises(InvalidArgumentError, match="no instance space"):
-            TypedFilesAPI(client.cdf.files, None).download_bytes("manual")
+            client.files.download_bytes("manual")
+
+
+def test_what_the_docs_page_shows_a_generated_client_do(core: CogniteCoreClient, tmp_path: Path) -> None:
+    # docs/datapoints-and-files.md, "From a generated SDK".
+    core.upsert(
+        [
+            CogniteTimeSeriesWrite(external_id="pump-1-flow", type_="numeric", name="Flow"),
+            CogniteFileWrite(external_id="pump-1-manual", name="manual.txt"),
+        ]
+    )
+    # The emulator's clock (it stamps each write) says what "2d-ago" is.
+    now = core.cognite_time_series.retrieve(["pump-1-flow"])[0].created_time
+    hour = 3_600_000
+    first_hour = (now // hour - 3) * hour
+    points = [(first_hour, 1.0), (first_hour + hour // 2, 3.0), (first_hour + hour, 10.0)]
+    core.datapoints.insert("pump-1-flow", points)
+    core.files.upload_bytes("pump-1-manual", b"Check the seals.")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+
+    frame = core.datapoints.retrieve_dataframe(
+        core.cognite_time_series.retrieve(["pump-1-flow"]),
+        start="2d-ago",
+        aggregates=["average"],
+        granularity="1h",
+    )
+    written = core.files.download(["pump-1-manual"], downloads)
+
+    assert frame[f"{SPACE}:pump-1-flow|average"].tolist() == [2.0, 10.0]
+    assert written == [downloads / "pump-1-manual"]
+    assert (downloads / "pump-1-manual").read_bytes() == b"Check the seals."

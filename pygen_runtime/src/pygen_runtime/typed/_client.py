@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     import httpx
 
     from pygen_runtime.schema import EdgeId, NodeId
+    from pygen_runtime.typed._content_apis import TypedDatapointsAPI, TypedFilesAPI
     from pygen_runtime.typed._instances import InstanceWrite
     from pygen_runtime.typed._upsert_result import UpsertResult
 
@@ -249,6 +251,23 @@ class TypedClient:
         from pygen_runtime.typed._graphql import run_graphql_query
 
         return run_graphql_query(self, query, variables, data_model)
+
+    @cached_property
+    def datapoints(self) -> TypedDatapointsAPI:
+        """Data points of time series nodes: ``retrieve``, ``retrieve_dataframe``, ``insert``, taking
+        read or write objects, NodeIds, (space, external_id) pairs or external ids (in the
+        instance space). See docs/datapoints-and-files.md."""
+        from pygen_runtime.typed._content_apis import TypedDatapointsAPI
+
+        return TypedDatapointsAPI(self.cdf.datapoints, self.instance_space)
+
+    @cached_property
+    def files(self) -> TypedFilesAPI:
+        """Content of file nodes: ``download``, ``download_bytes``, ``upload_bytes``, taking the same
+        references as ``datapoints``. See docs/datapoints-and-files.md."""
+        from pygen_runtime.typed._content_apis import TypedFilesAPI
+
+        return TypedFilesAPI(self.cdf.files, self.instance_space)
 
     def close(self) -> None:
         """Close the connection pool (unless the client was given an existing ``CDFClient``)."""

@@ -1,9 +1,8 @@
-"""Data points and file content for a generated SDK: the runtime's APIs, taking the SDK's own
-objects as node references.
+"""``client.datapoints`` and ``client.files`` of a generated SDK: the runtime's APIs, taking the
+SDK's own objects as node references.
 
-``TypedDatapointsAPI(client.cdf.datapoints, client.instance_space)`` (and ``TypedFilesAPI`` over
-``client.cdf.files``) take a time series or file as a read object (``CogniteTimeSeries``), a write
-object, a ``NodeId``, a ``(space, external_id)`` pair, or a bare external id in the instance space.
+A time series or file can be given as a read object (``CogniteTimeSeries``), a write object, a
+``NodeId``, a ``(space, external_id)`` pair, or a bare external id in the client's instance space.
 """
 
 from __future__ import annotations
