@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import gzip
 import json
 import random
@@ -12,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from datapoints_testbed import NOW_MS, SPACE, config_for, time_series
+from pygen_runtime._api._datapoints import budget_shares
 from pygen_runtime.errors import CDFBadRequestError, CDFResponseError, InvalidArgumentError
 from pygen_runtime.schema import NodeId
 from pygen_runtime.testing import Emulator, seed_datapoints
@@ -343,3 +345,103 @@ async def test_the_async_client_inserts_and_retrieves(async_client: AsyncCDFClie
     assert hourly.aggregates["sum"] == [sum(values) for values in expected.values()]
     assert hourly.aggregates["count"] == [60, 60, 60, 60]
     assert frame["plant:temperature"].tolist() == [0.0, 1.0]
+
+
+def test_datetimes_become_whole_milliseconds_exactly(client: CDFClient) -> None:
+    # A float round trip (timestamp() * 1000) lands one millisecond early for these.
+    moments = [
+        datetime(1901, 10, 10, 11, 25, 17, 662000, tzinfo=timezone.utc),
+        datetime(1969, 12, 31, 23, 59, 59, 999000, tzinfo=timezone.utc),
+        datetime(2024, 2, 29, 12, 0, 0, 7000, tzinfo=timezone.utc),
+    ]
+    expected = [
+        calendar.timegm(moment.utctimetuple()) * 1000 + moment.microsecond // 1000 for moment in moments
+    ]
+
+    client.datapoints.insert(TEMPERATURE, [(moment, float(n)) for n, moment in enumerate(moments)])
+    [result] = client.datapoints.retrieve(
+        TEMPERATURE, start=moments[0], end=moments[-1].replace(microsecond=8000)
+    )
+
+    assert result.timestamps == expected
+
+
+def test_an_aggregate_query_without_points_still_has_every_aggregate_column(client: CDFClient) -> None:
+    [result] = client.datapoints.retrieve(
+        TEMPERATURE, start=0, end=HOUR, aggregates=["average", "count"], granularity="1m"
+    )
+
+    assert result.aggregates == {"average": [], "count": []}
+    assert list(result.to_pandas().columns) == ["plant:temperature|average", "plant:temperature|count"]
+
+
+def test_point_budget_shares_give_what_is_left_to_series_that_want_more() -> None:
+    rng = random.Random(3)
+    for _ in range(200):
+        needs: list[int | None] = [
+            None if rng.random() < 0.3 else rng.randint(1, 60_000) for _ in range(rng.randint(1, 100))
+        ]
+        shares = budget_shares(needs, 100_000)
+        wanted = sum(100_000 if need is None else need for need in needs)
+        assert all(share >= 1 for share in shares)
+        assert all(need is None or share <= need for share, need in zip(shares, needs, strict=True))
+        assert sum(shares) == min(100_000, wanted)
+
+
+def answer_server(httpserver: HTTPServer, emulator: Emulator, pages: list[dict[str, Any]]) -> list[Any]:
+    """``httpserver`` answers /timeseries/data/list with ``pages`` in turn (the last one again
+    after that); returns the request bodies it gets."""
+    bodies: list[Any] = []
+
+    def answer(request: Any) -> Any:
+        from werkzeug import Response
+
+        bodies.append(request.get_json())
+        return Response(json.dumps(pages[min(len(bodies), len(pages)) - 1]), content_type="application/json")
+
+    httpserver.expect_request(
+        f"/api/v1/projects/{emulator.project}/timeseries/data/list"
+    ).respond_with_handler(answer)
+    return bodies
+
+
+def test_a_server_repeating_a_cursor_is_an_error_not_an_endless_loop(
+    emulator: Emulator, httpserver: HTTPServer
+) -> None:
+    item = {"instanceId": {"space": SPACE, "externalId": "temperature"}, "isString": False}
+    looping = {"items": [{**item, "datapoints": [{"timestamp": 1, "value": 1.0}], "nextCursor": "again"}]}
+    # The server gives up after a few rounds, so a client that keeps following still stops.
+    bodies = answer_server(httpserver, emulator, [looping] * 5 + [{"items": [{**item, "datapoints": []}]}])
+
+    with (
+        CDFClient(config_for(emulator, httpserver.url_for("").rstrip("/"))) as client,
+        pytest.raises(CDFResponseError, match="repeats a nextCursor"),
+    ):
+        client.datapoints.retrieve(TEMPERATURE, start=0, end=10)
+    assert [body["items"][0].get("cursor") for body in bodies] == [None, "again"]
+
+
+def test_a_server_answering_more_points_than_asked_is_an_error(
+    emulator: Emulator, httpserver: HTTPServer
+) -> None:
+    points = [{"timestamp": stamp, "value": 1.0} for stamp in range(3)]
+    answer_server(httpserver, emulator, [{"items": [{"datapoints": points}]}])
+
+    with (
+        CDFClient(config_for(emulator, httpserver.url_for("").rstrip("/"))) as client,
+        pytest.raises(CDFResponseError, match="has 3 data points; the request asked for at most 2"),
+    ):
+        client.datapoints.retrieve(TEMPERATURE, start=0, end=10, limit=2)
+
+
+def test_an_empty_page_ends_a_series_even_with_a_fresh_cursor(
+    emulator: Emulator, httpserver: HTTPServer
+) -> None:
+    item = {"instanceId": {"space": SPACE, "externalId": "temperature"}, "datapoints": []}
+    pages = [{"items": [{**item, "nextCursor": f"cursor-{n}"}]} for n in range(5)] + [{"items": [item]}]
+    bodies = answer_server(httpserver, emulator, pages)
+
+    with CDFClient(config_for(emulator, httpserver.url_for("").rstrip("/"))) as client:
+        [result] = client.datapoints.retrieve(TEMPERATURE, start=0, end=10)
+
+    assert (len(result), len(bodies)) == (0, 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from pygen_runtime._api._calls import (
@@ -36,6 +36,7 @@ __all__ = [
     "AsyncDatapointsAPI",
     "DatapointsAPI",
     "DatapointsFetch",
+    "budget_shares",
     "check_granularity",
     "time_argument",
 ]
@@ -69,6 +70,8 @@ AGGREGATES = (
 MIN_TIMESTAMP = -2_208_988_800_000
 MAX_TIMESTAMP = 4_102_444_799_999
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MILLISECOND = timedelta(milliseconds=1)
 _RELATIVE = re.compile(r"^\d+(w|d|h|m|s)-ago$")
 _GRANULARITY = re.compile(r"^(\d*)(s|m|h|d|mo|second|minute|hour|day|month)$")
 _LONG_UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d", "month": "mo"}
@@ -79,7 +82,9 @@ def time_argument(value: Any, name: str) -> int | str:
     as UTC), or one of CDF's relative strings (``"now"``, ``"2d-ago"``; units w, d, h, m, s)."""
     if isinstance(value, datetime):
         moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-        return int(moment.timestamp() * 1000)
+        # Whole-millisecond arithmetic: ``timestamp() * 1000`` goes through a float and lands
+        # one millisecond off for many datetimes (most before 1970).
+        return (moment - _EPOCH) // _MILLISECOND
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and (value == "now" or _RELATIVE.match(value)):
@@ -114,7 +119,10 @@ def _aggregates(value: Any) -> list[str] | None:
         raise InvalidArgumentError(f"aggregates must be a non-empty list of aggregate names; got {value!r}.")
     for name in names:
         if name not in AGGREGATES:
-            raise InvalidArgumentError(f"Unknown aggregate {name!r}; CDF offers {', '.join(AGGREGATES)}.")
+            raise InvalidArgumentError(
+                f"Unknown aggregate {name!r}; datapoints.retrieve reads {', '.join(AGGREGATES)} "
+                "(CDF's camelCase names)."
+            )
     if len(set(names)) != len(names):
         raise InvalidArgumentError(f"aggregates lists a name twice: {list(names)!r}.")
     return list(names)
@@ -129,6 +137,26 @@ class _Series:
     result: Datapoints
     cursor: str | None = None
     done: bool = False
+    # Every cursor CDF has handed out for this series: one coming back means the server is
+    # going round in circles, and following it would never end.
+    seen_cursors: set[str] = field(default_factory=set)
+
+
+def budget_shares(needs: Sequence[int | None], budget: int) -> list[int]:
+    """Split ``budget`` points among series needing ``needs`` (None: all they have).
+
+    Series that need less than an even share get what they need, and what they leave goes to
+    the others, so a request never asks for fewer points than it may while any series wants more.
+    """
+    shares = [0] * len(needs)
+    left = budget
+    order = sorted(range(len(needs)), key=lambda index: (needs[index] is None, needs[index] or 0))
+    for position, index in enumerate(order):
+        fair = left // (len(needs) - position)
+        need = needs[index]
+        shares[index] = fair if need is None else min(need, fair)
+        left -= shares[index]
+    return shares
 
 
 @dataclass
@@ -165,7 +193,12 @@ class DatapointsFetch:
             _Series(
                 key,
                 limit,
-                Datapoints(NodeId(space=key[0], external_id=key[1]), granularity=self.granularity),
+                Datapoints(
+                    NodeId(space=key[0], external_id=key[1]),
+                    granularity=self.granularity,
+                    # Every asked-for aggregate has its column, also for a series without points.
+                    aggregates={name: [] for name in self.aggregates or ()},
+                ),
                 done=limit == 0,
             )
             for key in self.keys
@@ -179,13 +212,10 @@ class DatapointsFetch:
         pending = [series for series in self._series if not series.done][:ITEMS_PER_REQUEST]
         if not pending:
             return None
-        share = self._budget // len(pending)
+        limits = budget_shares([series.remaining for series in pending], self._budget)
         items = []
-        for series in pending:
-            item: dict[str, Any] = {
-                "instanceId": instance_id_json(series.key),
-                "limit": share if series.remaining is None else min(share, series.remaining),
-            }
+        for series, limit in zip(pending, limits, strict=True):
+            item: dict[str, Any] = {"instanceId": instance_id_json(series.key), "limit": limit}
             if series.cursor is not None:
                 item["cursor"] = series.cursor
             items.append(item)
@@ -198,9 +228,12 @@ class DatapointsFetch:
             body["aggregates"] = self.aggregates
             body["granularity"] = self.granularity
         self._sent = pending
-        expected = len(pending)
+        seen = [frozenset(series.seen_cursors) for series in pending]
         return Call(
-            "POST", "/timeseries/data/list", lambda answer: _checked_items(answer, expected), body=body
+            "POST",
+            "/timeseries/data/list",
+            lambda answer: _checked_items(answer, limits, seen),
+            body=body,
         )
 
     def accept(self, items: list[Any]) -> None:
@@ -211,7 +244,9 @@ class DatapointsFetch:
             if series.remaining is not None:
                 series.remaining -= len(points)
             series.cursor = item.get("nextCursor")
-            # An empty page ends a series even with a cursor: a server repeating itself would loop.
+            if series.cursor is not None:
+                series.seen_cursors.add(series.cursor)
+            # An empty page ends a series even with a cursor: it would bring nothing new.
             series.done = (
                 series.cursor is None
                 or not points
@@ -224,18 +259,27 @@ class DatapointsFetch:
         return DatapointsList(series.result for series in self._series)
 
 
-def _checked_items(body: Any, expected: int) -> list[Any]:
-    """The answer's items if each has a ``datapoints`` list of objects with integer timestamps and
-    at most a string cursor; else an ``UnexpectedResponseError`` saying what is off."""
+def _checked_items(body: Any, limits: list[int], seen_cursors: list[frozenset[str]]) -> list[Any]:
+    """The answer's items if each has a ``datapoints`` list of at most the asked-for number of
+    objects with integer timestamps, and at most a string cursor not handed out before for its
+    series; else an ``UnexpectedResponseError`` saying what is off."""
     items = expect_items(body)
-    if len(items) != expected:
-        raise UnexpectedResponseError(f"asked for {expected} time series, got {len(items)} back")
-    for position, raw in enumerate(items):
+    if len(items) != len(limits):
+        raise UnexpectedResponseError(f"asked for {len(limits)} time series, got {len(items)} back")
+    for position, (raw, limit, seen) in enumerate(zip(items, limits, seen_cursors, strict=True)):
         item = expect_object(raw)
         points = item.get("datapoints")
         if not isinstance(points, list):
             raise UnexpectedResponseError(f"items[{position}] lacks its 'datapoints' list")
-        expect_cursor(item)
+        if len(points) > limit:
+            raise UnexpectedResponseError(
+                f"items[{position}] has {len(points)} data points; the request asked for at most {limit}"
+            )
+        cursor = expect_cursor(item)
+        if cursor is not None and cursor in seen:
+            raise UnexpectedResponseError(
+                f"items[{position}] repeats a nextCursor it was given before; following it would never end"
+            )
         for index, point in enumerate(points):
             timestamp = expect_object(point).get("timestamp")
             if isinstance(timestamp, bool) or not isinstance(timestamp, int):
@@ -257,7 +301,7 @@ def _read_points(result: Datapoints, item: Any, points: list[Any], aggregates: l
             result.values.append(point.get("value"))
         else:
             for name in aggregates:
-                result.aggregates.setdefault(name, []).append(point.get(name))
+                result.aggregates[name].append(point.get(name))
 
 
 def _points_json(points: Any) -> list[dict[str, Any]]:
