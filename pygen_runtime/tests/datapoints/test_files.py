@@ -178,3 +178,78 @@ def test_an_upload_path_without_a_host_goes_to_cdf_with_the_credentials_and_mime
     put = httpserver.log[-1][0]
     assert (put.method, put.data, put.headers["content-type"]) == ("PUT", b"%PDF", "application/pdf")
     assert put.headers["authorization"] == config.auth.authorization(lambda request: httpx.Response(500))
+
+
+def file_node(external_id: str) -> NodeApply:
+    return NodeApply(
+        space=SPACE, external_id=external_id, sources=[NodeOrEdgeData(source=FILE, properties={"name": "x"})]
+    )
+
+
+UNSAFE_NAMES = ["../escape", "/etc/evil", "..", ".", "a\\..\\..\\b", "sub/../../up"]
+
+
+def test_no_external_id_writes_outside_the_download_directory(
+    emulator: Emulator, client: CDFClient, tmp_path: Path
+) -> None:
+    client.instances.apply([file_node(name) for name in UNSAFE_NAMES])
+    for name in UNSAFE_NAMES:
+        seed_file_content(emulator, (SPACE, name), name.encode())
+    inside = tmp_path / "downloads" / "inside"
+    inside.mkdir(parents=True)
+
+    paths = client.files.download([(SPACE, name) for name in UNSAFE_NAMES], inside)
+
+    assert [path.parent for path in paths] == [inside] * len(UNSAFE_NAMES)
+    # Nor on Windows, where a backslash separates too.
+    assert not any("\\" in path.name or "/" in path.name for path in paths)
+    assert [path.read_bytes() for path in paths] == [name.encode() for name in UNSAFE_NAMES]
+    assert sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*") if path.is_file()) == sorted(
+        path.relative_to(tmp_path) for path in paths
+    )
+
+
+def test_a_symbolic_link_in_the_directory_is_not_followed_outside(
+    emulator: Emulator, client: CDFClient, tmp_path: Path
+) -> None:
+    seed_file_content(emulator, MANUAL, b"content")
+    inside, outside = tmp_path / "inside", tmp_path / "outside.txt"
+    inside.mkdir()
+    (inside / "manual").symlink_to(outside)
+
+    with pytest.raises(InvalidArgumentError, match="leads outside"):
+        client.files.download(MANUAL, inside)
+    assert not outside.exists()
+
+
+@pytest.mark.parametrize(
+    ("external_ids", "message"),
+    [
+        (["Manual", "manual"], "share one \\(letter case aside\\)"),
+        (["a/b", "a_b"], "share one"),
+        (["ø" * 200], "longer than a file name may be"),
+    ],
+)
+def test_names_a_file_system_cannot_keep_apart_or_hold_are_refused(
+    client: CDFClient, tmp_path: Path, external_ids: list[str], message: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        client.files.download([(SPACE, external_id) for external_id in external_ids], tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_credentials_go_to_cdfs_host_over_another_scheme(emulator: Emulator) -> None:
+    """CDF is reached over https here; the emulator's links say http on the same host."""
+    seen: list[tuple[str, str | None]] = []
+
+    class Recording(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if "/_emulator/files/" in request.url.path:
+                seen.append((request.url.scheme, request.headers.get("authorization")))
+            return emulator.transport().handle_request(request)
+
+    config = config_for(emulator, emulator.base_url.replace("http://", "https://"))
+    with CDFClient(config, transport=Recording()) as client:
+        client.files.upload_bytes(MANUAL, b"plain http")
+        assert client.files.download_bytes(MANUAL) == b"plain http"
+    assert seen == [("http", None), ("http", None)]

@@ -94,7 +94,10 @@ def _upload_link(key: NodeKey) -> Call[tuple[str, str | None]]:
 
 
 def _on_cdf_host(url: str, config: ClientConfig) -> bool:
-    return urlsplit(url).netloc.lower() == urlsplit(config.base_url).netloc.lower()
+    """Whether ``url`` is on CDF's own origin: the same scheme too, so a token never travels
+    over plain HTTP to a host CDF itself is reached on over HTTPS."""
+    link, cdf = urlsplit(url), urlsplit(config.base_url)
+    return (link.scheme.lower(), link.netloc.lower()) == (cdf.scheme.lower(), cdf.netloc.lower())
 
 
 def _absolute(url: str, config: ClientConfig) -> str:
@@ -127,23 +130,44 @@ def _checked(response: httpx.Response, method: str, url: str) -> httpx.Response:
     raise error
 
 
+# Most file systems take names of at most 255 bytes.
+_MAX_NAME_BYTES = 255
+
+
 def _file_path(directory: str | Path, key: NodeKey) -> Path:
+    """Where ``download`` writes ``key``'s content: its external id as one name inside
+    ``directory``. Path separators become ``_`` and an all-dots name gets a prefix, so no
+    external id ("../x", "/etc/x", "..") can name a place outside the directory."""
     name = key[1].replace("/", "_").replace("\\", "_")
     if name.strip(".") == "":
         name = f"file_{name}"
+    if len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        raise InvalidArgumentError(
+            f"files.download names each file after its node's external id, and {key[1]!r} is longer "
+            f"than a file name may be ({_MAX_NAME_BYTES} bytes); use files.download_bytes for it."
+        )
     return Path(directory) / name
 
 
 def _download_targets(instance_ids: Any, directory: str | Path) -> list[NodeKey]:
     keys = node_keys(instance_ids, "files.download")
-    names = [_file_path(directory, key).name for key in keys]
+    # Compared without case: on a case-insensitive file system "Manual" would overwrite "manual".
+    names = [_file_path(directory, key).name.casefold() for key in keys]
     if len(set(names)) != len(names):
         raise InvalidArgumentError(
             "files.download names each file after its node's external id, and two of the nodes share "
-            "one; download them into different directories."
+            "one (letter case aside); download them into different directories."
         )
     if not Path(directory).is_dir():
         raise InvalidArgumentError(f"files.download: {str(directory)!r} is not an existing directory.")
+    inside = Path(directory).resolve()
+    for key in keys:
+        # A symbolic link already in the directory could still lead elsewhere.
+        if not _file_path(directory, key).resolve().is_relative_to(inside):
+            raise InvalidArgumentError(
+                f"files.download: {str(_file_path(directory, key))!r} leads outside {str(directory)!r} "
+                "(a symbolic link?); remove it or download into another directory."
+            )
     return keys
 
 
