@@ -298,6 +298,10 @@ def test_bad_node_references_are_named(client: CDFClient, instance_ids: object, 
         ([(0, True)], "give a number or a string"),
         ([(0, None)], "give a number or a string"),
         ([(5_000_000_000_000, 1.0)], "1900-01-01 to 2099-12-31"),
+        ([(0, 1e101)], "from -1e100 to 1e100"),
+        ([(0, -(10**101))], "from -1e100 to 1e100"),
+        ([(0, float("nan"))], "no NaN or infinity"),
+        ([(0, float("-inf"))], "no NaN or infinity"),
         ([("now", 1.0)], "needs absolute times"),
         ([(0, 1.0, 2.0)], "give \\(timestamp, value\\)"),
         ("12", "expects a list"),
@@ -445,3 +449,39 @@ def test_an_empty_page_ends_a_series_even_with_a_fresh_cursor(
         [result] = client.datapoints.retrieve(TEMPERATURE, start=0, end=10)
 
     assert (len(result), len(bodies)) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("includeOutsidePoints", True), ("timeZone", "Europe/Oslo"), ("targetUnit", "temperature:deg_f")],
+)
+def test_the_emulator_refuses_read_options_it_does_not_carry_out(
+    emulator: Emulator, option: str, value: object
+) -> None:
+    seed_datapoints(emulator, TEMPERATURE, [(1, 1.0)])
+    item = {"instanceId": {"space": SPACE, "externalId": "temperature"}}
+    with httpx.Client(transport=emulator.transport()) as http:
+        refused = http.post(
+            emulator.api_url("/timeseries/data/list"), json={"items": [{**item, option: value}]}
+        )
+        default = {"includeOutsidePoints": False, "timeZone": "UTC", "targetUnit": None}[option]
+        accepted = http.post(
+            emulator.api_url("/timeseries/data/list"), json={"items": [item], option: default, "end": 10}
+        )
+    assert (refused.status_code, accepted.status_code) == (400, 200)
+    assert f"does not carry out {option}" in refused.json()["error"]["message"]
+    assert accepted.json()["items"][0]["datapoints"] == [{"timestamp": 1, "value": 1.0}]
+
+
+def test_the_emulator_refuses_numbers_cdf_does_not_store(emulator: Emulator) -> None:
+    body = {"items": [{"instanceId": {"space": SPACE, "externalId": "temperature"}, "datapoints": []}]}
+    with httpx.Client(transport=emulator.transport()) as http:
+        answers = [
+            http.post(
+                emulator.api_url("/timeseries/data"),
+                json={"items": [{**body["items"][0], "datapoints": [{"timestamp": 0, "value": value}]}]},
+            )
+            for value in (1e100, 1.5e100)
+        ]
+    assert [answer.status_code for answer in answers] == [200, 400]
+    assert "between -1e100 and 1e100" in answers[1].json()["error"]["message"]

@@ -69,6 +69,8 @@ AGGREGATES = (
 # Timestamps CDF stores: 1900-01-01 to 2099-12-31 (epoch ms).
 MIN_TIMESTAMP = -2_208_988_800_000
 MAX_TIMESTAMP = 4_102_444_799_999
+# Numeric values CDF stores (for points with a good status, the only kind written here).
+MAX_ABS_NUMERIC = 1e100
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MILLISECOND = timedelta(milliseconds=1)
@@ -330,6 +332,12 @@ def _points_json(points: Any) -> list[dict[str, Any]]:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise InvalidArgumentError(
                 f"datapoints.insert: point {index} has value {value!r}; give a number or a string."
+            )
+        if not isinstance(value, str) and not -MAX_ABS_NUMERIC <= value <= MAX_ABS_NUMERIC:
+            # Also catches NaN and the infinities, which compare false.
+            raise InvalidArgumentError(
+                f"datapoints.insert: point {index} has value {value!r}; CDF stores numbers from -1e100 "
+                "to 1e100 (no NaN or infinity)."
             )
         out.append({"timestamp": stamp, "value": value})
     return out

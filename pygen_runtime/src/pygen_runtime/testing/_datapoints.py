@@ -46,6 +46,16 @@ WRITE_POINTS_MAX = 100_000
 MIN_TIMESTAMP = -2_208_988_800_000
 MAX_TIMESTAMP = 4_102_444_799_999
 
+# Numeric values CDF stores (for points with a good status, the only kind emulated).
+MAX_ABS_NUMERIC = 1e100
+# Read options the emulator does not carry out, with the value that means "not asked for".
+_NOT_EMULATED: dict[str, Any] = {
+    "includeOutsidePoints": False,
+    "targetUnit": None,
+    "targetUnitSystem": None,
+    "timeZone": "UTC",
+}
+
 _RELATIVE = re.compile(r"^(\d+)(w|d|h|m|s)-ago$")
 _UNIT_MS = {"w": 604_800_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000}
 
@@ -183,6 +193,13 @@ def retrieve_datapoints(project: Project, request: ApiRequest) -> dict[str, Any]
         def setting(name: str, item: Mapping[str, Any] = item) -> Any:
             return item[name] if item.get(name) is not None else body.get(name)
 
+        for option, default in _NOT_EMULATED.items():
+            if setting(option) not in (None, default):
+                # Refused rather than ignored: a test would otherwise pass on wrong points.
+                raise EmulatorRequestError(
+                    f"The emulator does not carry out {option} (items[{index}] asks for "
+                    f"{json.dumps(setting(option))}); leave it out."
+                )
         aggregates = setting("aggregates")
         aggregated = aggregates is not None and aggregates != []
         maximum = AGGREGATE_POINTS_MAX if aggregated else RAW_POINTS_MAX
@@ -286,6 +303,8 @@ def _checked_point(point: Any, node: TimeSeriesNode, where: str) -> tuple[int, A
         return stamp, value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise EmulatorRequestError(f"{where}.value must be a number: the time series is numeric.")
+    if not -MAX_ABS_NUMERIC <= value <= MAX_ABS_NUMERIC:
+        raise EmulatorRequestError(f"{where}.value must be between -1e100 and 1e100, got {value!r}.")
     return stamp, float(value)
 
 
