@@ -65,6 +65,7 @@ def test_files_by_write_object_and_external_id(core: CogniteCoreClient, tmp_path
     assert core.files.download_bytes("drawing") == b"<svg/>"
     assert core.files.download(["drawing"], tmp_path) == [tmp_path / "drawing"]
     assert (tmp_path / "drawing").read_bytes() == b"<svg/>"
+    assert list(core.files.download_urls(["drawing", drawing])) == [(SPACE, "drawing")]
 
 
 def test_an_external_id_without_an_instance_space_is_refused(emulator: Emulator) -> None:

@@ -98,6 +98,10 @@ class TypedFilesAPI:
         """Write the content of file nodes into ``directory``, each named after its external id."""
         return self._api.download(_node_ids(files, self._space, "files.download"), directory)
 
+    def download_urls(self, files: Any) -> dict[tuple[str, str], str]:
+        """The (short-lived) download link of each file node, keyed by ``(space, external_id)``."""
+        return self._api.download_urls(_node_ids(files, self._space, "files.download_urls"))
+
     def download_bytes(self, file: Any) -> bytes:
         """The content of one file node."""
         return self._api.download_bytes(_node_id(file, self._space, "files.download_bytes"))
