@@ -253,3 +253,20 @@ def test_no_credentials_go_to_cdfs_host_over_another_scheme(emulator: Emulator) 
         client.files.upload_bytes(MANUAL, b"plain http")
         assert client.files.download_bytes(MANUAL) == b"plain http"
     assert seen == [("http", None), ("http", None)]
+
+
+def test_an_upload_carries_the_files_mime_type_or_none(emulator: Emulator) -> None:
+    content_types: list[str | None] = []
+
+    class Recording(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.method == "PUT":
+                content_types.append(request.headers.get("content-type"))
+            return emulator.transport().handle_request(request)
+
+    with CDFClient(config_for(emulator), transport=Recording()) as client:
+        client.instances.apply(file_node("untyped"))
+        client.files.upload_bytes(MANUAL, b"%PDF")  # created with mimeType application/pdf
+        client.files.upload_bytes((SPACE, "untyped"), b"?")
+
+    assert content_types == ["application/pdf", None]

@@ -110,7 +110,9 @@ def _absolute(url: str, config: ClientConfig) -> str:
 def _content_request(method: str, url: str, content: bytes | None, mime_type: str | None) -> httpx.Request:
     import httpx
 
-    headers = {"content-type": mime_type or "application/octet-stream"} if content is not None else {}
+    # The file's own MIME type or none at all: a storage service's signed URL may have the
+    # content type signed into it, and one the file was not created with would not match.
+    headers = {"content-type": mime_type} if content is not None and mime_type is not None else {}
     return httpx.Request(method, url, content=content, headers=headers)
 
 
