@@ -95,7 +95,11 @@ def _frame(items: list[Datapoints]) -> pandas.DataFrame:
     pd = _import_pandas()
     frames = []
     for item in items:
-        index = pd.to_datetime(pd.Series(item.timestamps, dtype="int64"), unit="ms", utc=True)
+        # Nanoseconds whatever pandas' default unit is (pandas 3 picks microseconds here, 2 ns),
+        # so a frame has the same index dtype under every supported pandas.
+        index = pd.DatetimeIndex(
+            pd.to_datetime(pd.Series(item.timestamps, dtype="int64"), unit="ms", utc=True)
+        ).as_unit("ns")
         columns: Mapping[str, list[Any]] = item.columns()
         data = {
             name: pd.Series(column, index=index, dtype="object" if item.is_string else "float64")

@@ -7,7 +7,7 @@ import gzip
 import json
 import random
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -352,11 +352,14 @@ async def test_the_async_client_inserts_and_retrieves(async_client: AsyncCDFClie
 
 
 def test_datetimes_become_whole_milliseconds_exactly(client: CDFClient) -> None:
-    # A float round trip (timestamp() * 1000) lands one millisecond early for these.
+    # A float round trip (timestamp() * 1000) lands one millisecond early for the first two;
+    # an offset and a naive datetime (UTC here) must land where UTC says.
     moments = [
         datetime(1901, 10, 10, 11, 25, 17, 662000, tzinfo=timezone.utc),
         datetime(1969, 12, 31, 23, 59, 59, 999000, tzinfo=timezone.utc),
         datetime(2024, 2, 29, 12, 0, 0, 7000, tzinfo=timezone.utc),
+        datetime(2024, 2, 29, 17, 30, 0, 9000, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        datetime(2024, 2, 29, 12, 0, 0, 10000),  # naive: read as UTC
     ]
     expected = [
         calendar.timegm(moment.utctimetuple()) * 1000 + moment.microsecond // 1000 for moment in moments
@@ -364,7 +367,7 @@ def test_datetimes_become_whole_milliseconds_exactly(client: CDFClient) -> None:
 
     client.datapoints.insert(TEMPERATURE, [(moment, float(n)) for n, moment in enumerate(moments)])
     [result] = client.datapoints.retrieve(
-        TEMPERATURE, start=moments[0], end=moments[-1].replace(microsecond=8000)
+        TEMPERATURE, start=moments[0], end=moments[-1] + timedelta(milliseconds=1)
     )
 
     assert result.timestamps == expected
@@ -485,3 +488,80 @@ def test_the_emulator_refuses_numbers_cdf_does_not_store(emulator: Emulator) -> 
         ]
     assert [answer.status_code for answer in answers] == [200, 400]
     assert "between -1e100 and 1e100" in answers[1].json()["error"]["message"]
+
+
+def loopback_config(emulator: Emulator, httpserver: HTTPServer) -> Any:
+    return config_for(emulator, httpserver.url_for("").rstrip("/"))
+
+
+async def test_the_async_client_follows_each_cursor_to_the_end(
+    emulator: Emulator, httpserver: HTTPServer
+) -> None:
+    item = {"instanceId": {"space": SPACE, "externalId": "temperature"}}
+    pages = [
+        {"items": [{**item, "datapoints": [{"timestamp": 1, "value": 1.0}], "nextCursor": "c1"}]},
+        {"items": [{**item, "datapoints": [{"timestamp": 2, "value": 2.0}], "nextCursor": "c2"}]},
+        {"items": [{**item, "datapoints": [{"timestamp": 3, "value": 3.0}]}]},
+    ]
+    bodies = answer_server(httpserver, emulator, pages)
+
+    async with AsyncCDFClient(loopback_config(emulator, httpserver)) as client:
+        [result] = await client.datapoints.retrieve(TEMPERATURE, start=0, end=10, limit=5)
+
+    assert (result.timestamps, result.values) == ([1, 2, 3], [1.0, 2.0, 3.0])
+    assert [(body["items"][0].get("cursor"), body["items"][0]["limit"]) for body in bodies] == [
+        (None, 5),
+        ("c1", 4),
+        ("c2", 3),
+    ]
+
+
+async def test_the_async_client_refuses_a_repeated_cursor(emulator: Emulator, httpserver: HTTPServer) -> None:
+    item = {"instanceId": {"space": SPACE, "externalId": "temperature"}, "nextCursor": "same"}
+    pages = [{"items": [{**item, "datapoints": [{"timestamp": n, "value": 1.0}]}]} for n in range(5)]
+    bodies = answer_server(httpserver, emulator, [*pages, {"items": [{"datapoints": []}]}])
+
+    async with AsyncCDFClient(loopback_config(emulator, httpserver)) as client:
+        with pytest.raises(CDFResponseError, match="repeats a nextCursor"):
+            await client.datapoints.retrieve(TEMPERATURE, start=0, end=10)
+    assert len(bodies) == 2
+
+
+def test_frames_keep_strings_as_objects_and_gaps_as_nan(
+    emulator: Emulator, client: CDFClient, httpserver: HTTPServer
+) -> None:
+    client.datapoints.insert(TEMPERATURE, [(0, 1.5), (2000, 2.5)])
+    client.datapoints.insert((SPACE, "status"), [(1000, "open")])
+    item = {"instanceId": {"space": SPACE, "externalId": "temperature"}}
+    # CDF leaves an aggregate out of a bucket it has no value for (here the second one's average).
+    answer_server(
+        httpserver,
+        emulator,
+        [
+            {
+                "items": [
+                    {
+                        **item,
+                        "datapoints": [
+                            {"timestamp": 0, "average": 1.5, "count": 1},
+                            {"timestamp": 60_000, "count": 0},
+                        ],
+                    }
+                ]
+            }
+        ],
+    )
+
+    frame = client.datapoints.retrieve_dataframe([TEMPERATURE, (SPACE, "status")], start=0, end=3000)
+    with CDFClient(loopback_config(emulator, httpserver)) as fake:
+        aggregated = fake.datapoints.retrieve_dataframe(
+            TEMPERATURE, start=0, end=120_000, aggregates=["average", "count"], granularity="1m"
+        )
+
+    assert (frame.index.name, str(frame.index.dtype)) == ("timestamp", "datetime64[ns, UTC]")
+    assert [int(stamp.value // 1_000_000) for stamp in frame.index] == [0, 1000, 2000]
+    assert [str(dtype) for dtype in frame.dtypes] == ["float64", "object"]
+    assert frame["plant:status"].tolist()[1] == "open"
+    assert frame["plant:temperature"].isna().tolist() == [False, True, False]
+    assert aggregated["plant:temperature|average"].isna().tolist() == [False, True]
+    assert aggregated["plant:temperature|count"].tolist() == [1.0, 0.0]
