@@ -16,7 +16,7 @@ from datapoints_testbed import NOW_MS, SPACE, config_for, time_series
 from pygen_runtime._api._datapoints import budget_shares
 from pygen_runtime.errors import CDFBadRequestError, CDFResponseError, InvalidArgumentError
 from pygen_runtime.schema import NodeId
-from pygen_runtime.testing import Emulator, seed_datapoints
+from pygen_runtime.testing import Emulator, EmulatorRequestError, seed_datapoints
 from pytest_httpserver import HTTPServer
 
 from pygen_runtime import AsyncCDFClient, CDFClient
@@ -268,6 +268,8 @@ def test_aggregates_the_emulator_does_not_compute_are_refused_saying_so(client: 
         ({"aggregates": ["min"], "granularity": "5x"}, "granularity must be a unit"),
         ({"aggregates": ["min"], "granularity": "121m"}, "granularity must be a unit"),
         ({"limit": -1}, "limit must be a whole number"),
+        ({"start": 10, "end": 10}, "end \\(10\\) must be later than start \\(10\\)"),
+        ({"start": datetime(2026, 1, 2, tzinfo=timezone.utc), "end": NOW_MS}, "must be later than start"),
     ],
 )
 def test_bad_arguments_are_named_before_anything_is_sent(
@@ -565,3 +567,90 @@ def test_frames_keep_strings_as_objects_and_gaps_as_nan(
     assert frame["plant:temperature"].isna().tolist() == [False, True, False]
     assert aggregated["plant:temperature|average"].isna().tolist() == [False, True]
     assert aggregated["plant:temperature|count"].tolist() == [1.0, 0.0]
+
+
+TEMPERATURE_ITEM = {"instanceId": {"space": SPACE, "externalId": "temperature"}}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"items": [TEMPERATURE_ITEM], "aggregates": "count", "granularity": "1h"}, "must be a list"),
+        (
+            {"items": [TEMPERATURE_ITEM], "aggregates": ["mean"], "granularity": "1h"},
+            "Unknown aggregate 'mean'",
+        ),
+        (
+            {"items": [TEMPERATURE_ITEM], "aggregates": ["maxDatapoint"], "granularity": "1h"},
+            "does not compute",
+        ),
+        ({"items": [TEMPERATURE_ITEM], "aggregates": ["count"]}, "granularity is required"),
+        (
+            {"items": [TEMPERATURE_ITEM], "aggregates": ["count"], "granularity": "121s"},
+            "Invalid granularity",
+        ),
+        ({"items": [{**TEMPERATURE_ITEM, "limit": 100_001}]}, "limit must be between 1 and 100000"),
+        (
+            {"items": [{**TEMPERATURE_ITEM, "limit": 60_000}, {**TEMPERATURE_ITEM, "limit": 60_000}]},
+            "in total",
+        ),
+        ({"items": [{"externalId": "temperature"}]}, "instance id only"),
+        ({"items": [TEMPERATURE_ITEM], "start": "yesterday"}, "start must be epoch milliseconds"),
+    ],
+)
+def test_the_emulator_refuses_reads_cdf_would_refuse(emulator: Emulator, body: object, message: str) -> None:
+    with httpx.Client(transport=emulator.transport()) as http:
+        answer = http.post(emulator.api_url("/timeseries/data/list"), json=body)
+    assert answer.status_code == 400
+    assert message in answer.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("items", "status", "message"),
+    [
+        ([{**TEMPERATURE_ITEM, "datapoints": [{"timestamp": 0, "value": 1}]}] * 2, 422, "Duplicate"),
+        ([{**TEMPERATURE_ITEM, "datapoints": []}], 400, "non-empty list"),
+        ([{**TEMPERATURE_ITEM, "datapoints": [[0, 1.0]]}], 400, "must be an object"),
+        (
+            [{**TEMPERATURE_ITEM, "datapoints": [{"timestamp": 4_102_444_800_000, "value": 1}]}],
+            400,
+            "between",
+        ),
+        (
+            [{**TEMPERATURE_ITEM, "datapoints": [{"timestamp": 0, "value": 1}] * 100_001}],
+            400,
+            "at most 100000",
+        ),
+    ],
+)
+def test_the_emulator_refuses_writes_cdf_would_refuse(
+    emulator: Emulator, items: object, status: int, message: str
+) -> None:
+    with httpx.Client(transport=emulator.transport()) as http:
+        answer = http.post(emulator.api_url("/timeseries/data"), json={"items": items})
+    assert answer.status_code == status
+    assert message in answer.json()["error"]["message"]
+
+
+def test_the_emulator_leaves_out_unknown_series_when_asked_to_and_refuses_an_empty_range(
+    emulator: Emulator,
+) -> None:
+    seed_datapoints(emulator, TEMPERATURE, [(5, 1.0)])
+    body = {
+        "items": [{"instanceId": {"space": SPACE, "externalId": "nowhere"}}, TEMPERATURE_ITEM],
+        "ignoreUnknownIds": True,
+        "end": 10,
+    }
+    with httpx.Client(transport=emulator.transport()) as http:
+        items = http.post(emulator.api_url("/timeseries/data/list"), json=body).json()["items"]
+        reversed_range = http.post(
+            emulator.api_url("/timeseries/data/list"),
+            json={"items": [TEMPERATURE_ITEM], "start": 10, "end": 10},
+        )
+    assert [(item["instanceId"]["externalId"], item["datapoints"]) for item in items] == [
+        ("temperature", [{"timestamp": 5, "value": 1.0}])
+    ]
+    assert reversed_range.status_code == 400
+    assert "end (10) must be later than start (10)" in reversed_range.json()["error"]["message"]
+    with pytest.raises(EmulatorRequestError, match="is not a time series node"):
+        seed_datapoints(emulator, (SPACE, "manual"), [(0, 1.0)])

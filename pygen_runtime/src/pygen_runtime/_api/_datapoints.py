@@ -374,10 +374,15 @@ def _fetch(
             "aggregates and granularity go together: give both (e.g. aggregates=['average'], "
             "granularity='1h') or neither for raw points."
         )
+    start_ms = None if start is None else time_argument(start, "start")
+    end_ms = None if end is None else time_argument(end, "end")
+    # Only absolute times can be compared here; CDF judges relative ones against its clock.
+    if isinstance(start_ms, int) and isinstance(end_ms, int) and end_ms <= start_ms:
+        raise InvalidArgumentError(f"end ({end!r}) must be later than start ({start!r}).")
     return DatapointsFetch(
         keys,
-        None if start is None else time_argument(start, "start"),
-        None if end is None else time_argument(end, "end"),
+        start_ms,
+        end_ms,
         names,
         None if granularity is None else check_granularity(granularity),
         limit,

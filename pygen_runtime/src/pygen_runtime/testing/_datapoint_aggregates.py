@@ -40,6 +40,8 @@ KNOWN = (
     "durationGood",
     "durationUncertain",
     "durationBad",
+    "minDatapoint",
+    "maxDatapoint",
 )
 _GRANULARITY = re.compile(r"^(\d*)(s|m|h|d|mo|second|minute|hour|day|month)$")
 _UNIT_MS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}

@@ -212,6 +212,8 @@ def retrieve_datapoints(project: Project, request: ApiRequest) -> dict[str, Any]
         total[aggregated] += limit
         start = parse_time(setting("start") if setting("start") is not None else 0, "start", now)
         end = parse_time(setting("end") if setting("end") is not None else "now", "end", now)
+        if end <= start:
+            raise EmulatorRequestError(f"items[{index}]: end ({end}) must be later than start ({start}).")
         cursor = item.get("cursor")
         position = decode_cursor(cursor, "datapoints")["t"] if cursor is not None else None
         spec = parse_aggregate_query(aggregates, setting("granularity"), nodes[key]) if aggregated else None
