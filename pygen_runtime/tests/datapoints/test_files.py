@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from datapoints_testbed import FILE, SPACE, config_for, make_emulator
-from pygen_runtime.errors import CDFBadRequestError, CDFNotFoundError, InvalidArgumentError
+from pygen_runtime.errors import CDFBadRequestError, CDFNotFoundError, CDFResponseError, InvalidArgumentError
 from pygen_runtime.schema import NodeApply, NodeId, NodeOrEdgeData
 from pygen_runtime.testing import Emulator, Fault, seed_file_content, stored_file_content
 from pytest_httpserver import HTTPServer
@@ -270,3 +270,54 @@ def test_an_upload_carries_the_files_mime_type_or_none(emulator: Emulator) -> No
         client.files.upload_bytes((SPACE, "untyped"), b"?")
 
     assert content_types == ["application/pdf", None]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "answer", "problem"),
+    [
+        (
+            "downloadlink",
+            {"items": [{"instanceId": {"space": SPACE, "externalId": "manual"}}]},
+            "lacks 'downloadUrl'",
+        ),
+        (
+            "downloadlink",
+            {"items": [{"instanceId": {"space": SPACE, "externalId": "other"}, "downloadUrl": "x"}]},
+            "no download link for plant:manual",
+        ),
+        (
+            "uploadlink",
+            {"items": [{"instanceId": {"space": SPACE, "externalId": "manual"}}]},
+            "has no 'uploadUrl'",
+        ),
+    ],
+)
+def test_a_link_answer_that_is_not_cdfs_shape_is_a_response_error(
+    emulator: Emulator, httpserver: HTTPServer, endpoint: str, answer: object, problem: str
+) -> None:
+    httpserver.expect_request(f"/api/v1/projects/{emulator.project}/files/{endpoint}").respond_with_json(
+        answer
+    )
+
+    with CDFClient(config_for(emulator, httpserver.url_for("").rstrip("/"))) as client:
+        call = (
+            (lambda: client.files.download_bytes(MANUAL))
+            if endpoint == "downloadlink"
+            else (lambda: client.files.upload_bytes(MANUAL, b"x"))
+        )
+        with pytest.raises(CDFResponseError, match=problem):
+            call()
+
+
+def test_an_upload_link_answered_as_the_bare_file_object_works(
+    emulator: Emulator, httpserver: HTTPServer
+) -> None:
+    # The API reference's sample shows the file object itself rather than under "items".
+    api = f"/api/v1/projects/{emulator.project}"
+    httpserver.expect_request(f"{api}/files/uploadlink").respond_with_json({"uploadUrl": "/bare"})
+    httpserver.expect_request("/bare", method="PUT").respond_with_data("")
+
+    with CDFClient(config_for(emulator, httpserver.url_for("").rstrip("/"))) as client:
+        client.files.upload_bytes(MANUAL, b"bare")
+
+    assert httpserver.log[-1][0].data == b"bare"
