@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -321,3 +322,48 @@ def test_an_upload_link_answered_as_the_bare_file_object_works(
         client.files.upload_bytes(MANUAL, b"bare")
 
     assert httpserver.log[-1][0].data == b"bare"
+
+
+def test_download_asks_for_each_link_just_before_fetching_it(emulator: Emulator, tmp_path: Path) -> None:
+    """CDF's links expire after 30 seconds: a batch of links asked for up front could expire
+    while earlier files are still coming in."""
+    external_ids = ["first", "second", "third"]
+    steps: list[str] = []
+
+    class Recording(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/files/downloadlink"):
+                [item] = json.loads(request.read())["items"]
+                steps.append(f"link {item['instanceId']['externalId']}")
+            elif "/_emulator/files/" in request.url.path:
+                steps.append("content")
+            return emulator.transport().handle_request(request)
+
+    with CDFClient(config_for(emulator), transport=Recording()) as client:
+        client.instances.apply([file_node(external_id) for external_id in external_ids])
+        for external_id in external_ids:
+            seed_file_content(emulator, (SPACE, external_id), external_id.encode())
+        paths = client.files.download([(SPACE, external_id) for external_id in external_ids], tmp_path)
+
+    assert steps == ["link first", "content", "link second", "content", "link third", "content"]
+    assert [path.read_bytes() for path in paths] == [b"first", b"second", b"third"]
+
+
+def test_download_links_answered_by_numeric_id_only_are_matched_by_position(
+    emulator: Emulator, httpserver: HTTPServer
+) -> None:
+    # The API reference's sample answers {"downloadUrl", "id"} per item, in the order asked for.
+    api = f"/api/v1/projects/{emulator.project}"
+    links = {"items": [{"id": 1, "downloadUrl": "/one"}, {"id": 2, "downloadUrl": "/two"}]}
+    httpserver.expect_request(f"{api}/files/downloadlink").respond_with_json(links)
+
+    with CDFClient(config_for(emulator, httpserver.url_for("").rstrip("/"))) as client:
+        urls = client.files.download_urls([MANUAL, (SPACE, "other")])
+        httpserver.clear()
+        httpserver.expect_request(f"{api}/files/downloadlink").respond_with_json(
+            {"items": links["items"][:1]}
+        )
+        with pytest.raises(CDFResponseError, match="has no 'instanceId' and the answer holds 1 links for 2"):
+            client.files.download_urls([MANUAL, (SPACE, "other")])
+
+    assert urls == {MANUAL: "/one", (SPACE, "other"): "/two"}

@@ -40,13 +40,23 @@ LINKS_PER_REQUEST = 100
 def _download_links(keys: list[NodeKey]) -> list[Chunk[tuple[NodeKey, str]]]:
     def parse_for(batch: Sequence[NodeKey]) -> Any:
         def parse(body: Any) -> list[tuple[NodeKey, str]]:
+            items = [expect_object(raw) for raw in expect_items(body)]
             urls: dict[NodeKey, str] = {}
-            for index, raw in enumerate(expect_items(body)):
-                item = expect_object(raw)
+            for index, item in enumerate(items):
                 url, instance_id = item.get("downloadUrl"), item.get("instanceId")
-                if not isinstance(url, str) or not isinstance(instance_id, Mapping):
-                    raise UnexpectedResponseError(f"items[{index}] lacks 'downloadUrl' or 'instanceId'")
-                urls[(str(instance_id.get("space")), str(instance_id.get("externalId")))] = url
+                if not isinstance(url, str):
+                    raise UnexpectedResponseError(f"items[{index}] lacks 'downloadUrl'")
+                if isinstance(instance_id, Mapping):
+                    urls[(str(instance_id.get("space")), str(instance_id.get("externalId")))] = url
+                elif len(items) == len(batch):
+                    # The API reference's sample answers only the file's numeric id; CDF answers
+                    # the items in the order asked for.
+                    urls[batch[index]] = url
+                else:
+                    raise UnexpectedResponseError(
+                        f"items[{index}] has no 'instanceId' and the answer holds {len(items)} links "
+                        f"for {len(batch)} files"
+                    )
             missing = [key for key in batch if key not in urls]
             if missing:
                 raise UnexpectedResponseError(f"no download link for {missing[0][0]}:{missing[0][1]}")
@@ -216,7 +226,10 @@ class FilesAPI:
         after its node's external id; returns the paths written, in the order given."""
         keys = _download_targets(instance_ids, directory)
         paths = []
-        for key, url in self._http.run_chunks(_download_links(keys)):
+        for key in keys:
+            # One link at a time, asked for just before its use: CDF's links expire after 30
+            # seconds, sooner than a batch of large files can be fetched.
+            [(_, url)] = self._http.run_chunks(_download_links([key]))
             path = _file_path(directory, key)
             path.write_bytes(self._transfer("GET", url))
             paths.append(path)
@@ -262,7 +275,9 @@ class AsyncFilesAPI:
         """Write the content of file nodes into ``directory`` (see ``FilesAPI.download``)."""
         keys = _download_targets(instance_ids, directory)
         paths = []
-        for key, url in await self._http.run_chunks(_download_links(keys)):
+        for key in keys:
+            # One link at a time, asked for just before its use (see FilesAPI.download).
+            [(_, url)] = await self._http.run_chunks(_download_links([key]))
             path = _file_path(directory, key)
             path.write_bytes(await self._transfer("GET", url))
             paths.append(path)
