@@ -177,8 +177,8 @@ class DatapointsFetch:
     aggregates: list[str] | None
     granularity: str | None
     limit: int | None
-    _series: list[_Series] = field(default_factory=list)
-    _sent: list[_Series] = field(default_factory=list)
+    _series: list[_Series] = field(default_factory=list, init=False)
+    _sent: list[_Series] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         from pygen_runtime.datapoints import Datapoints
