@@ -654,3 +654,15 @@ def test_the_emulator_leaves_out_unknown_series_when_asked_to_and_refuses_an_emp
     assert "end (10) must be later than start (10)" in reversed_range.json()["error"]["message"]
     with pytest.raises(EmulatorRequestError, match="is not a time series node"):
         seed_datapoints(emulator, (SPACE, "manual"), [(0, 1.0)])
+
+
+def test_numpy_scalars_serve_as_timestamps_and_values(client: CDFClient) -> None:
+    import numpy  # comes with pandas, a test dependency
+    stamps = numpy.array([1000, 2000], dtype="int64")
+    values = numpy.array([1.5, 2.5], dtype="float32")
+
+    client.datapoints.insert(TEMPERATURE, list(zip(stamps, values, strict=True)))
+    client.datapoints.insert(TEMPERATURE, [(stamps[1] + 1000, numpy.int32(7))])
+    [result] = client.datapoints.retrieve(TEMPERATURE, start=stamps[0], end=numpy.int64(5000))
+
+    assert (result.timestamps, result.values) == ([1000, 2000, 3000], [1.5, 2.5, 7.0])

@@ -9,6 +9,7 @@ send what it asks for.
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -87,8 +88,8 @@ def time_argument(value: Any, name: str) -> int | str:
         # Whole-millisecond arithmetic: ``timestamp() * 1000`` goes through a float and lands
         # one millisecond off for many datetimes (most before 1970).
         return (moment - _EPOCH) // _MILLISECOND
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)  # also NumPy's integers, which JSON would not take as they are
     if isinstance(value, str) and (value == "now" or _RELATIVE.match(value)):
         return value
     raise InvalidArgumentError(
@@ -329,10 +330,13 @@ def _points_json(points: Any) -> list[dict[str, Any]]:
                 f"datapoints.insert: point {index} has timestamp {timestamp!r}; CDF stores points from "
                 "1900-01-01 to 2099-12-31 and needs absolute times (epoch ms or a datetime)."
             )
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
             raise InvalidArgumentError(
                 f"datapoints.insert: point {index} has value {value!r}; give a number or a string."
             )
+        if isinstance(value, numbers.Real):
+            # Plain int or float: NumPy's scalars (from a DataFrame, say) are not JSON as they are.
+            value = int(value) if isinstance(value, numbers.Integral) else float(value)
         if not isinstance(value, str) and not -MAX_ABS_NUMERIC <= value <= MAX_ABS_NUMERIC:
             # Also catches NaN and the infinities, which compare false.
             raise InvalidArgumentError(
