@@ -107,7 +107,8 @@ def _frame(items: list[Datapoints]) -> pandas.DataFrame:
         }
         frames.append(pd.DataFrame(data, index=index))
     if not frames:
-        return pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC"))
-    frame = pd.concat(frames, axis=1, sort=True) if len(frames) > 1 else frames[0]
+        frame = pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC").as_unit("ns"))
+    else:
+        frame = pd.concat(frames, axis=1, sort=True) if len(frames) > 1 else frames[0]
     frame.index.name = "timestamp"
     return frame

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from datapoints_testbed import NOW_MS, SPACE, config_for, time_series
 from pygen_runtime._api._datapoints import budget_shares
+from pygen_runtime.datapoints import DatapointsList
 from pygen_runtime.errors import CDFBadRequestError, CDFResponseError, InvalidArgumentError
 from pygen_runtime.schema import NodeId
 from pygen_runtime.testing import Emulator, EmulatorRequestError, seed_datapoints
@@ -658,6 +659,7 @@ def test_the_emulator_leaves_out_unknown_series_when_asked_to_and_refuses_an_emp
 
 def test_numpy_scalars_serve_as_timestamps_and_values(client: CDFClient) -> None:
     import numpy  # comes with pandas, a test dependency
+
     stamps = numpy.array([1000, 2000], dtype="int64")
     values = numpy.array([1.5, 2.5], dtype="float32")
 
@@ -666,3 +668,14 @@ def test_numpy_scalars_serve_as_timestamps_and_values(client: CDFClient) -> None
     [result] = client.datapoints.retrieve(TEMPERATURE, start=stamps[0], end=numpy.int64(5000))
 
     assert (result.timestamps, result.values) == ([1000, 2000, 3000], [1.5, 2.5, 7.0])
+
+
+def test_an_empty_result_list_is_an_empty_frame_with_the_same_index(client: CDFClient) -> None:
+    [empty_series] = client.datapoints.retrieve(TEMPERATURE, start=0, end=10)
+
+    frames = [DatapointsList().to_pandas(), DatapointsList([empty_series]).to_pandas()]
+
+    assert [(frame.index.name, str(frame.index.dtype), len(frame)) for frame in frames] == [
+        ("timestamp", "datetime64[ns, UTC]", 0)
+    ] * 2
+    assert [list(frame.columns) for frame in frames] == [[], ["plant:temperature"]]
