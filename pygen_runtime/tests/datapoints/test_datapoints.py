@@ -321,6 +321,10 @@ def test_bad_points_are_named(client: CDFClient, points: object, message: str) -
         ({"items": [{"datapoints": [{"value": 1}]}]}, "has no integer 'timestamp'"),
         ({"items": []}, "asked for 1 time series, got 0 back"),
         ({"items": [{"datapoints": None}]}, "lacks its 'datapoints' list"),
+        (
+            {"items": [{"instanceId": {"space": SPACE, "externalId": "pressure"}, "datapoints": []}]},
+            "the request asked for plant:temperature there",
+        ),
     ],
 )
 def test_an_answer_that_is_not_cdfs_shape_is_a_response_error(

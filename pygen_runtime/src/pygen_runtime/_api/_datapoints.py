@@ -231,13 +231,11 @@ class DatapointsFetch:
             body["aggregates"] = self.aggregates
             body["granularity"] = self.granularity
         self._sent = pending
-        seen = [frozenset(series.seen_cursors) for series in pending]
-        return Call(
-            "POST",
-            "/timeseries/data/list",
-            lambda answer: _checked_items(answer, limits, seen),
-            body=body,
-        )
+        asked = [
+            _Asked(series.key, limit, frozenset(series.seen_cursors))
+            for series, limit in zip(pending, limits, strict=True)
+        ]
+        return Call("POST", "/timeseries/data/list", lambda answer: _checked_items(answer, asked), body=body)
 
     def accept(self, items: list[Any]) -> None:
         """Take in one answer's items (already checked by the call's parser)."""
@@ -262,24 +260,46 @@ class DatapointsFetch:
         return DatapointsList(series.result for series in self._series)
 
 
-def _checked_items(body: Any, limits: list[int], seen_cursors: list[frozenset[str]]) -> list[Any]:
-    """The answer's items if each has a ``datapoints`` list of at most the asked-for number of
-    objects with integer timestamps, and at most a string cursor not handed out before for its
-    series; else an ``UnexpectedResponseError`` saying what is off."""
+@dataclass(frozen=True)
+class _Asked:
+    """What one request asked of one series, for judging the answer."""
+
+    key: NodeKey
+    limit: int
+    seen_cursors: frozenset[str]
+
+
+def _checked_items(body: Any, asked: list[_Asked]) -> list[Any]:
+    """The answer's items if each is for the series asked for at its position (when it names
+    one) and has a ``datapoints`` list of at most the asked-for number of objects with integer
+    timestamps, and at most a string cursor not handed out before for its series; else an
+    ``UnexpectedResponseError`` saying what is off."""
     items = expect_items(body)
-    if len(items) != len(limits):
-        raise UnexpectedResponseError(f"asked for {len(limits)} time series, got {len(items)} back")
-    for position, (raw, limit, seen) in enumerate(zip(items, limits, seen_cursors, strict=True)):
+    if len(items) != len(asked):
+        raise UnexpectedResponseError(f"asked for {len(asked)} time series, got {len(items)} back")
+    for position, (raw, question) in enumerate(zip(items, asked, strict=True)):
         item = expect_object(raw)
+        instance_id = item.get("instanceId")
+        named = (
+            (instance_id.get("space"), instance_id.get("externalId"))
+            if isinstance(instance_id, dict)
+            else None
+        )
+        if named is not None and named != question.key:
+            raise UnexpectedResponseError(
+                f"items[{position}] is for {instance_id!r}; the request asked for "
+                f"{question.key[0]}:{question.key[1]} there"
+            )
         points = item.get("datapoints")
         if not isinstance(points, list):
             raise UnexpectedResponseError(f"items[{position}] lacks its 'datapoints' list")
-        if len(points) > limit:
+        if len(points) > question.limit:
             raise UnexpectedResponseError(
-                f"items[{position}] has {len(points)} data points; the request asked for at most {limit}"
+                f"items[{position}] has {len(points)} data points; the request asked for at most "
+                f"{question.limit}"
             )
         cursor = expect_cursor(item)
-        if cursor is not None and cursor in seen:
+        if cursor is not None and cursor in question.seen_cursors:
             raise UnexpectedResponseError(
                 f"items[{position}] repeats a nextCursor it was given before; following it would never end"
             )
