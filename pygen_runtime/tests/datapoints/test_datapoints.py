@@ -683,3 +683,27 @@ def test_an_empty_result_list_is_an_empty_frame_with_the_same_index(client: CDFC
         ("timestamp", "datetime64[ns, UTC]", 0)
     ] * 2
     assert [list(frame.columns) for frame in frames] == [[], ["plant:temperature"]]
+
+
+def test_an_insert_beyond_cdfs_point_limit_is_split_into_requests_it_accepts(emulator: Emulator) -> None:
+    sizes: list[int] = []
+
+    class Recording(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/timeseries/data"):
+                body = request.read()
+                gzipped = request.headers.get("content-encoding") == "gzip"
+                [item] = json.loads(gzip.decompress(body) if gzipped else body)["items"]
+                sizes.append(len(item["datapoints"]))
+            return emulator.transport().handle_request(request)
+
+    points = [(stamp, float(stamp % 13)) for stamp in range(100_001)]
+    with CDFClient(config_for(emulator), transport=Recording()) as client:
+        client.datapoints.insert(TEMPERATURE, points)
+        [last] = client.datapoints.retrieve(TEMPERATURE, start=99_990, end=200_000)
+
+    assert sorted(sizes) == [1, 100_000]
+    assert (last.timestamps, last.values) == (
+        [t for t, _ in points[99_990:]],
+        [v for _, v in points[99_990:]],
+    )
