@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -22,20 +21,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from hatch_pygen._atomic import write_text_atomically
+from hatch_pygen._optional import CACHE_FOLDER_REQUIREMENT, missing_message
 from hatch_pygen.config import CdfModel
 from hatch_pygen.errors import SourceError
 
 if TYPE_CHECKING:
     from hatch_pygen.sources import ModelSnapshot
 
-__all__ = [
-    "CACHE_DIR_ENV",
-    "CACHE_TTL_ENV",
-    "DEFAULT_TTL_SECONDS",
-    "ModelCache",
-    "default_cache_dir",
-    "user_cache_folder",
-]
+__all__ = ["CACHE_DIR_ENV", "CACHE_TTL_ENV", "DEFAULT_TTL_SECONDS", "ModelCache", "default_cache_dir"]
 
 CACHE_DIR_ENV = "PYGEN_CACHE_DIR"
 CACHE_TTL_ENV = "PYGEN_CACHE_TTL"
@@ -43,31 +36,27 @@ DEFAULT_TTL_SECONDS = 3600.0
 _ENTRY_FORMAT = 1
 
 
-def user_cache_folder(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> Path:
-    """The platform's folder for an application's per-user cache, for the application ``pygen``.
-
-    The folders platformdirs' ``user_cache_dir("pygen")`` names: ``$XDG_CACHE_HOME/pygen`` or
-    ``~/.cache/pygen`` on Linux and other Unix systems, ``~/Library/Caches/pygen`` on macOS,
-    ``%LOCALAPPDATA%\\pygen\\pygen\\Cache`` on Windows. Worked out here rather than with platformdirs:
-    every build looks in this folder (the hook's output cache is there), and every distribution
-    hatch-pygen requires is installed again in each isolated build environment.
-    """
-    env = os.environ if environ is None else environ
-    if platform == "win32":
-        local = env.get("LOCALAPPDATA", "").strip()
-        base = Path(local) if local else Path.home() / "AppData" / "Local"
-        return base / "pygen" / "pygen" / "Cache"
-    if platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "pygen"
-    xdg = env.get("XDG_CACHE_HOME", "")
-    return Path(xdg if xdg.strip() else Path.home() / ".cache") / "pygen"
-
-
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     """``PYGEN_CACHE_DIR`` if set, else the platform's user cache folder for pygen."""
     env = os.environ if environ is None else environ
     override = env.get(CACHE_DIR_ENV)
-    return Path(override) if override else user_cache_folder(env)
+    if override:
+        return Path(override)
+    # Imported here: with PYGEN_CACHE_DIR set, or in a build that never looks at the cache, the
+    # build environment need not hold platformdirs.
+    try:
+        import platformdirs
+    except ModuleNotFoundError as error:
+        if error.name != "platformdirs":
+            raise
+        raise SourceError(
+            missing_message(
+                "finding the user cache folder for pygen's cache",
+                CACHE_FOLDER_REQUIREMENT,
+                f"or set {CACHE_DIR_ENV} to a folder for it",
+            )
+        ) from None
+    return Path(platformdirs.user_cache_dir("pygen"))
 
 
 def _public_url(url: str) -> str:

@@ -187,8 +187,11 @@ def output_key(config: PygenConfig, language: str, environ: Mapping[str, str]) -
     return _sha256(text.encode("utf-8"))
 
 
-def _entry_path(key: str, environ: Mapping[str, str]) -> Path:
-    return default_cache_dir(environ) / OUTPUT_FOLDER / f"{key}.json"
+def _entry_path(key: str, environ: Mapping[str, str]) -> Path | None:
+    try:
+        return default_cache_dir(environ) / OUTPUT_FOLDER / f"{key}.json"
+    except PygenError:
+        return None  # no cache folder to be had (no platformdirs, no PYGEN_CACHE_DIR)
 
 
 def _safe_path(path: str, package: str) -> bool:
@@ -229,6 +232,8 @@ def _valid(entry: Any, key: str, package: str) -> GeneratedSdk | None:
 def read_output(key: str, package: str, environ: Mapping[str, str]) -> GeneratedSdk | None:
     """The SDK cached under ``key``; None when there is none or it cannot be trusted."""
     path = _entry_path(key, environ)
+    if path is None:
+        return None
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -254,10 +259,12 @@ def _prune(folder: Path, keep: Path) -> None:
                 path.unlink()
 
 
-def write_output(key: str, generated: GeneratedSdk, environ: Mapping[str, str]) -> Path:
-    """Store ``generated`` under ``key``, atomically; the entry's path. Raises ``OSError`` when it
-    cannot be written."""
+def write_output(key: str, generated: GeneratedSdk, environ: Mapping[str, str]) -> Path | None:
+    """Store ``generated`` under ``key``, atomically; the entry's path, or None when the cache
+    folder cannot be found. Raises ``OSError`` when it cannot be written."""
     path = _entry_path(key, environ)
+    if path is None:
+        return None
     entry = {
         "entry-format": _ENTRY_FORMAT,
         "key": key,

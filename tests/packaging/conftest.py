@@ -43,8 +43,15 @@ RUNTIME_REQUIREMENT = runtime_requirement()
 # The distributions built from this checkout; everything else in the wheelhouse is repacked.
 LOCAL_DISTRIBUTIONS = {"hatch-pygen": REPOSITORY, "pygen-runtime": REPOSITORY / "pygen_runtime"}
 # What isolated builds and SDK installs need: the build backend, the hook, the runtime, and what
-# the hook asks for in builds that read YAML model files (hatch_pygen/_optional.py).
-WHEELHOUSE_ROOTS = ("hatchling", "editables", "hatch-pygen", "pygen-runtime[testing]", "pyyaml")
+# the hook asks for in builds that read YAML model files or fetch (hatch_pygen/_optional.py).
+WHEELHOUSE_ROOTS = (
+    "hatchling",
+    "editables",
+    "hatch-pygen",
+    "pygen-runtime[testing]",
+    "pyyaml",
+    "platformdirs",
+)
 # Variables of the machine or the developer that would change what a build does.
 _BUILD_VARIABLES = re.compile(r"^(CDF_|PYGEN_|HATCH_|PIP_|UV_|SOURCE_DATE_EPOCH$|VIRTUAL_ENV$)")
 

@@ -306,6 +306,7 @@ def test_the_least_recently_used_entries_beyond_the_limit_are_removed(
     paths = []
     for index, key in enumerate(["a" * 64, "b" * 64, "c" * 64]):
         path = write_output(key, generated, environ)
+        assert path is not None
         os.utime(path, (1_000_000 + index, 1_000_000 + index))
         paths.append(path)
     assert read_output("a" * 64, "wind_sdk", environ) is not None  # a hit makes it the most recent
@@ -381,3 +382,14 @@ def test_a_model_file_outside_the_project_is_keyed_by_its_place_and_content(
     assert output_key(load_config(root / "pyproject.toml"), "python", environ) == key
     shared.write_text(shared.read_text() + "\n")
     assert output_key(load_config(root / "pyproject.toml"), "python", environ) not in (None, key)
+
+
+def test_without_a_cache_folder_nothing_is_read_or_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYGEN_CACHE_DIR")
+    monkeypatch.setitem(sys.modules, "platformdirs", None)
+    environ = dict(os.environ)
+    generated = GeneratedSdk(
+        files={"wind_sdk/ir.json": "{}\n"}, runtime_requirement=None, warnings=(), view_count=0
+    )
+    assert write_output("e" * 64, generated, environ) is None
+    assert read_output("e" * 64, "wind_sdk", environ) is None
