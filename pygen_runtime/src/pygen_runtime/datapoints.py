@@ -12,24 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pygen_runtime._pandas import import_pandas
 from pygen_runtime.schema import NodeId
 
 if TYPE_CHECKING:
     import pandas  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
 __all__ = ["Datapoints", "DatapointsList"]
-
-
-def _import_pandas() -> Any:
-    try:
-        import pandas
-    except ImportError:
-        from pygen_runtime.typed._lists import PandasMissingError
-
-        raise PandasMissingError(
-            "to_pandas() needs pandas, which is not installed: pip install 'pygen-runtime[pandas]'"
-        ) from None
-    return pandas
 
 
 @dataclass
@@ -92,7 +81,7 @@ class DatapointsList(list[Datapoints]):
 
 
 def _frame(items: list[Datapoints]) -> pandas.DataFrame:
-    pd = _import_pandas()
+    pd = import_pandas()
     frames = []
     for item in items:
         # Nanoseconds whatever pandas' default unit is (pandas 3 picks microseconds here, 2 ns),

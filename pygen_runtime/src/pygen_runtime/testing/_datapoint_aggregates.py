@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pygen_runtime._api._datapoints import AGGREGATES
 from pygen_runtime.testing._errors import EmulatorRequestError
 
 if TYPE_CHECKING:
@@ -27,22 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["AggregateSpec", "aggregate_page", "parse_aggregate_query"]
 
 EMULATED = ("average", "max", "min", "count", "sum")
-KNOWN = (
-    *EMULATED,
-    "interpolation",
-    "stepInterpolation",
-    "totalVariation",
-    "continuousVariance",
-    "discreteVariance",
-    "countGood",
-    "countUncertain",
-    "countBad",
-    "durationGood",
-    "durationUncertain",
-    "durationBad",
-    "minDatapoint",
-    "maxDatapoint",
-)
+# What CDF knows (the API reference lists the first group; the last two are in its answers).
+KNOWN = (*AGGREGATES, "minDatapoint", "maxDatapoint")
 _GRANULARITY = re.compile(r"^(\d*)(s|m|h|d|mo|second|minute|hour|day|month)$")
 _UNIT_MS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
 _LONG = {"second": "s", "minute": "m", "hour": "h", "day": "d", "month": "mo"}

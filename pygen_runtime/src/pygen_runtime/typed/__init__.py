@@ -20,6 +20,7 @@ from pygen_runtime._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pygen_runtime._api._aggregations import Aggregation, Avg, Count, Histogram, Max, Min, Sum
+    from pygen_runtime._pandas import PandasMissingError
     from pygen_runtime.typed import filters
     from pygen_runtime.typed._client import TypedClient
     from pygen_runtime.typed._connections import Connection, Edges, ReverseDirectRelation
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
         EdgeWriteList,
         NodeReadList,
         NodeWriteList,
-        PandasMissingError,
     )
     from pygen_runtime.typed._parsing import parse_instances
     from pygen_runtime.typed._split_filters import MAX_IN_FILTER_VALUES, split_filter
@@ -79,7 +79,7 @@ _EXPORTS: dict[str, str] = {
     "NodeReference": "pygen_runtime.typed._instances",
     "NodeWrite": "pygen_runtime.typed._instances",
     "NodeWriteList": "pygen_runtime.typed._lists",
-    "PandasMissingError": "pygen_runtime.typed._lists",
+    "PandasMissingError": "pygen_runtime._pandas",
     "RetrieveConnections": "pygen_runtime.typed._instance_api",
     "ReverseDirectRelation": "pygen_runtime.typed._connections",
     "SortDirection": "pygen_runtime.typed._instance_api",

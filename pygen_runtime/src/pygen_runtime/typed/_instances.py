@@ -171,9 +171,10 @@ class _TypedInstance(BaseModel):
     def to_pandas(self) -> Any:
         """This instance as a ``pandas.Series`` indexed by field name (needs
         ``pip install 'pygen-runtime[pandas]'``)."""
-        from pygen_runtime.typed._lists import _import_pandas, _row
+        from pygen_runtime._pandas import import_pandas
+        from pygen_runtime.typed._lists import _row
 
-        return _import_pandas().Series(_row(self))
+        return import_pandas().Series(_row(self))
 
     def property_values(self) -> dict[str, Any]:
         """The stored property values by wire identifier, as JSON values (connections left out;

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from pygen_runtime._pandas import PandasMissingError, import_pandas
 from pygen_runtime.schema import EdgeId, NodeId
 from pygen_runtime.typed._instances import (
     EdgeRead,
@@ -33,20 +34,6 @@ EdgeReadT = TypeVar("EdgeReadT", bound=EdgeRead)
 EdgeWriteT = TypeVar("EdgeWriteT", bound=EdgeWrite)
 ItemT = TypeVar("ItemT", bound=InstanceRead | InstanceWrite)
 ListT = TypeVar("ListT", bound="NodeReadList[Any]")
-
-
-class PandasMissingError(ImportError):
-    """``to_pandas()`` was called without pandas installed."""
-
-
-def _import_pandas() -> Any:
-    try:
-        import pandas
-    except ImportError:
-        raise PandasMissingError(
-            "to_pandas() needs pandas, which is not installed: pip install 'pygen-runtime[pandas]'"
-        ) from None
-    return pandas
 
 
 def _row(item: BaseModel) -> dict[str, Any]:
@@ -84,7 +71,7 @@ class _TypedList(list[ItemT], Generic[ItemT]):
     def to_pandas(self) -> pandas.DataFrame:
         """A DataFrame with one row per item and one column per field (needs
         ``pip install 'pygen-runtime[pandas]'``)."""
-        pd = _import_pandas()
+        pd = import_pandas()
         if not self:
             return pd.DataFrame(columns=self._columns())
         rows = [_row(item) for item in self]
