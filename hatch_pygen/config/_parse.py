@@ -147,6 +147,11 @@ def _parse_model(
         if declared is None:
             return None
         resolved = (project_root / declared).resolve()
+        if resolved.is_dir():
+            issues.add(
+                f"{path}.file", f"{declared} is a folder; give a model file (.yaml, .yml or .json) in it"
+            )
+            return None
         if not resolved.is_file():
             issues.add(f"{path}.file", f"{declared} does not exist (paths are relative to {project_root})")
             return None

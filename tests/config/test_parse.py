@@ -247,3 +247,13 @@ def test_cluster_and_tenant_expand_to_urls(tmp_path: Path) -> None:
     )
     assert config.cdf.url == "https://westeurope-1.cognitedata.com"
     assert config.cdf.token_url == "https://login.microsoftonline.com/my-tenant/oauth2/v2.0/token"
+
+
+def test_a_model_file_that_is_a_folder_is_named_as_one(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+
+    issues = issues_of({"models": [{"file": "models"}]}, tmp_path)
+
+    assert issues == {
+        "tool.pygen.models[0].file": "models is a folder; give a model file (.yaml, .yml or .json) in it"
+    }
