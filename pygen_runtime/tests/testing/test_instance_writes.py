@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import httpx
@@ -168,6 +169,44 @@ def test_null_removes_a_value_and_replace_resets_the_whole_container(
 
     apply(plant, pump("p1", name="Renamed"), replace=True)
     assert values(emulator, "p1") == {"name": "Renamed", "status": "running", "number": 1}
+
+
+def test_a_container_change_applies_to_the_next_write(
+    plant: httpx.Client, emulator: SpecCheckedEmulator
+) -> None:
+    apply(plant, pump("p1", name="P1"))  # the write rules of Pump are worked out here
+    changed = copy.deepcopy(MODEL["containers"][0])
+    changed["properties"]["site"] = {"type": {"type": "text"}, "nullable": False, "defaultValue": "north"}
+    ok(plant.post("/models/containers", json={"items": [changed]}))
+
+    apply(plant, pump("p2", name="P2"))
+
+    assert values(emulator, "p2")["site"] == "north"
+    assert "site" not in values(emulator, "p1")
+
+
+def test_write_errors_name_the_item_the_property_and_the_rule(plant: httpx.Client) -> None:
+    apply(plant, pump("p1", name="P1", serial="S-1"))
+
+    def message(*items: dict[str, Any]) -> str:
+        return str(error_of(plant.post("/models/instances", json={"items": list(items)}))["message"])
+
+    assert message(pump("p2", flow=1.0)) == (
+        "items[0] (node plant:p2): required property 'name' of container plant:Pump has no value; "
+        "set it in the sources."
+    )
+    assert message(pump("p2", name="P2"), pump("p1", serial="S-2")) == (
+        "items[1] (node plant:p1): property 'serial' of container plant:Pump is immutable and already "
+        "set; it cannot be changed."
+    )
+    assert message(pump("p1", flow="fast")) == (
+        "items[0] (node plant:p1) property 'flow': \"fast\" is not a valid value; "
+        "expected a number (float64)."
+    )
+    assert message(pump("p1", parent=[{"space": SPACE, "externalId": "p2"}])) == (
+        'items[0] (node plant:p1) property \'parent\': [{"space": "plant", "externalId": "p2"}] is '
+        'not a valid value; expected a node reference {"space": ..., "externalId": ...}.'
+    )
 
 
 def test_required_properties_must_have_values(plant: httpx.Client) -> None:

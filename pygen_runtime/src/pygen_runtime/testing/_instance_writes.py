@@ -35,7 +35,8 @@ from pygen_runtime.testing._identifiers import check_instance_external_id, check
 from pygen_runtime.testing._limits import INSTANCE_ITEMS_MAX
 from pygen_runtime.testing._project import Project
 from pygen_runtime.testing._store import InstanceKey, StoredInstance
-from pygen_runtime.testing._value_types import check_value
+from pygen_runtime.testing._value_types import NOT_DECIDED, ValueCheck, check_value
+from pygen_runtime.testing._write_plans import ContainerWritePlan, container_write_plan
 
 __all__ = ["apply_instances", "delete_instances", "write_instances"]
 
@@ -49,6 +50,7 @@ class _Target:
     container: ContainerKey
     identifier: str
     prop: Mapping[str, Any]  # the container property definition
+    check: ValueCheck  # decides the common valid values; check_value words the errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,13 @@ class _Writer:
         self.auto_start = bool(options.get("autoCreateStartNodes", False))
         self.auto_end = bool(options.get("autoCreateEndNodes", False))
         self._sources: dict[tuple[str, ...], _Source | None] = {}
+        self._plans: dict[ContainerKey, ContainerWritePlan] = {}
+
+    def _plan(self, container: ContainerKey) -> ContainerWritePlan:
+        plan = self._plans.get(container)
+        if plan is None:
+            plan = self._plans[container] = container_write_plan(self.schema, container)
+        return plan
 
     # -- sources -------------------------------------------------------------------------
     def _source(self, ref: Any, where: str, missing: list[dict[str, Any]]) -> _Source | None:
@@ -138,7 +147,11 @@ class _Writer:
             if container is None:
                 return None
             ckey = (key[1], key[2])
-            targets = {name: _Target(ckey, name, prop) for name, prop in container["properties"].items()}
+            plan = self._plan(ckey)
+            targets = {
+                name: _Target(ckey, name, prop, plan.checks[name])
+                for name, prop in container["properties"].items()
+            }
             used_for = container["usedFor"]
             return _Source(
                 label=f"container {key[1]}:{key[2]}",
@@ -154,11 +167,11 @@ class _Writer:
             if "container" not in prop:
                 continue
             ckey = (prop["container"]["space"], prop["container"]["externalId"])
-            container_prop = (self.schema.container_properties(*ckey) or {}).get(
-                prop["containerPropertyIdentifier"]
-            )
+            plan = self._plan(ckey)
+            identifier = prop["containerPropertyIdentifier"]
+            container_prop = plan.properties.get(identifier)
             if container_prop is not None:
-                targets[name] = _Target(ckey, prop["containerPropertyIdentifier"], container_prop)
+                targets[name] = _Target(ckey, identifier, container_prop, plan.checks[identifier])
         used_for = view["usedFor"]
         return _Source(
             label=f"view {key[1]}:{key[2]}/{key[3]}",
@@ -220,15 +233,22 @@ class _Writer:
             )
         if not isinstance(values, Mapping):
             raise EmulatorRequestError(f"{where}.properties must be an object of property values.")
+        targets = source.targets
+        writes = item.writes
         for name, value in values.items():
-            target = source.targets.get(name)
+            target = targets.get(name)
             if target is None:
                 raise EmulatorRequestError(
                     f"{item.where}: {source.label} has no writable property {name!r} "
                     f"(writable: {', '.join(sorted(source.targets)) or 'none'})."
                 )
-            checked = check_value(target.prop["type"], value, f"{item.where} property {name!r}")
-            item.writes.setdefault(target.container, {})[target.identifier] = checked
+            checked = target.check(value)
+            if checked is NOT_DECIDED:
+                checked = check_value(target.prop["type"], value, f"{item.where} property {name!r}")
+            row = writes.get(target.container)
+            if row is None:
+                row = writes[target.container] = {}
+            row[target.identifier] = checked
         if self.replace:
             item.replaced.update(source.containers)
         for container in source.containers:
@@ -240,39 +260,49 @@ class _Writer:
         if existing is not None:
             data = {key: dict(values) for key, values in existing.data.items()}
         for container, values in item.writes.items():
-            properties = self.schema.container_properties(*container) or {}
+            plan = self._plan(container)
             fresh = container not in data or container in item.replaced
             row = {} if fresh else data[container]
             if fresh:
-                for identifier, prop in properties.items():
-                    if prop.get("defaultValue") is not None and identifier not in values:
-                        row[identifier] = check_value(
-                            prop["type"], prop["defaultValue"], f"default of {identifier}"
-                        )
-                    elif prop.get("autoIncrement") and identifier not in values:
+                for fill in plan.fills:
+                    identifier = fill.identifier
+                    if identifier in values:
+                        continue
+                    if fill.has_default:
+                        default = fill.shared_default
+                        if default is NOT_DECIDED:
+                            prop = fill.prop
+                            default = check_value(
+                                prop["type"], prop["defaultValue"], f"default of {identifier}"
+                            )
+                        row[identifier] = default
+                    else:
                         # A replace keeps the number the instance already has: it is an identity.
                         previous = data.get(container, {}).get(identifier)
                         row[identifier] = (
                             previous if previous is not None else self._next_increment(container, identifier)
                         )
+            if existing is not None and plan.immutable:
+                for identifier, value in values.items():
+                    old = row.get(identifier)
+                    if identifier in plan.immutable and old is not None and old != value:
+                        raise EmulatorRequestError(
+                            f"{item.where}: property {identifier!r} of container "
+                            f"{container[0]}:{container[1]} "
+                            "is immutable and already set; it cannot be changed."
+                        )
             for identifier, value in values.items():
-                old = row.get(identifier)
-                prop = properties.get(identifier, {})
-                if prop.get("immutable") and existing is not None and old is not None and old != value:
-                    raise EmulatorRequestError(
-                        f"{item.where}: property {identifier!r} of container {container[0]}:{container[1]} "
-                        "is immutable and already set; it cannot be changed."
-                    )
                 if value is None:
                     row.pop(identifier, None)
                 else:
                     row[identifier] = value
-            for identifier, prop in properties.items():
-                if self.check_required and not prop.get("nullable", True) and row.get(identifier) is None:
-                    raise EmulatorRequestError(
-                        f"{item.where}: required property {identifier!r} of container "
-                        f"{container[0]}:{container[1]} has no value; set it in the sources."
-                    )
+            if self.check_required:
+                for identifier in plan.required:
+                    if row.get(identifier) is None:
+                        raise EmulatorRequestError(
+                            f"{item.where}: required property {identifier!r} of container "
+                            f"{container[0]}:{container[1]} has no value; set it in the sources."
+                        )
             data[container] = row
         return StoredInstance(
             instance_type=item.instance_type,
@@ -300,13 +330,13 @@ class _Writer:
         """Nodes the instance's direct relations point to, with the container each one requires."""
         targets: list[tuple[tuple[str, str], ContainerKey | None]] = []
         for container, row in inst.data.items():
-            properties = self.schema.container_properties(*container) or {}
+            direct = self._plan(container).direct
+            if not direct:
+                continue
             for identifier, value in row.items():
-                prop_type = properties.get(identifier, {}).get("type", {})
-                if prop_type.get("type") != "direct":
+                if identifier not in direct:
                     continue
-                required = prop_type.get("container")
-                required_key = None if required is None else (required["space"], required["externalId"])
+                required_key = direct[identifier]
                 for ref in value if isinstance(value, list) else [value]:
                     targets.append(((ref["space"], ref["externalId"]), required_key))
         return targets

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -23,7 +23,7 @@ from pygen_runtime.testing._limits import (
     TEXT_BYTES_MAX,
 )
 
-__all__ = ["check_value", "normalize_timestamp"]
+__all__ = ["NOT_DECIDED", "ValueCheck", "check_value", "fast_value_check", "normalize_timestamp"]
 
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _TIMESTAMP = re.compile(
@@ -154,3 +154,116 @@ def check_value(prop_type: Mapping[str, Any], value: Any, where: str) -> Any:
     if kind == "json":
         return _check_scalar(kind, prop_type, value, where)
     return [_check_scalar(kind, prop_type, item, f"{where}[{index}]") for index, item in enumerate(value)]
+
+
+class _NotDecided:
+    """The fast check could not tell; :func:`check_value` must decide (and word any error)."""
+
+    def __repr__(self) -> str:
+        return "NOT_DECIDED"
+
+
+NOT_DECIDED: Any = _NotDecided()
+
+ValueCheck = Callable[[Any], Any]
+"""A value in, its stored form (exactly as :func:`check_value` gives it) or ``NOT_DECIDED`` out."""
+
+# Timestamps written in bulk repeat (the same load or source time on thousands of nodes); their
+# normal forms are remembered, up to a bound, so that each distinct string is parsed once.
+_TIMESTAMPS_KEPT = 4096
+_normal_timestamps: dict[str, str] = {}
+
+
+def _fast_timestamp(value: Any) -> Any:
+    if type(value) is not str:
+        return NOT_DECIDED
+    normal = _normal_timestamps.get(value)
+    if normal is None:
+        normal = normalize_timestamp(value)
+        if normal is None:
+            return NOT_DECIDED
+        if len(_normal_timestamps) >= _TIMESTAMPS_KEPT:
+            _normal_timestamps.clear()
+        _normal_timestamps[value] = normal
+    return normal
+
+
+def _fast_scalar(kind: str, prop_type: Mapping[str, Any]) -> ValueCheck:
+    """A check for one non-null scalar that decides the common valid cases cheaply."""
+    if kind == "text":
+        limit = int(prop_type.get("maxTextSize") or TEXT_BYTES_MAX)
+        # A code point takes at most 4 bytes in UTF-8: shorter strings need no encoding to measure.
+        unmeasured = limit // 4
+
+        def text(value: Any) -> Any:
+            if type(value) is not str or "\x00" in value:
+                return NOT_DECIDED
+            if len(value) > unmeasured and len(value.encode("utf-8")) > limit:
+                return NOT_DECIDED
+            return value
+
+        return text
+    if kind == "boolean":
+        return lambda value: value if type(value) is bool else NOT_DECIDED
+    if kind in _INT_RANGES:
+        low, high = _INT_RANGES[kind]
+        return lambda value: value if type(value) is int and low <= value <= high else NOT_DECIDED
+    if kind in ("float32", "float64"):
+
+        def number(value: Any) -> Any:
+            if type(value) is float:
+                return value
+            if type(value) is int:
+                return float(value)
+            return NOT_DECIDED
+
+        return number
+    if kind == "timestamp":
+        return _fast_timestamp
+    if kind in _REFERENCE_TYPES:
+        return lambda value: value if type(value) is str and value else NOT_DECIDED
+    if kind == "direct":
+
+        def direct(value: Any) -> Any:
+            if type(value) is not dict or len(value) != 2:
+                return NOT_DECIDED
+            space = value.get("space")
+            external_id = value.get("externalId")
+            if type(space) is not str or type(external_id) is not str:
+                return NOT_DECIDED
+            return {"space": sys.intern(space), "externalId": external_id}
+
+        return direct
+    if kind == "enum":
+        values = prop_type.get("values") or {}
+        return lambda value: value if type(value) is str and value in values else NOT_DECIDED
+    # Dates, JSON and unknown types are rare in bulk writes: check_value decides them.
+    return lambda value: NOT_DECIDED
+
+
+def fast_value_check(prop_type: Mapping[str, Any]) -> ValueCheck:
+    """A check of values for ``prop_type`` built once per container property.
+
+    It returns what :func:`check_value` would for the values it can decide without building an
+    error location (null, well-typed values within their limits) and ``NOT_DECIDED`` for anything
+    else, after which the caller runs :func:`check_value` itself, which words the error.
+    """
+    kind = str(prop_type.get("type"))
+    scalar = _fast_scalar(kind, prop_type)
+    if not prop_type.get("list", False):
+        return lambda value: None if value is None else scalar(value)
+    if kind == "json":
+        return lambda value: None if value is None else NOT_DECIDED
+    limit = int(
+        prop_type.get("maxListSize") or (DIRECT_RELATION_LIST_MAX if kind == "direct" else LIST_VALUES_MAX)
+    )
+
+    def listed(value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is not list or len(value) > limit:
+            return NOT_DECIDED
+        checked = [scalar(item) for item in value]
+        return NOT_DECIDED if NOT_DECIDED in checked else checked
+
+    return listed
