@@ -26,9 +26,10 @@ from pygen_runtime.testing._api_request import ApiRequest
 from pygen_runtime.testing._auth import ClientCredentials, TokenIssuer
 from pygen_runtime.testing._errors import EmulatorRequestError
 from pygen_runtime.testing._faults import FaultPlan
+from pygen_runtime.testing._gc_pause import collector_paused
 from pygen_runtime.testing._limits import CONCURRENCY
 from pygen_runtime.testing._project import Clock, Project
-from pygen_runtime.testing._router import find_route, known_methods
+from pygen_runtime.testing._router import Route, find_route, known_methods
 
 if TYPE_CHECKING:
     from pygen_runtime.testing._server import EmulatorServer
@@ -236,6 +237,15 @@ class Emulator:
             if allowed:
                 return _error(405, f"{method} is not allowed on {api_path}; use {', '.join(allowed)}.")
             return _error(404, f"No such endpoint {api_path} in the emulated data-modeling API.")
+        if route.budget == "apply":
+            # An instance write: its parsed items live until it ends (see _gc_pause).
+            with collector_paused():
+                return self._parse_and_run(route, method, api_path, query, headers, body)
+        return self._parse_and_run(route, method, api_path, query, headers, body)
+
+    def _parse_and_run(
+        self, route: Route, method: str, api_path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> EmulatorResponse:
         try:
             request = ApiRequest(
                 method, api_path, parse_qs(query, keep_blank_values=True), _parse_body(headers, body)

@@ -31,6 +31,7 @@ from typing import Any
 
 from pygen_runtime.testing._api_request import ApiRequest
 from pygen_runtime.testing._errors import ConflictError, EmulatorRequestError
+from pygen_runtime.testing._gc_pause import collector_paused
 from pygen_runtime.testing._identifiers import check_instance_external_id, check_space
 from pygen_runtime.testing._limits import INSTANCE_ITEMS_MAX
 from pygen_runtime.testing._project import Project
@@ -389,6 +390,13 @@ def write_instances(
     ``check_required=False`` skips the check that required container properties have values; it
     is for loading read-format snapshots, which show only the properties of the views read.
     """
+    with collector_paused():
+        return _write_instances(project, raw_items, options, check_required=check_required)
+
+
+def _write_instances(
+    project: Project, raw_items: list[Any], options: Mapping[str, Any], *, check_required: bool
+) -> list[dict[str, Any]]:
     writer = _Writer(project, options, check_required=check_required)
     store = project.store
     missing: list[dict[str, Any]] = []
