@@ -108,6 +108,8 @@ class _Writer:
         self.auto_end = bool(options.get("autoCreateEndNodes", False))
         self._sources: dict[tuple[str, ...], _Source | None] = {}
         self._plans: dict[ContainerKey, ContainerWritePlan] = {}
+        # Spaces of this request's items that passed check_space, each as its interned string.
+        self._valid_spaces: dict[str, str] = {}
 
     def _plan(self, container: ContainerKey) -> ContainerWritePlan:
         plan = self._plans.get(container)
@@ -117,7 +119,7 @@ class _Writer:
 
     # -- sources -------------------------------------------------------------------------
     def _source(self, ref: Any, where: str, missing: list[dict[str, Any]]) -> _Source | None:
-        if not isinstance(ref, Mapping):
+        if type(ref) is not dict and not isinstance(ref, Mapping):
             raise EmulatorRequestError(f"{where}.source must be a view or container reference.")
         kind = ref.get("type", "view" if "version" in ref else "container")
         if kind == "view":
@@ -189,9 +191,15 @@ class _Writer:
             raise EmulatorRequestError(
                 f"{where}.instanceType must be 'node' or 'edge', got {json.dumps(instance_type)}."
             )
-        # Interned: a space name repeats in every instance of the space.
-        space = sys.intern(check_space(raw.get("space"), f"{where}.space"))
-        external_id = check_instance_external_id(raw.get("externalId"), f"{where}.externalId")
+        raw_space = raw.get("space")
+        space = self._valid_spaces.get(raw_space) if type(raw_space) is str else None
+        if space is None:
+            # Interned: a space name repeats in every instance of the space.
+            space = sys.intern(check_space(raw_space, f"{where}.space"))
+            self._valid_spaces[space] = space
+        external_id = raw.get("externalId")
+        if type(external_id) is not str or not 1 <= len(external_id) <= 256 or "\x00" in external_id:
+            external_id = check_instance_external_id(external_id, f"{where}.externalId")
         existing_version = raw.get("existingVersion")
         if existing_version is not None and (
             isinstance(existing_version, bool) or not isinstance(existing_version, int)
@@ -218,7 +226,7 @@ class _Writer:
             raise EmulatorRequestError(f"{where}.sources must be a list of {{source, properties}} objects.")
         for number, entry in enumerate(sources):
             entry_where = f"{where}.sources[{number}]"
-            if not isinstance(entry, Mapping):
+            if type(entry) is not dict and not isinstance(entry, Mapping):
                 raise EmulatorRequestError(f"{entry_where} must be an object with 'source' and 'properties'.")
             source = self._source(entry.get("source"), entry_where, missing)
             if source is None:
@@ -232,7 +240,7 @@ class _Writer:
                 f"{item.where}: {source.label} is for {'/'.join(sorted(source.used_for))}s; "
                 f"it cannot hold data for a {item.instance_type}."
             )
-        if not isinstance(values, Mapping):
+        if type(values) is not dict and not isinstance(values, Mapping):
             raise EmulatorRequestError(f"{where}.properties must be an object of property values.")
         targets = source.targets
         writes = item.writes
@@ -243,7 +251,7 @@ class _Writer:
                     f"{item.where}: {source.label} has no writable property {name!r} "
                     f"(writable: {', '.join(sorted(source.targets)) or 'none'})."
                 )
-            checked = target.check(value)
+            checked = None if value is None else target.check(value)
             if checked is NOT_DECIDED:
                 checked = check_value(target.prop["type"], value, f"{item.where} property {name!r}")
             row = writes.get(target.container)
@@ -260,8 +268,9 @@ class _Writer:
         data: dict[ContainerKey, dict[str, Any]] = {}
         if existing is not None:
             data = {key: dict(values) for key, values in existing.data.items()}
+        plans = self._plans
         for container, values in item.writes.items():
-            plan = self._plan(container)
+            plan = plans.get(container) or self._plan(container)
             fresh = container not in data or container in item.replaced
             row = {} if fresh else data[container]
             if fresh:
@@ -330,8 +339,9 @@ class _Writer:
     def direct_targets(self, inst: StoredInstance) -> list[tuple[tuple[str, str], ContainerKey | None]]:
         """Nodes the instance's direct relations point to, with the container each one requires."""
         targets: list[tuple[tuple[str, str], ContainerKey | None]] = []
+        plans = self._plans
         for container, row in inst.data.items():
-            direct = self._plan(container).direct
+            direct = (plans.get(container) or self._plan(container)).direct
             if not direct:
                 continue
             for identifier, value in row.items():

@@ -244,23 +244,22 @@ def _fast_scalar(kind: str, prop_type: Mapping[str, Any]) -> ValueCheck:
 def fast_value_check(prop_type: Mapping[str, Any]) -> ValueCheck:
     """A check of values for ``prop_type`` built once per container property.
 
-    It returns what :func:`check_value` would for the values it can decide without building an
-    error location (null, well-typed values within their limits) and ``NOT_DECIDED`` for anything
-    else, after which the caller runs :func:`check_value` itself, which words the error.
+    For a value that is not null, it returns what :func:`check_value` would for the values it can
+    decide without building an error location (well-typed values within their limits) and
+    ``NOT_DECIDED`` for anything else, after which the caller runs :func:`check_value` itself,
+    which words the error. Null needs no check: the caller stores it as null.
     """
     kind = str(prop_type.get("type"))
     scalar = _fast_scalar(kind, prop_type)
     if not prop_type.get("list", False):
-        return lambda value: None if value is None else scalar(value)
+        return scalar
     if kind == "json":
-        return lambda value: None if value is None else NOT_DECIDED
+        return lambda value: NOT_DECIDED
     limit = int(
         prop_type.get("maxListSize") or (DIRECT_RELATION_LIST_MAX if kind == "direct" else LIST_VALUES_MAX)
     )
 
     def listed(value: Any) -> Any:
-        if value is None:
-            return None
         if type(value) is not list or len(value) > limit:
             return NOT_DECIDED
         checked = [scalar(item) for item in value]
