@@ -108,6 +108,7 @@ class _Writer:
         self.auto_end = bool(options.get("autoCreateEndNodes", False))
         self._sources: dict[tuple[str, ...], _Source | None] = {}
         self._plans: dict[ContainerKey, ContainerWritePlan] = {}
+        self._highest_stored: dict[tuple[ContainerKey, str], int] = {}
         # Spaces of this request's items that passed check_space, each as its interned string.
         self._valid_spaces: dict[str, str] = {}
 
@@ -329,11 +330,17 @@ class _Writer:
         )
 
     def _next_increment(self, container: ContainerKey, identifier: str) -> int:
-        highest = 0
-        for inst in self.store.live():
-            value = inst.data.get(container, {}).get(identifier)
-            if isinstance(value, int) and value > highest:
-                highest = value
+        # Nothing is stored while a request is planned, so one scan of the store per request
+        # and property gives every item the same answer the item's own scan would.
+        key = (container, identifier)
+        highest = self._highest_stored.get(key)
+        if highest is None:
+            highest = 0
+            for inst in self.store.live():
+                value = inst.data.get(container, {}).get(identifier)
+                if isinstance(value, int) and value > highest:
+                    highest = value
+            self._highest_stored[key] = highest
         return highest + 1
 
     def direct_targets(self, inst: StoredInstance) -> list[tuple[tuple[str, str], ContainerKey | None]]:
