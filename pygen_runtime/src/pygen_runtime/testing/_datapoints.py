@@ -29,6 +29,7 @@ from pygen_runtime.testing._api_request import (
     require_int,
 )
 from pygen_runtime.testing._errors import EmulatorRequestError
+from pygen_runtime.testing._identifiers import instance_id_key
 
 if TYPE_CHECKING:
     from pygen_runtime.testing._emulator import Emulator
@@ -129,17 +130,7 @@ def time_series_node(project: Project, key: NodeKey) -> TimeSeriesNode | None:
 
 
 def _instance_key(item: Mapping[str, Any], where: str) -> NodeKey:
-    instance_id = item.get("instanceId")
-    if (
-        not isinstance(instance_id, Mapping)
-        or not isinstance(instance_id.get("space"), str)
-        or not isinstance(instance_id.get("externalId"), str)
-    ):
-        raise EmulatorRequestError(
-            f'{where} needs \'instanceId\': {{"space": ..., "externalId": ...}} (this emulator addresses '
-            "time series by instance id only)."
-        )
-    return (instance_id["space"], instance_id["externalId"])
+    return instance_id_key(item, where, "time series")
 
 
 def _nodes_or_missing(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pygen_runtime.testing._errors import EmulatorRequestError
+from pygen_runtime.testing._identifiers import instance_id_key
 
 if TYPE_CHECKING:
     from pygen_runtime.testing._api_request import ApiRequest
@@ -71,17 +72,7 @@ def _file_keys(project: Project, request: ApiRequest, maximum: int) -> list[Node
     keys: list[NodeKey] = []
     missing: list[dict[str, Any]] = []
     for index, item in enumerate(request.items(maximum)):
-        instance_id = item.get("instanceId")
-        if (
-            not isinstance(instance_id, Mapping)
-            or not isinstance(instance_id.get("space"), str)
-            or not isinstance(instance_id.get("externalId"), str)
-        ):
-            raise EmulatorRequestError(
-                f'items[{index}] needs \'instanceId\': {{"space": ..., "externalId": ...}} (this emulator '
-                "addresses files by instance id only)."
-            )
-        key = (instance_id["space"], instance_id["externalId"])
+        key = instance_id_key(item, f"items[{index}]", "files")
         node = project.store.get("node", key[0], key[1])
         if node is None or FILE_CONTAINER not in node.data:
             missing.append({"instanceId": {"space": key[0], "externalId": key[1]}})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from pygen_runtime.testing._errors import EmulatorRequestError
@@ -14,6 +15,7 @@ __all__ = [
     "check_schema_external_id",
     "check_space",
     "check_version",
+    "instance_id_key",
 ]
 
 _SPACE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]{0,41}[a-zA-Z0-9]?$")
@@ -88,3 +90,19 @@ def check_instance_external_id(value: Any, where: str) -> str:
             f"{where}: {json.dumps(value)} is not a valid instance external id: 1-256 characters, no NUL."
         )
     return value
+
+
+def instance_id_key(item: Mapping[str, Any], where: str, addressed: str) -> tuple[str, str]:
+    """``(space, externalId)`` of an item's ``instanceId``; the data point and file endpoints
+    address ``addressed`` ("time series", "files") by instance id only."""
+    instance_id = item.get("instanceId")
+    if (
+        not isinstance(instance_id, Mapping)
+        or not isinstance(instance_id.get("space"), str)
+        or not isinstance(instance_id.get("externalId"), str)
+    ):
+        raise EmulatorRequestError(
+            f'{where} needs \'instanceId\': {{"space": ..., "externalId": ...}} (this emulator addresses '
+            f"{addressed} by instance id only)."
+        )
+    return (instance_id["space"], instance_id["externalId"])
