@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -134,6 +135,27 @@ async def test_the_async_client_uploads_and_downloads(
     assert await async_client.files.download(MANUAL, tmp_path) == [tmp_path / "manual"]
     assert (tmp_path / "manual").read_bytes() == CONTENT
     assert list(await async_client.files.download_urls([MANUAL])) == [MANUAL]
+
+
+async def test_the_async_download_writes_files_off_the_event_loop(
+    async_client: AsyncCDFClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await async_client.files.upload_bytes(MANUAL, CONTENT)
+    loop_thread = threading.current_thread()
+    writers: list[threading.Thread] = []
+    write_bytes = Path.write_bytes
+
+    def recording_write(path: Path, data: bytes) -> int:
+        writers.append(threading.current_thread())
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", recording_write)
+
+    await async_client.files.download(MANUAL, tmp_path)
+
+    assert len(writers) == 1
+    assert writers[0] is not loop_thread
+    assert (tmp_path / "manual").read_bytes() == CONTENT
 
 
 async def test_the_async_client_sends_credentials_only_to_cdfs_host() -> None:

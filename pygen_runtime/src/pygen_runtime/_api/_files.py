@@ -8,6 +8,7 @@ signature, so CDF's credentials go only to URLs on CDF's own host.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -279,7 +280,9 @@ class AsyncFilesAPI:
             # One link at a time, asked for just before its use (see FilesAPI.download).
             [(_, url)] = await self._http.run_chunks(_download_links([key]))
             path = _file_path(directory, key)
-            path.write_bytes(await self._transfer("GET", url))
+            content = await self._transfer("GET", url)
+            # In a worker thread: a large file's write would otherwise stall the event loop.
+            await asyncio.to_thread(path.write_bytes, content)
             paths.append(path)
         return paths
 
