@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pygen_runtime._api._datapoints import AGGREGATES
+from pygen_runtime._api._datapoint_arguments import AGGREGATES
 from pygen_runtime.testing._errors import EmulatorRequestError
 
 if TYPE_CHECKING:
