@@ -42,8 +42,9 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     override = env.get(CACHE_DIR_ENV)
     if override:
         return Path(override)
-    # Imported here: with PYGEN_CACHE_DIR set, or in a build that never looks at the cache, the
-    # build environment need not hold platformdirs.
+    # Imported here, although hatch-pygen requires platformdirs: with PYGEN_CACHE_DIR set it is
+    # never needed, and where it is missing all the same (a build without isolation) a locked
+    # build loses only the output cache's reuse, and a fetching build ends with one clear line.
     try:
         import platformdirs
     except ModuleNotFoundError as error:

@@ -101,7 +101,7 @@ def test_listings_ask_the_bytes_reader_first() -> None:
         assert read(page_bytes([])) == Page(items=[], next_cursor=None, typing=None)
 
 
-def test_a_listing_reads_pages_from_bytes_over_http(cdf: Any, run: Any) -> None:
+def test_a_listing_over_http_gives_the_nodes_the_decoded_path_gives(cdf: Any, run: Any) -> None:
     cdf.on("POST", "/models/instances/list", cdf.answer({"items": READ_NODES[:40], "typing": TYPING}))
 
     nodes = run(lambda client: client.instances.list(limit=None, include_typing=True))
