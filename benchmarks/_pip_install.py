@@ -56,7 +56,8 @@ def fill_wheelhouse(setup: Setup, wheelhouse: Path) -> None:
         "--wheel-dir",
         str(wheelhouse),
         str(ROOT / "pygen_runtime"),
-        str(ROOT),
+        # The generate extra: what the first build asks for (later builds reuse its output).
+        f"{ROOT}[generate]",
         "hatchling>=1.21",
         "editables",
     ).check("filling the wheelhouse (pip wheel; needs the package index or pip's cache)")

@@ -22,13 +22,13 @@ from typing import Any
 
 from hatch_pygen._atomic import UnwritablePathError
 from hatch_pygen._version import __version__
+from hatch_pygen.config import GENERATED_MARKER
 from hatch_pygen.errors import PygenError
 from hatch_pygen.ir import IR
 
 __all__ = ["GENERATED_MARKER", "Renderer", "find_renderer", "render_ir_json", "write_sdk"]
 
 Renderer = Callable[[IR], Mapping[str, str]]
-GENERATED_MARKER = ".pygen-generated"
 IR_JSON = "ir-json"
 
 

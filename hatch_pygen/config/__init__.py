@@ -5,6 +5,7 @@ already hold. Both raise :class:`~hatch_pygen.errors.ConfigError` with every pro
 """
 
 from hatch_pygen.config._model import (
+    GENERATED_MARKER,
     LOCK_FILE_NAME,
     SNAPSHOT_DIR_NAME,
     CdfModel,
@@ -20,6 +21,7 @@ from hatch_pygen.config._parse import parse_config
 from hatch_pygen.config._pyproject import find_pyproject, load_config
 
 __all__ = [
+    "GENERATED_MARKER",
     "LOCK_FILE_NAME",
     "SNAPSHOT_DIR_NAME",
     "CdfModel",

@@ -11,6 +11,8 @@ from hatch_pygen.errors import ConfigError, ConfigIssue
 
 LOCK_FILE_NAME = "pygen.lock"
 SNAPSHOT_DIR_NAME = "pygen-models"
+# The file `pygen generate` leaves in a package it wrote, so that it may overwrite it next time.
+GENERATED_MARKER = ".pygen-generated"
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,17 @@ depends on:
 
 - the generator: hatch-pygen's version and a digest of its own files (code and templates), so
   a development checkout with an edited template never reuses an old entry;
-- the runtime: a digest of pygen-runtime's files (the generator reads models through its schema,
-  and the code declares its version), and the versions of the libraries generation runs on;
+- the runtime: the project's own requirement on pygen-runtime (the code declares the range of
+  the runtime it was generated with, which must hold the project's);
 - the Python version, the hook's ``language`` option, ``[tool.pygen]`` as parsed, and the CDF
   project the provenance names;
 - the inputs: ``pygen.lock``'s bytes, the bytes of every snapshot it pins, and of every model file.
+
+The key is made from what a build environment holds before it installs the generator: the
+build asks for the generator's libraries (pydantic, jinja2, httpx, pygen-runtime) only when the
+key misses (``hatch_pygen.hook._requirements``), so neither their files nor their versions can be
+in it. Within the ranges hatch-pygen requires they do not change the output; an entry records
+the versions it was generated with, for whoever looks.
 
 Only builds that need no network are cached: a project with CDF models and no lock fetches, and
 its output depends on CDF. Reading an entry needs none of the generator: a hit imports neither
@@ -29,13 +35,15 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
-from importlib.util import find_spec
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 import hatch_pygen
 from hatch_pygen._atomic import write_text_atomically
@@ -50,10 +58,10 @@ __all__ = ["MAX_ENTRIES", "OUTPUT_FOLDER", "GeneratedSdk", "output_key", "read_o
 
 OUTPUT_FOLDER = "output"
 MAX_ENTRIES = 64
-_ENTRY_FORMAT = 1
-# Distributions generation runs on whose behaviour could show in the output (a template engine's
-# whitespace handling, a validator's parsing); their versions are part of the key.
-_LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pydantic-core", "pyyaml")
+_ENTRY_FORMAT = 2
+# Distributions generation runs on, recorded in each entry (not in its key: see above).
+_LIBRARIES = ("pygen-runtime", "jinja2", "markupsafe", "pydantic", "pydantic-core", "pyyaml")
+_RUNTIME_DISTRIBUTION = "pygen-runtime"
 
 
 @dataclass(frozen=True)
@@ -90,20 +98,25 @@ def tree_digest(folder: Path) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-def _package_folder(module: str) -> Path:
-    """The folder of an importable package, found without importing it."""
-    spec = find_spec(module)
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    if not locations:
-        raise _Uncacheable(f"{module} is not an installed package")
-    return Path(locations[0])
-
-
 def _version_of(distribution: str) -> str | None:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return None
+
+
+def _runtime_pins(dependencies: Iterable[str]) -> list[str]:
+    """The project's requirements on pygen-runtime, normalized (``pygen-runtime<0.2,>=0.1``)."""
+    pins = []
+    for text in dependencies:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            # hatchling refuses such a project before the hook runs; nothing to vouch for here.
+            raise _Uncacheable(f"the dependency {text!r} does not parse") from None
+        if canonicalize_name(requirement.name) == _RUNTIME_DISTRIBUTION:
+            pins.append(str(requirement))
+    return sorted(pins)
 
 
 def _canonical(value: object, root: Path) -> Any:
@@ -158,8 +171,13 @@ def _locked_inputs(config: PygenConfig) -> tuple[str | None, list[str]]:
     return _sha256(lock_bytes), snapshots
 
 
-def output_key(config: PygenConfig, language: str, environ: Mapping[str, str]) -> str | None:
+def output_key(
+    config: PygenConfig, language: str, environ: Mapping[str, str], dependencies: Iterable[str]
+) -> str | None:
     """The cache key of the SDK ``config`` generates in ``language``; None when it must not be cached.
+
+    ``dependencies`` are the project's ``[project].dependencies``: its pin on pygen-runtime is
+    part of the key.
 
     None for a build that fetches from CDF (a project with CDF models and no ``pygen.lock``) and
     for inputs that cannot be read (the build then says what is wrong with them).
@@ -170,8 +188,7 @@ def output_key(config: PygenConfig, language: str, environ: Mapping[str, str]) -
             "entry-format": _ENTRY_FORMAT,
             "python": f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}",
             "generator": [__version__, tree_digest(Path(hatch_pygen.__file__).parent)],
-            "runtime": tree_digest(_package_folder("pygen_runtime")),
-            "libraries": {name: _version_of(name) for name in _LIBRARIES},
+            "runtime": _runtime_pins(dependencies),
             "language": language,
             "config": _canonical(config, config.project_root),
             "cdf-project": cdf_project(config, environ),
@@ -269,6 +286,7 @@ def write_output(key: str, generated: GeneratedSdk, environ: Mapping[str, str]) 
         "entry-format": _ENTRY_FORMAT,
         "key": key,
         "generator-version": __version__,
+        "generated-with": {name: _version_of(name) for name in _LIBRARIES},
         "runtime-requirement": generated.runtime_requirement,
         "warnings": list(generated.warnings),
         "view-count": generated.view_count,

@@ -15,6 +15,7 @@ Options of ``[tool.hatch.build.hooks.pygen]`` besides hatchling's own:
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from pathlib import Path
 from typing import Any, NoReturn
@@ -93,7 +94,17 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         """Build requirements this build needs beyond hatch-pygen's own (PEP 517 ``get_requires_for_*``)."""
         from hatch_pygen.hook._requirements import build_requirements
 
-        return build_requirements(Path(self.root), self.target_name)
+        try:
+            language = self._language()
+        except PygenError:
+            return []  # the build itself reports the option
+        return build_requirements(
+            Path(self.root),
+            self.target_name,
+            language=language,
+            dependencies=self._project_dependencies(),
+            environ=os.environ,
+        )
 
     def _project_dependencies(self) -> list[str]:
         dependencies: list[str] = list(self.metadata.core.dependencies)

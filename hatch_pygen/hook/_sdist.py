@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from hatch_pygen._optional import generator_imports
 from hatch_pygen.config import LOCK_FILE_NAME, SNAPSHOT_DIR_NAME, FileModel, load_config
 from hatch_pygen.errors import LockError, PygenError
 from hatch_pygen.hook._runtime_link import check_runtime_link
 from hatch_pygen.hook._wheel import Reporter, required_runtime
 from hatch_pygen.lock import read_lock, read_locked_snapshot
-from hatch_pygen.sdk import find_renderer
 
 __all__ = ["sdist_inclusions"]
 
@@ -40,7 +40,12 @@ def sdist_inclusions(
     config = load_config(root / "pyproject.toml")
     for note in config.notes:
         reporter.info(f"pygen: note: {note}")
-    find_renderer(language)
+    # The renderer's existence and the runtime range are checked now, not when a wheel is built
+    # from the sdist somewhere else; the build asks for the generator's libraries for it.
+    with generator_imports("building an sdist"):
+        from hatch_pygen.sdk import find_renderer
+
+        find_renderer(language)
     runtime = required_runtime(language)
     if runtime is not None:
         check_runtime_link(runtime, dependencies)

@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from hatch_pygen.config import LOCK_FILE_NAME, SNAPSHOT_DIR_NAME, PygenConfig, load_config
+from hatch_pygen._optional import generator_imports
+from hatch_pygen.config import GENERATED_MARKER, LOCK_FILE_NAME, SNAPSHOT_DIR_NAME, PygenConfig, load_config
 from hatch_pygen.errors import PygenError
 from hatch_pygen.hook._output_cache import GeneratedSdk, output_key, read_output, write_output
 from hatch_pygen.hook._runtime_link import check_runtime_link
 
 # The generator (pipeline, IR, renderers: pydantic and jinja2) is imported only when the build
-# generates; a build whose output is in the cache never imports it.
+# generates; a build whose output is in the cache never imports it, and its build environment
+# does not even hold it (hatch_pygen.hook._requirements).
 
 __all__ = [
     "Reporter",
@@ -92,13 +94,14 @@ def package_folder(package: str) -> PurePosixPath:
 
 def required_runtime(language: str) -> str | None:
     """The runtime requirement code in ``language`` declares; None for ``ir-json`` (it imports nothing)."""
-    from hatch_pygen.sdk import IR_JSON
+    with generator_imports("generating the SDK"):
+        from hatch_pygen.sdk import IR_JSON
 
-    if language == IR_JSON:
-        return None
-    from hatch_pygen.render import runtime_requirement
+        if language == IR_JSON:
+            return None
+        from hatch_pygen.render import runtime_requirement
 
-    return runtime_requirement()
+        return runtime_requirement()
 
 
 def find_collisions(package: str, shipped: Iterable[str]) -> list[str]:
@@ -118,8 +121,6 @@ def find_collisions(package: str, shipped: Iterable[str]) -> list[str]:
 
 
 def _collision_error(package: str, clashes: Sequence[str], root: Path) -> PygenError:
-    from hatch_pygen.sdk import GENERATED_MARKER
-
     folder = package_folder(package)
     listed = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
     if (root / folder / GENERATED_MARKER).is_file():
@@ -177,7 +178,7 @@ def stage_sdk(
     clashes = find_collisions(config.package, shipped_files())
     if clashes:
         raise _collision_error(config.package, clashes, root)
-    key = output_key(config, language, env)
+    key = output_key(config, language, env, dependencies)
     generated = read_output(key, config.package, env) if key is not None else None
     if generated is not None:
         # A cached entry is only ever made from locked inputs (or model files alone).
@@ -187,12 +188,15 @@ def stage_sdk(
         for warning in generated.warnings:
             reporter.warning(warning)
     else:
-        generated, locked = _generate(
-            config, language=language, dependencies=dependencies, env=env, reporter=reporter
-        )
+        # The libraries are asked for when the key misses; they can still be missing when the
+        # entry went away after that (another build pruned it) or in a build without isolation.
+        with generator_imports("generating the SDK"):
+            generated, locked = _generate(
+                config, language=language, dependencies=dependencies, env=env, reporter=reporter
+            )
         reused = ""
         if key is not None and locked:
-            _store(key, generated, config, language, env, reporter)
+            _store(key, generated, config, language, env, dependencies, reporter)
     force_include = _write_staging(folder, generated.files)
     reporter.info(f"pygen: generated {config.package} ({language}, {generated.view_count} view(s){reused})")
     return StagedSdk(package=config.package, folder=folder, force_include=force_include, locked=locked)
@@ -204,10 +208,11 @@ def _store(
     config: PygenConfig,
     language: str,
     env: Mapping[str, str],
+    dependencies: Sequence[str],
     reporter: Reporter,
 ) -> None:
     """Cache what a build generated, unless an input changed while it did (then the key is stale)."""
-    if output_key(config, language, env) != key:
+    if output_key(config, language, env, dependencies) != key:
         return
     try:
         write_output(key, generated, env)

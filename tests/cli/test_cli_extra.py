@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 
 import pytest
+from without_modules import run_without
 
 from hatch_pygen import cli
+from hatch_pygen._optional import GENERATOR_MODULES
 
 
 def test_without_typer_the_command_names_the_extra_to_install(
@@ -37,3 +39,25 @@ def test_the_typer_app_is_reachable_from_the_package() -> None:
     assert cli.app is app
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = cli.nothing  # type: ignore[attr-defined]
+
+
+def test_without_the_generators_libraries_the_command_names_the_extra_to_install() -> None:
+    # `pip install hatch-pygen` without extras: typer may be there (another tool brought it),
+    # the generator's libraries are not.
+    done = run_without(GENERATOR_MODULES, "from hatch_pygen.cli import main\nmain()", ["--help"])
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == cli.CLI_MISSING
+    assert "Traceback" not in done.stderr
+
+
+def test_generate_sdk_without_the_generate_extra_names_it() -> None:
+    done = run_without(
+        GENERATOR_MODULES,
+        "import hatch_pygen\ntry:\n    hatch_pygen.generate_sdk\nexcept ModuleNotFoundError as error:\n"
+        "    print(error)\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "hatch_pygen.generate_sdk needs hatch-pygen's generate extra (pydantic, jinja2, httpx and "
+        "pygen-runtime), which is not installed; install it (pip install 'hatch-pygen[generate]')"
+    )

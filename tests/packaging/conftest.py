@@ -47,7 +47,7 @@ LOCAL_DISTRIBUTIONS = {"hatch-pygen": REPOSITORY, "pygen-runtime": REPOSITORY / 
 WHEELHOUSE_ROOTS = (
     "hatchling",
     "editables",
-    "hatch-pygen",
+    "hatch-pygen[generate]",
     "pygen-runtime[testing]",
     "pyyaml",
     "platformdirs",

@@ -18,8 +18,16 @@ import pytest
 import yaml
 from hatchling.build import get_requires_for_build_sdist, get_requires_for_build_wheel
 from packaging.requirements import Requirement
+from without_modules import run_without
 
-from hatch_pygen._optional import CACHE_FOLDER_REQUIREMENT, LOCK_WRITER_REQUIREMENT, YAML_REQUIREMENT
+from hatch_pygen._optional import (
+    CACHE_FOLDER_REQUIREMENT,
+    GENERATE_EXTRA,
+    GENERATOR_MODULES,
+    LOCK_WRITER_REQUIREMENT,
+    YAML_REQUIREMENT,
+    generator_requirements,
+)
 from hatch_pygen.config._toml import read_toml
 from hatch_pygen.errors import LockError
 from hatch_pygen.lock import read_lock
@@ -67,37 +75,62 @@ def without_module(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 
 
 # -- what the frontend is asked for -------------------------------------------------------------------
-def test_a_locked_build_asks_for_nothing_more(
-    sdk_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+def generator() -> list[str]:
+    """What a build that generates asks for: hatch-pygen's generate extra."""
+    return list(generator_requirements())
+
+
+def test_a_locked_build_asks_for_the_generator_until_its_output_is_cached(
+    sdk_project: Callable[..., Path], hatchling_build: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(sdk_project())
+    root = sdk_project()
+    monkeypatch.chdir(root)
+    assert get_requires_for_build_wheel() == generator()
+    hatchling_build(root)
     assert get_requires_for_build_wheel() == []
-    assert get_requires_for_build_sdist() == []
+    # An sdist checks the renderer and the runtime range, which takes the generator.
+    assert get_requires_for_build_sdist() == generator()
 
 
-def test_a_yaml_model_file_asks_for_pyyaml(
-    sdk_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+def test_a_changed_input_asks_for_the_generator_again(
+    sdk_project: Callable[..., Path], hatchling_build: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(with_model_file(sdk_project, "wind.yaml"))
-    assert get_requires_for_build_wheel() == [YAML_REQUIREMENT]
+    root = sdk_project()
+    monkeypatch.chdir(root)
+    hatchling_build(root)
+    assert get_requires_for_build_wheel() == []
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"wind-farm"', '"wind-farm-2"'))
+    assert get_requires_for_build_wheel() == generator()
+
+
+def test_a_yaml_model_file_asks_for_pyyaml_while_it_generates(
+    sdk_project: Callable[..., Path], hatchling_build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = with_model_file(sdk_project, "wind.yaml")
+    monkeypatch.chdir(root)
+    assert get_requires_for_build_wheel() == [*generator(), YAML_REQUIREMENT]
+    hatchling_build(root)
+    assert get_requires_for_build_wheel() == []  # the cached output needs no model read
     # The sdist carries the file without parsing it.
-    assert get_requires_for_build_sdist() == []
+    assert YAML_REQUIREMENT not in get_requires_for_build_sdist()
 
 
-def test_a_json_model_file_asks_for_nothing(
+def test_a_json_model_file_asks_for_the_generator_alone(
     sdk_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(with_model_file(sdk_project, "wind.json"))
-    assert get_requires_for_build_wheel() == []
+    assert get_requires_for_build_wheel() == generator()
 
 
-def test_an_unlocked_build_asks_for_nothing_more(
+def test_an_unlocked_build_always_asks_for_the_generator(
     sdk_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # platformdirs, for the fetch cache's folder, is a requirement of hatch-pygen itself.
+    # It fetches, so it is never cached; platformdirs, for the fetch cache's folder, is a
+    # requirement of hatch-pygen itself.
     monkeypatch.chdir(sdk_project(locked=False))
     monkeypatch.delenv("PYGEN_CACHE_DIR")
-    assert get_requires_for_build_wheel() == []
+    assert get_requires_for_build_wheel() == generator()
 
 
 def test_a_broken_configuration_asks_for_nothing_and_the_build_reports_it(
@@ -114,17 +147,79 @@ def test_a_broken_configuration_asks_for_nothing_and_the_build_reports_it(
     assert "tool.pygen.pakage: unknown key" in failure_line(capsys)
 
 
-def test_the_cli_extra_brings_what_a_build_may_ask_for_with_the_same_ranges() -> None:
+def test_a_bad_hook_option_asks_for_nothing(
+    sdk_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(sdk_project(hook_options={"langauge": "python"}))
+    assert get_requires_for_build_wheel() == []
+
+
+def test_the_extras_hold_what_a_build_may_ask_for_with_the_same_ranges() -> None:
     project = read_toml(REPOSITORY / "pyproject.toml")["project"]
     static = {str(Requirement(text)) for text in project["dependencies"]}
-    cli = {str(Requirement(text)) for text in project["optional-dependencies"]["cli"]}
+    static_names = {Requirement(text).name for text in static}
+    extras = project["optional-dependencies"]
+    cli = {str(Requirement(text)) for text in extras["cli"]}
+    generate = {str(Requirement(text)) for text in extras[GENERATE_EXTRA]}
     for requirement in (YAML_REQUIREMENT, LOCK_WRITER_REQUIREMENT):
         assert str(Requirement(requirement)) in cli
-        assert Requirement(requirement).name not in {Requirement(text).name for text in static}
+        assert Requirement(requirement).name not in static_names
+    assert f"hatch-pygen[{GENERATE_EXTRA}]" in cli
+    # What the hook asks for is the extra as pyproject.toml lists it, and none of it is static.
+    assert set(generator()) == generate
+    assert {"pydantic", "jinja2", "httpx", "pygen-runtime"} <= {Requirement(text).name for text in generate}
+    assert not static_names & {Requirement(text).name for text in generate}
     assert str(Requirement(CACHE_FOLDER_REQUIREMENT)) in static
 
 
 # -- missing anyway: one line naming what to install ------------------------------------------------
+BUILD_WHEEL = """
+from hatchling.builders.wheel import WheelBuilder
+list(WheelBuilder(sys.argv[1]).build(directory=sys.argv[2]))
+"""
+
+
+def test_a_build_that_must_generate_without_the_generator_stops_naming_the_extra(
+    sdk_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    # An isolated build asks for the extra when the output is not cached; this is a build without
+    # isolation in an environment that lacks it (or whose cache entry went away meanwhile).
+    root = sdk_project(language="python")
+    done = run_without(GENERATOR_MODULES, BUILD_WHEEL, [str(root), str(tmp_path / "out")])
+    assert done.returncode != 0
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("pygen: error: ")]
+    assert lines == [
+        "pygen: error: generating the SDK needs hatch-pygen's generate extra (pydantic, jinja2, httpx "
+        "and pygen-runtime), which is not installed; install it (pip install 'hatch-pygen[generate]')"
+    ]
+
+
+def test_a_build_whose_output_is_cached_needs_none_of_the_generator(
+    sdk_project: Callable[..., Path], hatchling_build: Build, tmp_path: Path
+) -> None:
+    root = sdk_project(language="python")
+    hatchling_build(root, directory=tmp_path / "first")
+    done = run_without(GENERATOR_MODULES, BUILD_WHEEL, [str(root), str(tmp_path / "second")])
+    assert done.returncode == 0, done.stderr
+    assert "reused from pygen's cache" in done.stderr + done.stdout
+    assert [path.name for path in (tmp_path / "second").glob("*.whl")] == [
+        path.name for path in (tmp_path / "first").glob("*.whl")
+    ]
+
+
+def test_an_sdist_without_the_generator_stops_naming_the_extra(
+    sdk_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    code = BUILD_WHEEL.replace("wheel import WheelBuilder", "sdist import SdistBuilder").replace(
+        "WheelBuilder(", "SdistBuilder("
+    )
+    done = run_without(GENERATOR_MODULES, code, [str(sdk_project()), str(tmp_path / "out")])
+    assert done.returncode != 0
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "pygen: error: building an sdist needs hatch-pygen's generate extra" in done.stderr
+
+
 def test_a_yaml_model_file_without_pyyaml_stops_the_build_naming_it(
     sdk_project: Callable[..., Path],
     hatchling_build: Build,

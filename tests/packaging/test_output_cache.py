@@ -21,6 +21,7 @@ import pytest
 from pygen_runtime.testing import Emulator
 
 from hatch_pygen.config import load_config
+from hatch_pygen.config._toml import read_toml
 from hatch_pygen.hook import _output_cache
 from hatch_pygen.hook._output_cache import (
     OUTPUT_FOLDER,
@@ -34,7 +35,16 @@ from hatch_pygen.hook._output_cache import (
 REPOSITORY = Path(__file__).resolve().parents[2]
 REUSED = "unchanged inputs, reused from pygen's cache"
 # The generator's heavy parts: a cache hit must import none of them.
-GENERATOR_MODULES = ("pydantic", "jinja2", "hatch_pygen.ir", "hatch_pygen.render", "hatch_pygen.pipeline")
+# (A warm isolated build's environment does not hold them: hatch_pygen.hook._requirements.)
+GENERATOR_MODULES = (
+    "pydantic",
+    "jinja2",
+    "httpx",
+    "pygen_runtime",
+    "hatch_pygen.ir",
+    "hatch_pygen.render",
+    "hatch_pygen.pipeline",
+)
 BUILD_SCRIPT = f"""
 import json, sys
 from hatchling.builders.wheel import WheelBuilder
@@ -43,6 +53,13 @@ print("imported:", json.dumps(sorted(m for m in {GENERATOR_MODULES!r} if m in sy
 """
 
 Build = Callable[..., Path]
+
+
+def key_of(root: Path, environ: dict[str, str] | None = None) -> str | None:
+    """The output cache key of a build of the project at ``root``, as the hook makes it."""
+    pyproject = root / "pyproject.toml"
+    dependencies = read_toml(pyproject)["project"]["dependencies"]
+    return output_key(load_config(pyproject), "python", environ or dict(os.environ), dependencies)
 
 
 def cache_entries() -> list[Path]:
@@ -115,6 +132,9 @@ def test_pip_builds_twice_and_gets_the_same_wheel(
     assert REUSED not in logs[0]
     assert REUSED in logs[1]
     assert wheels[0] == wheels[1]
+    # The first build asked for the generator's libraries; the second's environment went without.
+    assert "Installing backend dependencies" in logs[0]
+    assert "Installing backend dependencies" not in logs[1]
 
 
 def test_model_files_alone_are_cached_too(
@@ -328,22 +348,42 @@ def test_the_wheel_holds_exactly_the_cached_files(
     assert shipped == entry["files"]
 
 
-def test_a_reused_sdk_is_still_checked_against_the_projects_runtime_range(
+def test_the_projects_runtime_pin_is_in_the_key_and_still_checked(
     sdk_project: Callable[..., Path], hatchling_build: Build, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # [project].dependencies is not an input of generation, so the entry is reused; the check
-    # that the project pins the runtime the code needs runs all the same.
+    # The code declares the range of the runtime it was generated with; a project whose pin
+    # changed must not get an entry made for the old pin, and a pin outside the range still stops.
     root = sdk_project(language="python")
     hatchling_build(root, directory=root / "one")
+    [entry] = cache_entries()
+    assert key_of(root) == entry.stem
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"pygen-runtime>=', '"pygen-runtime-x>='))
-    [entry] = cache_entries()
-    assert output_key(load_config(pyproject), "python", dict(os.environ)) == entry.stem  # a hit
+    assert key_of(root) not in (None, entry.stem)
     capsys.readouterr()
     with pytest.raises(SystemExit):
         hatchling_build(root, directory=root / "two")
     captured = capsys.readouterr()
     assert "does not list; add this line to dependencies" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_a_reused_entry_is_checked_against_the_projects_runtime_range(
+    sdk_project: Callable[..., Path], hatchling_build: Build, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An entry whose declared range the project's pin does not fit (written by another
+    # generator version into a shared cache, say) stops the build as a generation would.
+    root = sdk_project(language="python")
+    hatchling_build(root, directory=root / "one")
+    [entry] = cache_entries()
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    stored["runtime-requirement"] = "pygen-runtime>=7.0,<8"
+    entry.write_text(json.dumps(stored), encoding="utf-8")
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        hatchling_build(root, directory=root / "two")
+    captured = capsys.readouterr()
+    assert "it needs pygen-runtime>=7.0,<8" in captured.err
     assert "Traceback" not in captured.err
 
 
@@ -353,7 +393,7 @@ def test_inputs_the_key_cannot_vouch_for_are_not_cached(
     environ = dict(os.environ)
     damaged = sdk_project(folder="damaged")
     (damaged / "pygen.lock").write_text("lock-version = [\n")
-    assert output_key(load_config(damaged / "pyproject.toml"), "python", environ) is None
+    assert key_of(damaged, environ) is None
     solar = {"space": "sp_pygen_power", "external-id": "Solar", "version": "2"}
     uncovered = sdk_project(
         folder="uncovered",
@@ -362,11 +402,11 @@ def test_inputs_the_key_cannot_vouch_for_are_not_cached(
             "models": [{"space": "sp_pygen_power", "external-id": "WindTurbine", "version": "1"}, solar],
         },
     )
-    assert output_key(load_config(uncovered / "pyproject.toml"), "python", environ) is None
+    assert key_of(uncovered, environ) is None
     missing = sdk_project(folder="missing")
     for path in (missing / "pygen-models").iterdir():
         path.unlink()
-    assert output_key(load_config(missing / "pyproject.toml"), "python", environ) is None
+    assert key_of(missing, environ) is None
 
 
 def test_a_model_file_outside_the_project_is_keyed_by_its_place_and_content(
@@ -377,11 +417,11 @@ def test_a_model_file_outside_the_project_is_keyed_by_its_place_and_content(
     shutil.copy(REPOSITORY.parent / "shared/cdf/models/WindTurbine.yaml", shared)
     root = sdk_project(locked=False, tool_pygen={"package": "wind_sdk", "models": [{"file": str(shared)}]})
     environ = dict(os.environ)
-    key = output_key(load_config(root / "pyproject.toml"), "python", environ)
+    key = key_of(root, environ)
     assert key is not None
-    assert output_key(load_config(root / "pyproject.toml"), "python", environ) == key
+    assert key_of(root, environ) == key
     shared.write_text(shared.read_text() + "\n")
-    assert output_key(load_config(root / "pyproject.toml"), "python", environ) not in (None, key)
+    assert key_of(root, environ) not in (None, key)
 
 
 def test_without_a_cache_folder_nothing_is_read_or_written(monkeypatch: pytest.MonkeyPatch) -> None:
