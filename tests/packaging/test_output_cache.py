@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -346,6 +347,9 @@ def test_the_wheel_holds_exactly_the_cached_files(
             name: archive.read(name).decode() for name in archive.namelist() if name.startswith("wind_sdk/")
         }
     assert shipped == entry["files"]
+    # What it was generated with is recorded, not keyed (the key is checked without them).
+    assert entry["generated-with"]["pydantic"] == metadata.version("pydantic")
+    assert entry["generated-with"]["pygen-runtime"] == metadata.version("pygen-runtime")
 
 
 def test_the_projects_runtime_pin_is_in_the_key_and_still_checked(
