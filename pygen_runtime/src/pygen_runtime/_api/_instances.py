@@ -169,6 +169,7 @@ def apply_json_chunks(
     items: list[dict[str, Any]],
     parse: Callable[[Any], list[T]],
     *,
+    parse_content: Callable[[bytes], list[T] | None] | None = None,
     auto_create_direct_relations: bool,
     auto_create_start_nodes: bool,
     auto_create_end_nodes: bool,
@@ -176,8 +177,8 @@ def apply_json_chunks(
     replace: bool,
 ) -> Iterator[Chunk[T]]:
     """``apply_chunks`` for items that are the endpoint's JSON already (as the typed SDK builds
-    them), each answer read by ``parse``. The request bodies share the items, so nothing is
-    copied or held twice.
+    them), each answer read by ``parse`` (or first by ``parse_content``, from its bytes; see
+    ``Call``). The request bodies share the items, so nothing is copied or held twice.
 
     The chunks take ``items`` over: each chunk's items are removed from the list when the chunk
     is taken to be sent, so that once it is answered nothing keeps them alive.
@@ -192,7 +193,15 @@ def apply_json_chunks(
     while items:
         chunk = items[:INSTANCES_PER_REQUEST]
         del items[:INSTANCES_PER_REQUEST]
-        call = Call("POST", _PATH, parse, body={"items": chunk, **flags}, kind="apply", model_values=True)
+        call = Call(
+            "POST",
+            _PATH,
+            parse,
+            body={"items": chunk, **flags},
+            kind="apply",
+            parse_content=parse_content,
+            model_values=True,
+        )
         yield Chunk(call, chunk)
         del chunk
 

@@ -173,23 +173,25 @@ class TypedClient:
         """
         from pygen_runtime._api._instances import apply_json_chunks
         from pygen_runtime._gc import collection_paused
-        from pygen_runtime.typed._upsert_result import UpsertResult, parse_upserted
+        from pygen_runtime.typed._upsert_result import UpsertResult, parse_upserted, read_upserted
 
         listed = _write_objects(items)
+        default_space = self.instance_space
         applies: dict[tuple[str, str, str], dict[str, Any]] = {}
         # The items are many new, acyclic dicts: the cyclic collector, run again and again over
         # everything alive (the caller's write objects among it), cost more than building them.
         with collection_paused():
             for item in listed:
-                for apply in item._apply_json(self.instance_space):
+                for apply in item._apply_json(default_space):
                     if allow_version_increase:
                         apply.pop("existingVersion", None)
                     key = (apply["instanceType"], apply["space"], apply["externalId"])
                     # CDF refuses an instance twice in one request: the same instance given twice
                     # (explicitly and as an inline target, or through two views) is merged, and a
                     # real contradiction is an error rather than a silent choice.
-                    kept = applies.get(key)
-                    applies[key] = apply if kept is None else _merged(kept, apply)
+                    kept = applies.setdefault(key, apply)
+                    if kept is not apply:
+                        applies[key] = _merged(kept, apply)
             set_aside = _set_aside_from_collection()
         try:
             if not applies:
@@ -199,6 +201,7 @@ class TypedClient:
             chunks = apply_json_chunks(
                 pending,
                 parse_upserted,
+                parse_content=read_upserted,
                 auto_create_direct_relations=True,
                 auto_create_start_nodes=True,
                 auto_create_end_nodes=True,
@@ -301,13 +304,16 @@ def _write_objects(items: InstanceWrite | Sequence[InstanceWrite]) -> list[Insta
     from pygen_runtime.typed._instances import InstanceRead, InstanceWrite
 
     listed = [items] if isinstance(items, InstanceWrite) else list(items)
-    for index, item in enumerate(listed):
-        if not isinstance(item, InstanceWrite):
-            hint = " Convert a read object with .as_write()." if isinstance(item, InstanceRead) else ""
-            raise InvalidArgumentError(
-                f"upsert expects write objects or a list of them; item {index} is "
-                f"{type(item).__name__}.{hint}"
-            )
+    # Checked once per class: an isinstance check against a pydantic model class goes through
+    # ABCMeta, a cost paid for every item otherwise.
+    if not all(issubclass(kind, InstanceWrite) for kind in set(map(type, listed))):
+        for index, item in enumerate(listed):
+            if not isinstance(item, InstanceWrite):
+                hint = " Convert a read object with .as_write()." if isinstance(item, InstanceRead) else ""
+                raise InvalidArgumentError(
+                    f"upsert expects write objects or a list of them; item {index} is "
+                    f"{type(item).__name__}.{hint}"
+                )
     return listed
 
 

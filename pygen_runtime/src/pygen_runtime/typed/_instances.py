@@ -30,6 +30,7 @@ import re
 import sys
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, ClassVar
 
@@ -325,6 +326,30 @@ class EdgeRead(InstanceRead):
         return values
 
 
+@dataclass(frozen=True)
+class _WritePlan:
+    """What writing an object of one write class needs from the class, looked up once per class
+    instead of once per object: its properties in order, with their wire identifiers; its view as
+    an apply body names it (None for a class without a view); and its edge fields."""
+
+    properties: tuple[tuple[str, str], ...]
+    view: dict[str, Any] | None
+    edge_fields: tuple[tuple[str, Edges], ...]
+
+
+def _plan_of(cls: type[InstanceWrite]) -> _WritePlan:
+    view_id = getattr(cls, "_view_id", None)
+    return _WritePlan(
+        properties=tuple(cls._property_wire_names.items()),
+        view=view_id.dump() if isinstance(view_id, ViewId) else None,
+        edge_fields=tuple(
+            (name, connection)
+            for name, connection in cls._connection_fields.items()
+            if isinstance(connection, Edges)
+        ),
+    )
+
+
 # Makes the external id of a write object created without one, from its class and the values
 # it was given.
 ExternalIdFactory = Callable[[type["InstanceWrite"], Mapping[str, Any]], str]
@@ -348,6 +373,8 @@ class InstanceWrite(_TypedInstance):
     ``NodeWrite``/``EdgeWrite``/``InstanceWrite``)."""
 
     external_id_factory: ClassVar[ExternalIdFactory] = default_external_id_factory
+    # Derived from the class when it is created (see ``_WritePlan``).
+    _write_plan: ClassVar[_WritePlan]
 
     space: str | None = None
     external_id: str = ""
@@ -361,11 +388,18 @@ class InstanceWrite(_TypedInstance):
             return {**data, "external_id": cls.external_id_factory(cls, data)}
         return data
 
-    def _source_json(self, default_space: str, nested: list[InstanceWrite]) -> dict[str, Any]:
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._write_plan = _plan_of(cls)
+
+    def _source_json(
+        self, default_space: str, nested: list[InstanceWrite], plan: _WritePlan
+    ) -> dict[str, Any]:
         """This object's property values in its view, as the apply endpoint takes them."""
         values: dict[str, Any] = {}
-        set_fields = self.model_fields_set
-        for name, wire in self._property_wire_names.items():
+        set_fields = self.__pydantic_fields_set__
+        for name, wire in plan.properties:
             # Properties never set are left out, so an upsert without ``replace`` keeps them.
             if name in set_fields:
                 value = getattr(self, name)
@@ -375,17 +409,21 @@ class InstanceWrite(_TypedInstance):
                 # (and for the name an error about them would give).
                 if kind in _PLAIN_JSON:
                     values[wire] = value
-                elif kind is list and all(type(item) in _PLAIN_JSON for item in value):
+                elif kind is list and _PLAIN_JSON.issuperset(map(type, value)):
                     values[wire] = list(value)  # a copy: the body must not share the field's list
                 elif kind is datetime:
-                    values[wire] = _json_value(value)
+                    values[wire] = _timestamp_json(value)
                 elif kind is NodeId:
-                    values[wire] = _id_json(value)
+                    values[wire] = {"space": value.space, "externalId": value.external_id}
                 else:
                     values[wire] = _write_value(value, default_space, nested, f"{type(self).__name__}.{name}")
-        for key, value in (self.model_extra or {}).items():
-            values[key] = _write_value(value, default_space, nested, f"{type(self).__name__}.{key}")
-        return {"source": _view_json(self.view_id()), "properties": values}
+        extra = self.__pydantic_extra__
+        if extra:
+            for key, value in extra.items():
+                values[key] = _write_value(value, default_space, nested, f"{type(self).__name__}.{key}")
+        if plan.view is None:
+            self.view_id()  # raises the error naming what the class lacks
+        return {"source": dict(plan.view or ()), "properties": values}
 
     def _space(self, default_space: str | None) -> str:
         return self.space or _need_space(default_space, self.external_id, type(self).__name__)
@@ -419,6 +457,7 @@ class NodeWrite(InstanceWrite):
         return NodeId(space=self._space(default_space), external_id=self.external_id)
 
     def _apply_json(self, default_space: str | None) -> list[dict[str, Any]]:
+        plan = self._write_plan
         nested: list[InstanceWrite] = []
         space = self._space(default_space)
         node: dict[str, Any] = {"instanceType": "node", "space": space, "externalId": self.external_id}
@@ -426,16 +465,20 @@ class NodeWrite(InstanceWrite):
             node["existingVersion"] = self.existing_version
         if self.type is not None:
             node["type"] = _id_json(self.type)
-        node["sources"] = [self._source_json(space, nested)]
-        out = [node, *self._edges_json(space, nested)]
+        node["sources"] = [self._source_json(space, nested, plan)]
+        out = [node]
+        if plan.edge_fields:
+            out.extend(self._edges_json(space, nested, plan.edge_fields))
         for item in nested:
             out.extend(item._apply_json(space))
         return out
 
-    def _edges_json(self, space: str, nested: list[InstanceWrite]) -> list[dict[str, Any]]:
+    def _edges_json(
+        self, space: str, nested: list[InstanceWrite], edge_fields: tuple[tuple[str, Edges], ...]
+    ) -> list[dict[str, Any]]:
         edges: list[dict[str, Any]] = []
-        for name, connection in self._connection_fields.items():
-            if not isinstance(connection, Edges) or name not in self.model_fields_set:
+        for name, connection in edge_fields:
+            if name not in self.model_fields_set:
                 continue
             own_id = NodeId(space=space, external_id=self.external_id)
             targets = getattr(self, name) or []
@@ -488,7 +531,7 @@ class EdgeWrite(InstanceWrite):
         edge["type"] = _id_json(self.type)
         edge["startNode"] = _id_json(self.start_node)
         edge["endNode"] = _id_json(self.end_node)
-        edge["sources"] = [self._source_json(space, nested)]
+        edge["sources"] = [self._source_json(space, nested, self._write_plan)]
         out = [edge]
         for item in nested:
             out.extend(item._apply_json(space))
@@ -633,14 +676,35 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, NodeId):
         return _id_json(value)
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.isoformat(timespec="milliseconds")
+        return _timestamp_json(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
         return [_json_value(item) for item in value]
     return value
+
+
+def _timestamp_json(value: datetime) -> str:
+    """A timestamp in ISO 8601 with milliseconds; one without a time zone is taken as UTC."""
+    tz = value.tzinfo
+    if (tz is None or tz is timezone.utc) and type(value) is datetime:
+        # What ``isoformat(timespec="milliseconds")`` writes for UTC (the milliseconds cut, not
+        # rounded), in three quarters of the time: isoformat asks the time zone for its offset.
+        return _UTC_TIMESTAMP % (
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond // 1000,
+        )
+    if tz is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.isoformat(timespec="milliseconds")
+
+
+_UTC_TIMESTAMP = "%04d-%02d-%02dT%02d:%02d:%02d.%03d+00:00"
 
 
 def _as_json(instance: Mapping[str, Any] | BaseModel) -> Mapping[str, Any]:
