@@ -14,7 +14,7 @@ fi
 # pip >= 25.1 understands [dependency-groups]; the machine's pip may be older.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -e "./pygen_runtime[http2,testing]" -e ".[cli]" --group dev
+    -e "./pygen_runtime[http2,testing]" -e ".[cli,service]" --group dev
 export PATH="$PWD/$VENV/bin:$PATH"
 
 echo "== ruff check"

@@ -1,4 +1,4 @@
-"""The ``pygen`` command: generate, lock, check, ir, and the emulator.
+"""The ``pygen`` command: generate, lock, check, ir, serve, and the emulator.
 
 Exit codes: 0 success; 1 validation errors (``check``) or nothing left to generate; 2 a usage,
 configuration, lock or source error. Errors print as ``error: ...`` without a traceback.
@@ -6,6 +6,7 @@ configuration, lock or source error. Errors print as ``error: ...`` without a tr
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -334,6 +335,50 @@ def ir(
             console.progress(f"wrote {output}")
 
     _run(console, action)
+
+
+@app.command(
+    "serve",
+    epilog=_examples(
+        "pygen serve",
+        "pygen serve --host 0.0.0.0 --port 8080",
+        "CDF_URL=... CDF_PROJECT=... CDF_TOKEN=... pygen serve --max-concurrent-jobs 2",
+    ),
+)
+def serve_service(
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option("--max-body-bytes", min=1, help="Largest request body accepted (default 16 MiB)."),
+    ] = None,
+    max_concurrent_jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--max-concurrent-jobs", min=1, help="Generations run at once (default: CPUs, at most 4)."
+        ),
+    ] = None,
+) -> None:
+    """Run the generation service: an HTTP API that generates SDKs on demand (docs/service.md).
+
+    Generating by data model id reads CDF settings from the CDF_* variables.
+    """
+    console = Console()
+    try:
+        from hatch_pygen.service import ServiceSettings, serve
+    except ModuleNotFoundError as error:
+        from hatch_pygen.service import SERVICE_MISSING, is_service_extra_missing
+
+        if not is_service_extra_missing(error):
+            raise
+        console.error(SERVICE_MISSING)
+        raise typer.Exit(EXIT_USAGE) from None
+    settings = ServiceSettings()
+    if max_body_bytes is not None:
+        settings = dataclasses.replace(settings, max_body_bytes=max_body_bytes)
+    if max_concurrent_jobs is not None:
+        settings = dataclasses.replace(settings, max_concurrent_jobs=max_concurrent_jobs)
+    serve(host=host, port=port, settings=settings)
 
 
 @emulator_app.command(

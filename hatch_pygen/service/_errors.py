@@ -1,0 +1,85 @@
+"""The service's errors: an HTTP status, a stable code, one line for a person, and the details.
+
+Every failure a caller can cause or meet (a malformed request, a model with errors, a CDF that
+cannot be reached) is a :class:`ServiceError` with the body :class:`ErrorBody` describes, so a
+client branches on ``error`` and shows ``message``; nothing a caller does yields a 500 or a
+traceback. :func:`from_pygen_error` maps the generator's own errors to statuses in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from hatch_pygen.errors import ConfigError, NothingToGenerateError, OfflineError, PygenError, SourceError
+from hatch_pygen.problems import Problem
+
+__all__ = ["ServiceError", "from_pygen_error", "problem_body"]
+
+# How the source reports a model CDF does not hold (hatch_pygen.sources._cdf); every other
+# SourceError from CDF is a failed conversation with it.
+_NOT_FOUND_PREFIX = "not found in CDF project"
+
+
+class ServiceError(Exception):
+    """An error answered with ``status`` and the JSON body :meth:`body` gives."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        problems: Sequence[Problem] = (),
+        fields: Sequence[dict[str, str]] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.problems = tuple(problems)
+        self.fields = tuple(fields)
+        self.headers = headers
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body: ``error`` (a code), ``message``, ``problems`` and ``fields``."""
+        return {
+            "error": self.code,
+            "message": self.message,
+            "problems": [problem_body(problem) for problem in self.problems],
+            "fields": list(self.fields),
+        }
+
+
+def problem_body(problem: Problem) -> dict[str, Any]:
+    """A validation problem as JSON, with ``text``: the line ``pygen check`` prints for it."""
+    return {**problem.as_dict(), "text": str(problem)}
+
+
+def from_pygen_error(error: PygenError) -> ServiceError:
+    """The HTTP answer to an error the generator raised."""
+    if isinstance(error, NothingToGenerateError):
+        # The message lists the problems that dropped every view, one per indented line.
+        return ServiceError(422, "nothing-to-generate", str(error))
+    if isinstance(error, ConfigError):
+        # Only the server's CDF settings reach the generator as configuration: the request's own
+        # fields are checked before it runs.
+        issues = "; ".join(issue.message for issue in error.issues)
+        return ServiceError(
+            503,
+            "cdf-not-configured",
+            f"this service is not configured to read data models from CDF: {issues}",
+        )
+    if isinstance(error, OfflineError):
+        return ServiceError(503, "offline", str(error))
+    if isinstance(error, SourceError):
+        text = str(error)
+        if text.startswith(_NOT_FOUND_PREFIX):
+            # The source's hint points at [tool.pygen]; here the id came from the request's path.
+            found = text.split("; check ", 1)[0]
+            return ServiceError(
+                404, "data-model-not-found", f"{found}; check space, externalId and version in the path"
+            )
+        return ServiceError(502, "cdf-unavailable", text)
+    return ServiceError(422, "cannot-generate", str(error))
