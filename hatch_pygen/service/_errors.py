@@ -8,10 +8,11 @@ traceback. :func:`from_pygen_error` maps the generator's own errors to statuses 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from hatch_pygen.errors import ConfigError, NothingToGenerateError, OfflineError, PygenError, SourceError
+from hatch_pygen.errors import ConfigError, OfflineError, PygenError, SourceError
 from hatch_pygen.problems import Problem
 
 __all__ = ["ServiceError", "from_pygen_error", "problem_body"]
@@ -59,13 +60,14 @@ def problem_body(problem: Problem) -> dict[str, Any]:
 
 def from_pygen_error(error: PygenError) -> ServiceError:
     """The HTTP answer to an error the generator raised."""
-    if isinstance(error, NothingToGenerateError):
-        # The message lists the problems that dropped every view, one per indented line.
-        return ServiceError(422, "nothing-to-generate", str(error))
     if isinstance(error, ConfigError):
         # Only the server's CDF settings reach the generator as configuration: the request's own
         # fields are checked before it runs.
-        issues = "; ".join(issue.message for issue in error.issues)
+        # The source words its hints for [tool.pygen]; an operator sets the variables instead.
+        issues = "; ".join(
+            re.sub(r"set \S+ in the table or export (\w+)", r"set \1 where the service runs", issue.message)
+            for issue in error.issues
+        )
         return ServiceError(
             503,
             "cdf-not-configured",

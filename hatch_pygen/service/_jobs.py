@@ -21,7 +21,7 @@ import anyio
 import anyio.to_thread
 
 from hatch_pygen.config import parse_config
-from hatch_pygen.errors import PygenError
+from hatch_pygen.errors import NothingToGenerateError, PygenError
 from hatch_pygen.ir import build_ir
 from hatch_pygen.pipeline import load_models
 from hatch_pygen.problems import Problem
@@ -89,6 +89,18 @@ def generate(snapshots: Sequence[ModelSnapshot], options: GenerationOptions) -> 
     """
     try:
         schema = validate(snapshots)
+    except NothingToGenerateError as error:
+        # Every view was dropped; the problems that dropped them are the answer, each as a value.
+        from hatch_pygen.validation._collect import collect_views
+
+        problems = collect_views(snapshots, (), ()).problems
+        raise ServiceError(
+            422,
+            "nothing-to-generate",
+            f"{str(error).splitlines()[0]}; fix the model (pygen check lists the same problems)",
+            problems=problems,
+        ) from None
+    try:
         refused = schema.problems if options.strict else schema.errors
         if refused:
             errors, warnings = len(schema.errors), len(schema.warnings)
