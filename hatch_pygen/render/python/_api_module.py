@@ -344,13 +344,13 @@ def _methods(
         {
             "signature": _signature("list", list_parameters, read_list),
             "doc": docstring(
-                f"{what} matching the filters, up to ``limit`` (None for all).\n\n"
+                f"{what} matching the filters, up to ``limit`` (None, or -1, for all).\n\n"
                 f"Args:\n{described}\n"
                 "    filter: A CDF filter, combined with the ones above.\n"
                 "    sort_by: Properties to sort by (Python names or identifiers).\n"
                 "    direction: ``ascending`` or ``descending``.\n"
                 "    sort: CDF sort specifications, for what ``sort_by`` cannot say.\n"
-                "    limit: The most to return; None for all, fetched page by page."
+                "    limit: The most to return; None (or -1) for all, fetched page by page."
                 + (
                     '\n    retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields\n'
                     "        with the ids of the connected nodes."
@@ -394,13 +394,13 @@ def _methods(
                     *declared,
                     *sort_parameters,
                     'operator: Literal["AND", "OR"] | None = None',
-                    "limit: int = 25",
+                    "limit: int | None = 25",
                 ],
                 read_list,
             ),
             "doc": docstring(
                 f"{what} whose text properties (or ``properties``) match ``query``, filtered as in\n"
-                "``list``; at most 1,000.",
+                "``list``; at most 1,000 (``limit=None`` or ``-1``: that many).",
                 METHOD_INDENT,
             ),
             "body": _call(
@@ -420,7 +420,7 @@ def _methods(
                     f"search_properties: {_names_type(text_fields)} = None",
                     *declared,
                     "filter: Filter | None = None",
-                    "limit: int = 100",
+                    "limit: int | None = 100",
                 ],
                 "Sequence[AggregateResult]",
             ),

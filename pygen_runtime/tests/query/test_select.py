@@ -183,6 +183,18 @@ def test_a_limit_on_the_last_step_stops_fetching_early(windturbine: Any, client_
     assert len(transport.bodies_of("byids")[0]["items"]) == 5
 
 
+def test_minus_one_means_every_node_as_in_pygen_v1(windturbine: Any, client_of: Any) -> None:
+    client, _ = client_of(windturbine)
+
+    blades = WindTurbineSelect(client).blades.list_blade(limit=-1)
+    chunks = list(WindTurbineSelect(client).blades.iterate(chunk_size=25, limit=-1))
+    full = WindTurbineSelect(client).list_full(limit=-1)
+
+    assert len(blades) == 60
+    assert [len(chunk) for chunk in chunks] == [25, 25, 10]
+    assert sorted(ids(full)) == turbines(windturbine)
+
+
 def test_list_relations_filter_on_the_nodes_they_hold(windturbine: Any, client_of: Any) -> None:
     client, _ = client_of(windturbine)
     wanted = [

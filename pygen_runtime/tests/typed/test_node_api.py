@@ -170,8 +170,8 @@ def test_list_refuses_unknown_sort_property_and_bad_arguments(farm: WindTurbineC
         farm.wind_turbine.list(direction="up")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="retrieve_connections must be"):
         farm.wind_turbine.list(retrieve_connections="all")  # type: ignore[arg-type]
-    with pytest.raises(InvalidArgumentError, match="limit must be"):
-        farm.wind_turbine.list(limit=-1)
+    with pytest.raises(InvalidArgumentError, match=r"limit must be a whole number >= 0, or None \(or -1\)"):
+        farm.wind_turbine.list(limit=-2)
     with pytest.raises(InvalidArgumentError, match="chunk_size must be between 1 and 1000"):
         farm.wind_turbine.iterate(chunk_size=5000)
     without_instance_space = WindTurbineClient(farm.cdf)
@@ -179,6 +179,19 @@ def test_list_refuses_unknown_sort_property_and_bad_arguments(farm: WindTurbineC
         InvalidArgumentError, match="'nacelle-1' has no space and the client has no instance space"
     ):
         without_instance_space.wind_turbine.list(nacelle="nacelle-1")
+
+
+def test_minus_one_and_infinity_mean_everything_as_in_pygen_v1(farm: WindTurbineClient) -> None:
+    everything = ["other-4", "wt-1", "wt-2", "wt-3"]
+
+    assert ids(farm.wind_turbine.list(limit=1)) != everything
+    assert ids(farm.wind_turbine.list(limit=-1)) == everything
+    assert ids(farm.wind_turbine.list(limit=float("inf"))) == everything  # type: ignore[arg-type]
+    assert [len(chunk) for chunk in farm.wind_turbine.iterate(chunk_size=3, limit=-1)] == [3, 1]
+    assert ids(farm.wind_turbine.search("north", limit=-1)) == ["wt-1", "wt-2"]
+    assert ids(farm.wind_turbine.search("north", limit=None)) == ["wt-1", "wt-2"]
+    groups = farm.wind_turbine.aggregate("count", group_by="windfarm", limit=-1)
+    assert sorted(group.group["windfarm"] for group in groups) == ["north", "south"]
 
 
 def test_sort_by_instance_fields(farm: WindTurbineClient) -> None:

@@ -7,11 +7,24 @@ and how to bound it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 from pygen_runtime.errors import InvalidArgumentError, PygenRuntimeError
 
-__all__ = ["QueryLimits", "QueryTooLargeError"]
+__all__ = ["QueryLimits", "QueryTooLargeError", "limit_or_all"]
+
+
+def limit_or_all(limit: Any) -> Any:
+    """``limit`` with the other spellings of "everything" read as None: ``-1`` and
+    ``float("inf")``, which code written for pygen v1 passes. Anything else is returned as it is,
+    for the caller to check."""
+    if type(limit) is int and limit == -1:
+        return None
+    if type(limit) is float and limit == math.inf:
+        return None
+    return limit
 
 
 class QueryTooLargeError(PygenRuntimeError):

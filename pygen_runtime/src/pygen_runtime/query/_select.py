@@ -36,7 +36,7 @@ from typing_extensions import Self
 
 from pygen_runtime.errors import InvalidArgumentError
 from pygen_runtime.query import _filters
-from pygen_runtime.query._limits import QueryLimits
+from pygen_runtime.query._limits import QueryLimits, limit_or_all
 from pygen_runtime.query._results import ResultItem
 from pygen_runtime.query._steps import Direction, Query, Step
 from pygen_runtime.schema import NodeId, ViewId
@@ -184,6 +184,7 @@ class Select(Generic[ReadT]):
     def _here(self, limit: int | None) -> Iterator[tuple[list[ResultItem], _Converter, Step]]:
         """The items of this step, page by page of the start, each once, up to ``limit``, with
         the converter to typed objects and the (copied) step they belong to."""
+        limit = limit_or_all(limit)
         path, classes = self._copy(self._path(), limit)
         converter = _Converter(classes)
         seen: set[int] = set()
@@ -239,7 +240,7 @@ class Select(Generic[ReadT]):
             return copied
 
         root = copy(self._build.root, None)
-        root.limit = limit
+        root.limit = limit_or_all(limit)
         return _Converter(classes).convert(self._run(root).collect(), root)
 
 

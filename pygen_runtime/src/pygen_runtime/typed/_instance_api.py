@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, over
 from pygen_runtime._api._aggregations import Aggregation, Avg, Count, Histogram, Max, Min, Sum
 from pygen_runtime._api._calls import Call, Chunk, Page, Pager, expect_cursor, expect_items, require_limit
 from pygen_runtime._api._instances import (
+    AGGREGATE_LIMIT,
     DEFAULT_LIST_LIMIT,
     LIST_PAGE_SIZE,
+    SEARCH_LIMIT,
     aggregate_chunks,
     list_pager,
     merge_aggregate_results,
@@ -30,6 +32,7 @@ from pygen_runtime._api._instances import (
     search_call,
 )
 from pygen_runtime.errors import InvalidArgumentError
+from pygen_runtime.query._limits import limit_or_all
 from pygen_runtime.schema import EdgeId, NodeId
 from pygen_runtime.schema._instances import AggregatedHistogram, AggregateResult
 from pygen_runtime.typed import filters as _filters
@@ -176,9 +179,10 @@ class _InstanceAPI(Generic[ReadT, ListT]):
                 "values (it is sent as several listings); iterate again without the cursor."
             )
         require_limit(chunk_size, "chunk_size", LIST_PAGE_SIZE)
+        limit = limit_or_all(limit)
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             raise InvalidArgumentError(
-                f"limit must be a whole number >= 0, or None for everything; got {limit!r}."
+                f"limit must be a whole number >= 0, or None (or -1) for everything; got {limit!r}."
             )
         return self._page_stream(parts, sort, limit, chunk_size, cursor)
 
@@ -248,10 +252,10 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ListT:
         """Free-text search for ``query`` in the text properties (or only in ``properties``);
-        at most 1,000 results, since search has no cursor."""
+        at most 1,000 results, since search has no cursor (``limit=None`` or ``-1``: that many)."""
         cls = self._read_class
         names = [properties] if isinstance(properties, str) else properties
         wire = None if names is None else [self._property_name(name, "properties") for name in names]
@@ -270,7 +274,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
             filter=combined,
             sort=self._sort(sort_by, direction, sort),
             operator=operator,
-            limit=limit,
+            limit=_at_most(limit, SEARCH_LIMIT),
         )
         items = self._http.run(_searching_typed(call, cls))
         return self._list_class(self._most_specific(items))  # type: ignore[no-any-return]
@@ -284,7 +288,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         query: str | None = None,
         search_properties: PropertyNames | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """``"count"``, ``"avg"``, ``"min"``, ``"max"`` or ``"sum"`` of ``property`` (or several,
         or ``Count``/``Avg``/... objects), over all matching instances or per ``group_by`` group.
@@ -309,7 +313,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
             properties=None
             if names is None
             else [self._property_name(n, "search_properties") for n in names],
-            limit=limit,
+            limit=_at_most(limit, AGGREGATE_LIMIT),
         )
         return merge_aggregate_results(self._http.run_chunks(chunks))
 
@@ -466,6 +470,13 @@ class _InstanceAPI(Generic[ReadT, ListT]):
             setattr(item, name, sources if connection.multiple else (sources[0] if sources else None))
 
 
+def _at_most(limit: int | None, most: int) -> int:
+    """``limit`` of a call without a cursor (search, aggregate), where "everything" (None, ``-1``)
+    means as many as one request returns."""
+    limit = limit_or_all(limit)
+    return most if limit is None else limit
+
+
 def _raw_items(body: Any) -> Any:
     """A by-ids answer's instances as CDF's JSON (what is not an object is skipped)."""
     return [item for item in expect_items(body, "items") if isinstance(item, Mapping)]
@@ -564,8 +575,8 @@ class NodeAPI(_InstanceAPI[NodeReadT, NodeListT]):
         limit: int | None = DEFAULT_LIST_LIMIT,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> NodeListT:
-        """Nodes of this view matching ``filter`` (a CDF filter), up to ``limit`` (None for all of
-        them, fetched page by page). ``retrieve_connections="identifier"`` fills edge and
+        """Nodes of this view matching ``filter`` (a CDF filter), up to ``limit`` (None, or -1, for
+        all of them, fetched page by page). ``retrieve_connections="identifier"`` fills edge and
         reverse-relation fields with the ids of the connected nodes; ``"full"`` fills them, and
         the direct relations, with the connected nodes themselves (one level deep)."""
         result = self._list(filter, sort_by, direction, sort, limit)
@@ -633,7 +644,8 @@ class EdgeAPI(_InstanceAPI[EdgeReadT, EdgeListT]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = DEFAULT_LIST_LIMIT,
     ) -> EdgeListT:
-        """Edges of this view (and edge type) matching ``filter``, up to ``limit`` (None for all)."""
+        """Edges of this view (and edge type) matching ``filter``, up to ``limit`` (None, or -1, for
+        all)."""
         return self._list(filter, sort_by, direction, sort, limit)
 
     @overload

@@ -181,7 +181,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> Cognite360ImageList:
-        """Cognite360Image nodes matching the filters, up to ``limit`` (None for all).
+        """Cognite360Image nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             back: The node (or nodes) back points to.
@@ -218,7 +218,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -394,10 +394,10 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> Cognite360ImageList:
         """Cognite360Image nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -483,7 +483,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360Image nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -158,7 +158,7 @@ class Cognite360ImageAnnotationAPI(
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> Cognite360ImageAnnotationList:  # fmt: skip
-        """Cognite360ImageAnnotation edges matching the filters, up to ``limit`` (None for all).
+        """Cognite360ImageAnnotation edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -197,7 +197,7 @@ class Cognite360ImageAnnotationAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_cognite360_image_annotation_filter(
@@ -378,10 +378,10 @@ class Cognite360ImageAnnotationAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> Cognite360ImageAnnotationList:  # fmt: skip
         """Cognite360ImageAnnotation edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -471,7 +471,7 @@ class Cognite360ImageAnnotationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360ImageAnnotation edges
         (filtered as in ``list``), per ``group_by`` group; read a result with

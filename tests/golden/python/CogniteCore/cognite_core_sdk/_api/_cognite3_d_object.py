@@ -221,7 +221,7 @@ class Cognite3DObjectImages360API(
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> Cognite360ImageAnnotationList:  # fmt: skip
-        """Cognite360ImageAnnotation edges matching the filters, up to ``limit`` (None for all).
+        """Cognite360ImageAnnotation edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -260,7 +260,7 @@ class Cognite3DObjectImages360API(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_cognite3_d_object_images360_filter(
@@ -441,10 +441,10 @@ class Cognite3DObjectImages360API(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> Cognite360ImageAnnotationList:  # fmt: skip
         """Cognite360ImageAnnotation edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -534,7 +534,7 @@ class Cognite3DObjectImages360API(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360ImageAnnotation edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -740,7 +740,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> Cognite3DObjectList:
-        """Cognite3DObject nodes matching the filters, up to ``limit`` (None for all).
+        """Cognite3DObject nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             aliases_contains_any: aliases holds at least one of these values.
@@ -769,7 +769,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -913,10 +913,10 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> Cognite3DObjectList:  # fmt: skip
         """Cognite3DObject nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -986,7 +986,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DObject nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -204,7 +204,7 @@ class Cognite3DTransformationAPI(
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> Cognite3DTransformationList:  # fmt: skip
-        """Cognite3DTransformation nodes matching the filters, up to ``limit`` (None for all).
+        """Cognite3DTransformation nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             min_euler_rotation_x: The least eulerRotationX (inclusive).
@@ -231,7 +231,7 @@ class Cognite3DTransformationAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -367,10 +367,10 @@ class Cognite3DTransformationAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> Cognite3DTransformationList:  # fmt: skip
         """Cognite3DTransformation nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -436,7 +436,7 @@ class Cognite3DTransformationAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DTransformation nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -580,7 +580,7 @@ class Cognite3DTransformationEdgeAPI(
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> Cognite3DTransformationEdgeList:  # fmt: skip
-        """Cognite3DTransformationEdge edges matching the filters, up to ``limit`` (None for all).
+        """Cognite3DTransformationEdge edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -609,7 +609,7 @@ class Cognite3DTransformationEdgeAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_cognite3_d_transformation_edge_filter(
@@ -750,10 +750,10 @@ class Cognite3DTransformationEdgeAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> Cognite3DTransformationEdgeList:  # fmt: skip
         """Cognite3DTransformationEdge edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -823,7 +823,7 @@ class Cognite3DTransformationEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DTransformationEdge edges
         (filtered as in ``list``), per ``group_by`` group; read a result with

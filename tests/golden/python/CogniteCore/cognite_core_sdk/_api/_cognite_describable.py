@@ -184,7 +184,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> CogniteDescribableList:  # fmt: skip
-        """CogniteDescribable nodes matching the filters, up to ``limit`` (None for all).
+        """CogniteDescribable nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             aliases_contains_any: aliases holds at least one of these values.
@@ -201,7 +201,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -297,10 +297,10 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> CogniteDescribableList:  # fmt: skip
         """CogniteDescribable nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -346,7 +346,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteDescribable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -450,7 +450,7 @@ class CogniteDescribableEdgeAPI(
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> CogniteDescribableEdgeList:  # fmt: skip
-        """CogniteDescribableEdge edges matching the filters, up to ``limit`` (None for all).
+        """CogniteDescribableEdge edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -469,7 +469,7 @@ class CogniteDescribableEdgeAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_cognite_describable_edge_filter(
@@ -570,10 +570,10 @@ class CogniteDescribableEdgeAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> CogniteDescribableEdgeList:  # fmt: skip
         """CogniteDescribableEdge edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -623,7 +623,7 @@ class CogniteDescribableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteDescribableEdge edges
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -162,7 +162,7 @@ class CognitePointCloudVolumeAPI(
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> CognitePointCloudVolumeList:  # fmt: skip
-        """CognitePointCloudVolume nodes matching the filters, up to ``limit`` (None for all).
+        """CognitePointCloudVolume nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             aliases_contains_any: aliases holds at least one of these values.
@@ -190,7 +190,7 @@ class CognitePointCloudVolumeAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -330,10 +330,10 @@ class CognitePointCloudVolumeAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> CognitePointCloudVolumeList:  # fmt: skip
         """CognitePointCloudVolume nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -401,7 +401,7 @@ class CognitePointCloudVolumeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CognitePointCloudVolume nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

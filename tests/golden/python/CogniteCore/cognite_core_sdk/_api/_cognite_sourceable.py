@@ -200,7 +200,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> CogniteSourceableList:  # fmt: skip
-        """CogniteSourceable nodes matching the filters, up to ``limit`` (None for all).
+        """CogniteSourceable nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             source: The node (or nodes) source points to.
@@ -222,7 +222,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -338,10 +338,10 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> CogniteSourceableList:  # fmt: skip
         """CogniteSourceable nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -397,7 +397,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSourceable nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -521,7 +521,7 @@ class CogniteSourceableEdgeAPI(
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> CogniteSourceableEdgeList:  # fmt: skip
-        """CogniteSourceableEdge edges matching the filters, up to ``limit`` (None for all).
+        """CogniteSourceableEdge edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -545,7 +545,7 @@ class CogniteSourceableEdgeAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_cognite_sourceable_edge_filter(
@@ -666,10 +666,10 @@ class CogniteSourceableEdgeAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> CogniteSourceableEdgeList:  # fmt: skip
         """CogniteSourceableEdge edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -729,7 +729,7 @@ class CogniteSourceableEdgeAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSourceableEdge edges
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -71,7 +71,7 @@ class CDFExternalReferencesListedAPI(
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> CDFExternalReferencesListedList:
-        """CDFExternalReferencesListed nodes matching the filters, up to ``limit`` (None for all).
+        """CDFExternalReferencesListed nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             external_id_prefix: The start of the external id.
@@ -80,7 +80,7 @@ class CDFExternalReferencesListedAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -144,10 +144,10 @@ class CDFExternalReferencesListedAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> CDFExternalReferencesListedList:
         """CDFExternalReferencesListed nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -177,7 +177,7 @@ class CDFExternalReferencesListedAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching CDFExternalReferencesListed nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -81,7 +81,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> ConnectionEdgeAList:
-        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None for all).
+        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -98,7 +98,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_connection_edge_a_filter(
@@ -191,10 +191,10 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -240,7 +240,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with

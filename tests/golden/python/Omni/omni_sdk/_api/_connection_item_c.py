@@ -102,7 +102,7 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> ConnectionItemCList:
-        """ConnectionItemC nodes matching the filters, up to ``limit`` (None for all).
+        """ConnectionItemC nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             external_id_prefix: The start of the external id.
@@ -111,7 +111,7 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -175,10 +175,10 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionItemCList:
         """ConnectionItemC nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -208,7 +208,7 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemC nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -278,7 +278,7 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> ConnectionItemCEdgeList:
-        """ConnectionItemCEdge edges matching the filters, up to ``limit`` (None for all).
+        """ConnectionItemCEdge edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -289,7 +289,7 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_connection_item_c_edge_filter(
@@ -358,10 +358,10 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionItemCEdgeList:
         """ConnectionItemCEdge edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -395,7 +395,7 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemCEdge edges
         (filtered as in ``list``), per ``group_by`` group; read a result with

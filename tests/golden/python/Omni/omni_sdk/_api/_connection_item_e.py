@@ -137,7 +137,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> ConnectionEdgeAList:
-        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None for all).
+        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -154,7 +154,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_connection_item_e_inwards_single_property_filter(
@@ -247,10 +247,10 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -296,7 +296,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -419,7 +419,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> ConnectionItemEList:
-        """ConnectionItemE nodes matching the filters, up to ``limit`` (None for all).
+        """ConnectionItemE nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             direct_list_no_source_contains_any: directListNoSource holds at least one of these nodes.
@@ -433,7 +433,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -517,10 +517,10 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionItemEList:  # fmt: skip
         """ConnectionItemE nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -560,7 +560,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemE nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -160,7 +160,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> ConnectionEdgeAList:
-        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None for all).
+        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -177,7 +177,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_connection_item_f_outwards_multi_filter(
@@ -270,10 +270,10 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -319,7 +319,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -420,7 +420,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> ConnectionEdgeAList:
-        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None for all).
+        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -437,7 +437,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_connection_item_f_outwards_single_filter(
@@ -530,10 +530,10 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -579,7 +579,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -702,7 +702,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> ConnectionItemFList:
-        """ConnectionItemF nodes matching the filters, up to ``limit`` (None for all).
+        """ConnectionItemF nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             direct_list_contains_any: directList holds at least one of these nodes.
@@ -715,7 +715,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -795,10 +795,10 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionItemFList:  # fmt: skip
         """ConnectionItemF nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -836,7 +836,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemF nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

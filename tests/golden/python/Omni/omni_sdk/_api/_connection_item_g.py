@@ -116,7 +116,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> ConnectionEdgeAList:
-        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None for all).
+        """ConnectionEdgeA edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -133,7 +133,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_connection_item_g_inwards_multi_property_filter(
@@ -226,10 +226,10 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionEdgeAList:  # fmt: skip
         """ConnectionEdgeA edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -275,7 +275,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -389,7 +389,7 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> ConnectionItemGList:
-        """ConnectionItemG nodes matching the filters, up to ``limit`` (None for all).
+        """ConnectionItemG nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             name: The value (or values) of name.
@@ -400,7 +400,7 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -472,10 +472,10 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> ConnectionItemGList:  # fmt: skip
         """ConnectionItemG nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -509,7 +509,7 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemG nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

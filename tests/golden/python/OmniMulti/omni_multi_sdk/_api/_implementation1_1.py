@@ -89,7 +89,7 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> Implementation1_1List:  # fmt: skip
-        """Implementation1_1 nodes matching the filters, up to ``limit`` (None for all).
+        """Implementation1_1 nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             main_value: The value (or values) of mainValue.
@@ -104,7 +104,7 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -192,10 +192,10 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> Implementation1_1List:  # fmt: skip
         """Implementation1_1 nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -237,7 +237,7 @@ class Implementation1_1API(NodeAPI[Implementation1_1, Implementation1_1List]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation1_1 nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

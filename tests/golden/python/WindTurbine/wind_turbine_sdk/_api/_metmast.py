@@ -91,7 +91,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> DistanceList:
-        """Distance edges matching the filters, up to ``limit`` (None for all).
+        """Distance edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -104,7 +104,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_metmast_wind_turbines_filter(
@@ -181,10 +181,10 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> DistanceList:
         """Distance edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -222,7 +222,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Distance edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -324,7 +324,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> MetmastList:
-        """Metmast nodes matching the filters, up to ``limit`` (None for all).
+        """Metmast nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             min_position: The least position (inclusive).
@@ -335,7 +335,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -407,10 +407,10 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> MetmastList:
         """Metmast nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -444,7 +444,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Metmast nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -146,7 +146,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> NacelleList:
-        """Nacelle nodes matching the filters, up to ``limit`` (None for all).
+        """Nacelle nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             acc_from_back_side_x: The node (or nodes) acc_from_back_side_x points to.
@@ -165,7 +165,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -269,10 +269,10 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> NacelleList:
         """Nacelle nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -322,7 +322,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Nacelle nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -95,7 +95,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> RotorList:
-        """Rotor nodes matching the filters, up to ``limit`` (None for all).
+        """Rotor nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             rotor_speed_controller: The node (or nodes) rotor_speed_controller points to.
@@ -106,7 +106,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -178,10 +178,10 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> RotorList:
         """Rotor nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -215,7 +215,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Rotor nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

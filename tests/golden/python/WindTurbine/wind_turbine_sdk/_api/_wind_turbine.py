@@ -140,7 +140,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = 25,
     ) -> DistanceList:
-        """Distance edges matching the filters, up to ``limit`` (None for all).
+        """Distance edges matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             start_node: The node (or nodes) the edges start at.
@@ -153,7 +153,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
         """
         return super().list(
             filter=_wind_turbine_metmast_filter(
@@ -230,10 +230,10 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> DistanceList:
         """Distance edges whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -271,7 +271,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Distance edges
         (filtered as in ``list``), per ``group_by`` group; read a result with
@@ -395,7 +395,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         limit: int | None = 25,
         retrieve_connections: RetrieveConnections = "skip",
     ) -> WindTurbineList:
-        """WindTurbine nodes matching the filters, up to ``limit`` (None for all).
+        """WindTurbine nodes matching the filters, up to ``limit`` (None, or -1, for all).
 
         Args:
             blades_contains_any: blades holds at least one of these nodes.
@@ -418,7 +418,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
             sort_by: Properties to sort by (Python names or identifiers).
             direction: ``ascending`` or ``descending``.
             sort: CDF sort specifications, for what ``sort_by`` cannot say.
-            limit: The most to return; None for all, fetched page by page.
+            limit: The most to return; None (or -1) for all, fetched page by page.
             retrieve_connections: ``"identifier"`` fills edge and reverse-relation fields
                 with the ids of the connected nodes.
         """
@@ -538,10 +538,10 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> WindTurbineList:  # fmt: skip
         """WindTurbine nodes whose text properties (or ``properties``) match ``query``, filtered as in
-        ``list``; at most 1,000.
+        ``list``; at most 1,000 (``limit=None`` or ``-1``: that many).
         """
         return super().search(
             query,
@@ -599,7 +599,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
         """Count, average, minimum, maximum or sum of ``property`` over the matching WindTurbine nodes
         (filtered as in ``list``), per ``group_by`` group; read a result with

@@ -1,0 +1,77 @@
+"""What code written for a pygen v1 SDK expects of a generated SDK, against the emulator: the
+spellings of v1 that the generated APIs accept (``limit=-1``, ``search_property=``,
+``iterate(retrieve_connections=...)``), typed lists from ``select()``, and an edge API for edges
+without properties. Each test uses the golden SDKs, as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from golden_sdks import import_sdk
+from pygen_runtime.schema import Space
+from pygen_runtime.testing import Emulator
+from shared_cdf import model_file
+
+from pygen_runtime import ClientConfig, Token
+
+WIND_SPACE = "wind_instances"  # the golden WindTurbine case's instance space
+TURBINES = 30  # more than list's default of 25
+
+
+@pytest.fixture
+def wind() -> Any:
+    return import_sdk("WindTurbine")
+
+
+@pytest.fixture
+def wind_client(wind: Any) -> Iterator[Any]:
+    emulator = Emulator(project="wind")
+    emulator.load_model(model_file("WindTurbine"))
+    config = ClientConfig(base_url=emulator.base_url, project=emulator.project, credentials=Token("t"))
+    with wind.WindTurbineClient(config, transport=emulator.transport()) as client:
+        client.cdf.spaces.apply(Space(space=WIND_SPACE))
+        yield client
+
+
+@pytest.fixture
+def farm(wind: Any, wind_client: Any) -> Any:
+    """30 turbines in two farms with two blades each; each blade has a sensor position, the first
+    ten turbines a metmast (through a Distance edge)."""
+    turbines = [
+        wind.WindTurbineWrite(
+            external_id=f"wt-{number:02d}",
+            name=f"WT {number:02d}",
+            capacity=float(number),
+            windfarm="north" if number % 2 else "south",
+            blades=[
+                wind.BladeWrite(external_id=f"wt-{number:02d}-b{blade}", name=f"blade {blade}")
+                for blade in (1, 2)
+            ],
+            metmast=[wind.MetmastWrite(external_id=f"mast-{number:02d}", position=float(number))]
+            if number < 10
+            else None,
+        )
+        for number in range(TURBINES)
+    ]
+    positions = [
+        wind.SensorPositionWrite(
+            external_id=f"pos-{number:02d}-b{blade}", blade=(WIND_SPACE, f"wt-{number:02d}-b{blade}")
+        )
+        for number in range(TURBINES)
+        for blade in (1, 2)
+    ]
+    wind_client.upsert([*turbines, *positions])
+    return wind_client
+
+
+def test_limit_minus_one_lists_every_node_where_the_default_stops_at_25(farm: Any) -> None:
+    assert len(farm.wind_turbine.list()) == 25
+    assert len(farm.wind_turbine.list(limit=-1)) == TURBINES
+    assert len(farm.blade.list(limit=-1)) == 2 * TURBINES
+    assert sum(len(chunk) for chunk in farm.wind_turbine.iterate(chunk_size=7, limit=-1)) == TURBINES
+    assert len(farm.wind_turbine.search("WT", limit=-1)) == TURBINES
+    assert len(farm.wind_turbine.select().blades.list_blade(limit=-1)) == 2 * TURBINES
+    per_farm = farm.wind_turbine.aggregate("count", group_by="windfarm", limit=-1)
+    assert sorted(result.value("count") for result in per_farm) == [TURBINES // 2, TURBINES // 2]
