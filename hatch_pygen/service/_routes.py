@@ -23,6 +23,7 @@ from hatch_pygen.service._packaging import (
 from hatch_pygen.service._requests import (
     ErrorBody,
     ExternalId,
+    GeneratedSdkBody,
     GenerationOptions,
     HealthBody,
     LanguageBody,
@@ -45,10 +46,8 @@ _GENERATED_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The generated SDK: a zip archive (format=zip), a wheel (format=wheel), or "
         "its files as JSON (format=json).",
-        "content": {
-            ZIP_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-            "application/json": {"schema": {"$ref": "#/components/schemas/GeneratedSdkBody"}},
-        },
+        "model": GeneratedSdkBody,  # the application/json answer
+        "content": {ZIP_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     },
     400: {"model": ErrorBody, "description": "An unknown language, or a format the language lacks."},
     413: {"model": ErrorBody, "description": "The request body is larger than the service accepts."},
