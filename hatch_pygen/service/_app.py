@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -116,7 +117,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, settings: ServiceSettings | None = None) -> None:
     """Run the service with uvicorn until interrupted (what ``pygen serve`` does)."""
-    import uvicorn
-
     # One process: the job limits hold per process, and the model cache is shared on disk anyway.
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False)
