@@ -34,32 +34,16 @@ from pygen_runtime.testing._errors import ConflictError, EmulatorRequestError
 from pygen_runtime.testing._gc_pause import collector_paused
 from pygen_runtime.testing._identifiers import check_instance_external_id, check_space
 from pygen_runtime.testing._limits import INSTANCE_ITEMS_MAX
+from pygen_runtime.testing._new_node_writes import auto_node, insert_new_nodes, slim_answer
 from pygen_runtime.testing._project import Project
 from pygen_runtime.testing._store import InstanceKey, StoredInstance
-from pygen_runtime.testing._value_types import NOT_DECIDED, ValueCheck, check_value
+from pygen_runtime.testing._value_types import NOT_DECIDED, check_value
 from pygen_runtime.testing._write_plans import ContainerWritePlan, container_write_plan
+from pygen_runtime.testing._write_sources import WriteSource, resolve_source, source_key
 
 __all__ = ["apply_instances", "delete_instances", "write_instances"]
 
 ContainerKey = tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    """Where one writable source property lands."""
-
-    container: ContainerKey
-    identifier: str
-    prop: Mapping[str, Any]  # the container property definition
-    check: ValueCheck  # decides the common valid values; check_value words the errors
-
-
-@dataclass(frozen=True, slots=True)
-class _Source:
-    label: str
-    targets: dict[str, _Target]
-    containers: frozenset[ContainerKey]
-    used_for: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -106,7 +90,7 @@ class _Writer:
         self.auto_direct = bool(options.get("autoCreateDirectRelations", True))
         self.auto_start = bool(options.get("autoCreateStartNodes", False))
         self.auto_end = bool(options.get("autoCreateEndNodes", False))
-        self._sources: dict[tuple[str, ...], _Source | None] = {}
+        self._sources: dict[tuple[str, ...], WriteSource | None] = {}
         self._plans: dict[ContainerKey, ContainerWritePlan] = {}
         self._highest_stored: dict[tuple[ContainerKey, str], int] = {}
         # Spaces of this request's items that passed check_space, each as its interned string.
@@ -119,23 +103,15 @@ class _Writer:
         return plan
 
     # -- sources -------------------------------------------------------------------------
-    def _source(self, ref: Any, where: str, missing: list[dict[str, Any]]) -> _Source | None:
+    def _source(self, ref: Any, where: str, missing: list[dict[str, Any]]) -> WriteSource | None:
         if type(ref) is not dict and not isinstance(ref, Mapping):
             raise EmulatorRequestError(f"{where}.source must be a view or container reference.")
-        kind = ref.get("type", "view" if "version" in ref else "container")
-        if kind == "view":
-            key: tuple[str, ...] = (
-                "view",
-                str(ref.get("space")),
-                str(ref.get("externalId")),
-                str(ref.get("version")),
-            )
-        elif kind == "container":
-            key = ("container", str(ref.get("space")), str(ref.get("externalId")))
-        else:
+        key = source_key(ref)
+        if key is None:
+            kind = ref["type"]
             raise EmulatorRequestError(f"{where}.source.type must be 'view' or 'container', not {kind!r}.")
         if key not in self._sources:
-            self._sources[key] = self._resolve_source(key)
+            self._sources[key] = resolve_source(self.schema, key)
         source = self._sources[key]
         if source is None:
             reference = {"type": key[0], "space": key[1], "externalId": key[2]}
@@ -144,45 +120,6 @@ class _Writer:
             if reference not in missing:
                 missing.append(reference)
         return source
-
-    def _resolve_source(self, key: tuple[str, ...]) -> _Source | None:
-        if key[0] == "container":
-            container = self.schema.container(key[1], key[2])
-            if container is None:
-                return None
-            ckey = (key[1], key[2])
-            plan = self._plan(ckey)
-            targets = {
-                name: _Target(ckey, name, prop, plan.checks[name])
-                for name, prop in container["properties"].items()
-            }
-            used_for = container["usedFor"]
-            return _Source(
-                label=f"container {key[1]}:{key[2]}",
-                targets=targets,
-                containers=frozenset({ckey}),
-                used_for=frozenset({"node", "edge"} if used_for == "all" else {used_for}),
-            )
-        view = self.schema.view(key[1], key[2], key[3])
-        if view is None:
-            return None
-        targets = {}
-        for name, prop in view["properties"].items():
-            if "container" not in prop:
-                continue
-            ckey = (prop["container"]["space"], prop["container"]["externalId"])
-            plan = self._plan(ckey)
-            identifier = prop["containerPropertyIdentifier"]
-            container_prop = plan.properties.get(identifier)
-            if container_prop is not None:
-                targets[name] = _Target(ckey, identifier, container_prop, plan.checks[identifier])
-        used_for = view["usedFor"]
-        return _Source(
-            label=f"view {key[1]}:{key[2]}/{key[3]}",
-            targets=targets,
-            containers=frozenset(target.container for target in targets.values()),
-            used_for=frozenset({"node", "edge"} if used_for == "all" else {used_for}),
-        )
 
     # -- parsing -------------------------------------------------------------------------
     def parse(self, index: int, raw: Mapping[str, Any], missing: list[dict[str, Any]]) -> _Item:
@@ -235,7 +172,7 @@ class _Writer:
             self._collect(item, source, entry.get("properties") or {}, entry_where)
         return item
 
-    def _collect(self, item: _Item, source: _Source, values: Any, where: str) -> None:
+    def _collect(self, item: _Item, source: WriteSource, values: Any, where: str) -> None:
         if item.instance_type not in source.used_for:
             raise EmulatorRequestError(
                 f"{item.where}: {source.label} is for {'/'.join(sorted(source.used_for))}s; "
@@ -360,18 +297,6 @@ class _Writer:
         return targets
 
 
-def _slim(inst: StoredInstance, modified: bool) -> dict[str, Any]:
-    return {
-        "instanceType": inst.instance_type,
-        "space": inst.space,
-        "externalId": inst.external_id,
-        "version": inst.version,
-        "wasModified": modified,
-        "createdTime": inst.created_time,
-        "lastUpdatedTime": inst.last_updated_time,
-    }
-
-
 def _require_spaces(project: Project, spaces: set[str]) -> None:
     missing = sorted(space for space in spaces if space not in project.schema.spaces)
     if missing:
@@ -383,22 +308,6 @@ def _require_spaces(project: Project, spaces: set[str]) -> None:
         )
 
 
-def _auto_node(space: str, external_id: str, now: int) -> StoredInstance:
-    return StoredInstance(
-        instance_type="node",
-        space=space,
-        external_id=external_id,
-        version=1,
-        created_time=now,
-        last_updated_time=now,
-        deleted_time=None,
-        type=None,
-        start_node=None,
-        end_node=None,
-        data={},
-    )
-
-
 def write_instances(
     project: Project, raw_items: list[Any], options: Mapping[str, Any], *, check_required: bool = True
 ) -> list[dict[str, Any]]:
@@ -408,6 +317,9 @@ def write_instances(
     is for loading read-format snapshots, which show only the properties of the views read.
     """
     with collector_paused():
+        answers = insert_new_nodes(project, raw_items, options, check_required=check_required)
+        if answers is not None:
+            return answers
         return _write_instances(project, raw_items, options, check_required=check_required)
 
 
@@ -480,7 +392,7 @@ def _write_instances(
             if node_exists(node) or node in auto_nodes:
                 continue
             if may_create:
-                auto_nodes[node] = _auto_node(*node, now)
+                auto_nodes[node] = auto_node(*node, now)
             else:
                 missing_nodes.append({"space": node[0], "externalId": node[1]})
         targets = writer.direct_targets(inst)
@@ -499,7 +411,7 @@ def _write_instances(
             if node_exists(node) or node in auto_nodes:
                 continue
             if writer.auto_direct:
-                auto_nodes[node] = _auto_node(*node, now)
+                auto_nodes[node] = auto_node(*node, now)
             else:
                 missing_nodes.append({"space": node[0], "externalId": node[1]})
     if missing_nodes:
@@ -523,12 +435,12 @@ def _write_instances(
                 and inst.end_node == existing.end_node
             )
             if unchanged:
-                results.append(_slim(existing, False))
+                results.append(slim_answer(existing, False))
                 continue
             inst.version = existing.version + 1
             inst.created_time = existing.created_time
         store.put(inst)
-        results.append(_slim(inst, True))
+        results.append(slim_answer(inst, True))
     return results
 
 
