@@ -75,3 +75,17 @@ def test_limit_minus_one_lists_every_node_where_the_default_stops_at_25(farm: An
     assert len(farm.wind_turbine.select().blades.list_blade(limit=-1)) == 2 * TURBINES
     per_farm = farm.wind_turbine.aggregate("count", group_by="windfarm", limit=-1)
     assert sorted(result.value("count") for result in per_farm) == [TURBINES // 2, TURBINES // 2]
+
+
+def test_aggregate_and_histogram_take_v1_search_property_and_several_properties(farm: Any) -> None:
+    # "north" is in the windfarm of the odd-numbered turbines only.
+    [north] = farm.wind_turbine.aggregate("count", query="north", search_property="windfarm")
+    [same] = farm.wind_turbine.aggregate("count", query="north", search_properties=["windfarm"])
+    [everywhere] = farm.wind_turbine.aggregate("count", query="north", search_property="name")
+    [counts] = farm.wind_turbine.aggregate("count", property=["capacity", "name"])
+    histogram = farm.wind_turbine.histogram("capacity", 10.0, query="north", search_property="windfarm")
+
+    assert north.value("count") == same.value("count") == TURBINES // 2
+    assert everywhere.value("count") == 0  # no name holds "north"
+    assert (counts.value("count", "capacity"), counts.value("count", "name")) == (TURBINES, TURBINES)
+    assert {bucket.start: bucket.count for bucket in histogram.buckets} == {0.0: 5, 10.0: 5, 20.0: 5}

@@ -413,11 +413,12 @@ def _methods(
                 "aggregate",
                 [
                     "aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation]",
-                    f"property: {fields or 'str'} | None = None",
+                    f"property: {_names_type(fields)} = None",
                     "*",
                     f"group_by: {_names_type(fields)} = None",
                     "query: str | None = None",
                     f"search_properties: {_names_type(text_fields)} = None",
+                    f"search_property: {_names_type(text_fields)} = None",
                     *declared,
                     "filter: Filter | None = None",
                     "limit: int | None = 100",
@@ -425,9 +426,10 @@ def _methods(
                 "Sequence[AggregateResult]",
             ),
             "doc": docstring(
-                f"Count, average, minimum, maximum or sum of ``property`` over the matching {what}\n"
-                "(filtered as in ``list``), per ``group_by`` group; read a result with\n"
-                '``result.value("avg", property)``.',
+                f"Count, average, minimum, maximum or sum of ``property`` (or of each of several)\n"
+                f"over the matching {what} (filtered as in ``list``), per ``group_by`` group; read a\n"
+                'result with ``result.value("avg", property)``. ``search_property`` is pygen v1\'s\n'
+                "name of ``search_properties``.",
                 METHOD_INDENT,
             ),
             "body": _call(
@@ -438,6 +440,7 @@ def _methods(
                     "group_by=group_by",
                     "query=query",
                     "search_properties=search_properties",
+                    "search_property=search_property",
                     build,
                     "limit=limit",
                 ],
@@ -452,6 +455,7 @@ def _methods(
                     "*",
                     "query: str | None = None",
                     f"search_properties: {_names_type(text_fields)} = None",
+                    f"search_property: {_names_type(text_fields)} = None",
                     *declared,
                     "filter: Filter | None = None",
                 ],
@@ -464,7 +468,14 @@ def _methods(
             ),
             "body": _call(
                 "super().histogram",
-                ["property", "interval", "query=query", "search_properties=search_properties", build],
+                [
+                    "property",
+                    "interval",
+                    "query=query",
+                    "search_properties=search_properties",
+                    "search_property=search_property",
+                    build,
+                ],
             ),
         },
     ]

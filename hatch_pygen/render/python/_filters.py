@@ -41,6 +41,7 @@ API_PARAMETERS = frozenset(
         "property",
         "group_by",
         "search_properties",
+        "search_property",
         "interval",
         "external_id_prefix",
         "space",

@@ -282,21 +282,24 @@ class _InstanceAPI(Generic[ReadT, ListT]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: PropertyName | None = None,
+        property: PropertyNames | None = None,
         *,
         group_by: PropertyNames | None = None,
         query: str | None = None,
         search_properties: PropertyNames | None = None,
+        search_property: PropertyNames | None = None,
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """``"count"``, ``"avg"``, ``"min"``, ``"max"`` or ``"sum"`` of ``property`` (or several,
-        or ``Count``/``Avg``/... objects), over all matching instances or per ``group_by`` group.
-        One result per group (one in all without ``group_by``); read it with
-        ``result.value("avg", "capacity")``."""
+        """``"count"``, ``"avg"``, ``"min"``, ``"max"`` or ``"sum"`` of ``property`` (or of each of
+        several properties; or several aggregates, or ``Count``/``Avg``/... objects), over all
+        matching instances or per ``group_by`` group. One result per group (one in all without
+        ``group_by``); read it with ``result.value("avg", "capacity")``. ``search_property`` is
+        pygen v1's name of ``search_properties``."""
         wanted = self._aggregations(aggregate, property)
         groups = [group_by] if isinstance(group_by, str) else group_by
-        names = [search_properties] if isinstance(search_properties, str) else search_properties
+        searched = _one_of(search_properties, search_property, "search_properties", "search_property")
+        names = [searched] if isinstance(searched, str) else searched
         combined = _filters.and_(self._base_filter(), filter)
         if len(split_filter(combined, MAX_IN_FILTER_VALUES)) > 1:
             raise InvalidArgumentError(
@@ -320,8 +323,16 @@ class _InstanceAPI(Generic[ReadT, ListT]):
     def _aggregations(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None,
+        property: str | Sequence[str] | None,
     ) -> builtins.list[Aggregation]:
+        if property is not None and not isinstance(property, str):
+            # Several properties: each aggregate of each of them, as pygen v1 takes them (an
+            # aggregate object given outright is asked for once).
+            names = builtins.list(property)
+            if not names:
+                return self._aggregations(aggregate, None)
+            found = [wanted for one in names for wanted in self._aggregations(aggregate, one)]
+            return builtins.list(dict.fromkeys(found))
         given: builtins.list[AggregateName | Aggregation] = (
             [aggregate]
             if isinstance(aggregate, (str, Count, Avg, Min, Max, Sum, Histogram))
@@ -353,14 +364,18 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         *,
         query: str | None = None,
         search_properties: PropertyNames | None = None,
+        search_property: PropertyNames | None = None,
         filter: Filter | None = None,
     ) -> AggregatedHistogram:
-        """How many values of the numeric ``property`` fall in each bucket of width ``interval``."""
+        """How many values of the numeric ``property`` fall in each bucket of width ``interval``
+        (``search_property`` is pygen v1's name of ``search_properties``)."""
         wire = self._property_name(property, "property")
         results = self.aggregate(
             Histogram(wire, interval),
             query=query,
-            search_properties=search_properties,
+            search_properties=_one_of(
+                search_properties, search_property, "search_properties", "search_property"
+            ),
             filter=filter,
         )
         for result in results:
@@ -468,6 +483,15 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         for item in items:
             sources = found.get((item.space, item.external_id), [])
             setattr(item, name, sources if connection.multiple else (sources[0] if sources else None))
+
+
+def _one_of(given: Any, alias: Any, name: str, alias_name: str) -> Any:
+    """The value of a parameter that also goes by ``alias_name`` (pygen v1's name for it)."""
+    if alias is None:
+        return given
+    if given is not None:
+        raise InvalidArgumentError(f"give {name} or {alias_name} (the same, by its pygen v1 name), not both.")
+    return alias
 
 
 def _at_most(limit: int | None, most: int) -> int:

@@ -447,11 +447,12 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite360ImageFields | None = None,
+        property: Cognite360ImageFields | Sequence[Cognite360ImageFields] | None = None,
         *,
         group_by: Cognite360ImageFields | Sequence[Cognite360ImageFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         back: NodeReference | Sequence[NodeReference] | None = None,
         bottom: NodeReference | Sequence[NodeReference] | None = None,
         collection360: NodeReference | Sequence[NodeReference] | None = None,
@@ -485,9 +486,10 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360Image nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite360Image nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -495,6 +497,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -540,6 +543,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         back: NodeReference | Sequence[NodeReference] | None = None,
         bottom: NodeReference | Sequence[NodeReference] | None = None,
         collection360: NodeReference | Sequence[NodeReference] | None = None,
@@ -580,6 +584,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -433,11 +433,12 @@ class Cognite360ImageAnnotationAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite360ImageAnnotationFields | None = None,
+        property: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         *,
         group_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         query: str | None = None,
         search_properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
+        search_property: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -473,9 +474,10 @@ class Cognite360ImageAnnotationAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360ImageAnnotation edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite360ImageAnnotation edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -483,6 +485,7 @@ class Cognite360ImageAnnotationAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_annotation_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -530,6 +533,7 @@ class Cognite360ImageAnnotationAPI(
         *,
         query: str | None = None,
         search_properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
+        search_property: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -572,6 +576,7 @@ class Cognite360ImageAnnotationAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_annotation_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

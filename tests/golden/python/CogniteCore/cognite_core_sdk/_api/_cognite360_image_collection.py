@@ -287,11 +287,12 @@ class Cognite360ImageCollectionAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite360ImageCollectionFields | None = None,
+        property: Cognite360ImageCollectionFields | Sequence[Cognite360ImageCollectionFields] | None = None,
         *,
         group_by: Cognite360ImageCollectionFields | Sequence[Cognite360ImageCollectionFields] | None = None,
         query: str | None = None,
         search_properties: Cognite360ImageCollectionTextFields | Sequence[Cognite360ImageCollectionTextFields] | None = None,
+        search_property: Cognite360ImageCollectionTextFields | Sequence[Cognite360ImageCollectionTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -309,9 +310,10 @@ class Cognite360ImageCollectionAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360ImageCollection nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite360ImageCollection nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -319,6 +321,7 @@ class Cognite360ImageCollectionAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_collection_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -348,6 +351,7 @@ class Cognite360ImageCollectionAPI(
         *,
         query: str | None = None,
         search_properties: Cognite360ImageCollectionTextFields | Sequence[Cognite360ImageCollectionTextFields] | None = None,
+        search_property: Cognite360ImageCollectionTextFields | Sequence[Cognite360ImageCollectionTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -372,6 +376,7 @@ class Cognite360ImageCollectionAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_collection_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -270,11 +270,12 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite360ImageModelFields | None = None,
+        property: Cognite360ImageModelFields | Sequence[Cognite360ImageModelFields] | None = None,
         *,
         group_by: Cognite360ImageModelFields | Sequence[Cognite360ImageModelFields] | None = None,
         query: str | None = None,
         search_properties: Cognite360ImageModelTextFields | Sequence[Cognite360ImageModelTextFields] | None = None,
+        search_property: Cognite360ImageModelTextFields | Sequence[Cognite360ImageModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -290,9 +291,10 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360ImageModel nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite360ImageModel nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -300,6 +302,7 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_model_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -327,6 +330,7 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
         *,
         query: str | None = None,
         search_properties: Cognite360ImageModelTextFields | Sequence[Cognite360ImageModelTextFields] | None = None,
+        search_property: Cognite360ImageModelTextFields | Sequence[Cognite360ImageModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -349,6 +353,7 @@ class Cognite360ImageModelAPI(NodeAPI[Cognite360ImageModel, Cognite360ImageModel
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_model_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -252,11 +252,12 @@ class Cognite360ImageStationAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite360ImageStationFields | None = None,
+        property: Cognite360ImageStationFields | Sequence[Cognite360ImageStationFields] | None = None,
         *,
         group_by: Cognite360ImageStationFields | Sequence[Cognite360ImageStationFields] | None = None,
         query: str | None = None,
         search_properties: Cognite360ImageStationTextFields | Sequence[Cognite360ImageStationTextFields] | None = None,
+        search_property: Cognite360ImageStationTextFields | Sequence[Cognite360ImageStationTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -271,9 +272,10 @@ class Cognite360ImageStationAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360ImageStation nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite360ImageStation nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -281,6 +283,7 @@ class Cognite360ImageStationAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_station_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -307,6 +310,7 @@ class Cognite360ImageStationAPI(
         *,
         query: str | None = None,
         search_properties: Cognite360ImageStationTextFields | Sequence[Cognite360ImageStationTextFields] | None = None,
+        search_property: Cognite360ImageStationTextFields | Sequence[Cognite360ImageStationTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -328,6 +332,7 @@ class Cognite360ImageStationAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite360_image_station_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -275,11 +275,12 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite3DModelFields | None = None,
+        property: Cognite3DModelFields | Sequence[Cognite3DModelFields] | None = None,
         *,
         group_by: Cognite3DModelFields | Sequence[Cognite3DModelFields] | None = None,
         query: str | None = None,
         search_properties: Cognite3DModelTextFields | Sequence[Cognite3DModelTextFields] | None = None,
+        search_property: Cognite3DModelTextFields | Sequence[Cognite3DModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -295,9 +296,10 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DModel nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite3DModel nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -305,6 +307,7 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_model_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -332,6 +335,7 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
         *,
         query: str | None = None,
         search_properties: Cognite3DModelTextFields | Sequence[Cognite3DModelTextFields] | None = None,
+        search_property: Cognite3DModelTextFields | Sequence[Cognite3DModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -354,6 +358,7 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_model_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

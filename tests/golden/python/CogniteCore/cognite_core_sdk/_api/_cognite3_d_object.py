@@ -496,11 +496,12 @@ class Cognite3DObjectImages360API(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite360ImageAnnotationFields | None = None,
+        property: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         *,
         group_by: Cognite360ImageAnnotationFields | Sequence[Cognite360ImageAnnotationFields] | None = None,
         query: str | None = None,
         search_properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
+        search_property: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -536,9 +537,10 @@ class Cognite3DObjectImages360API(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite360ImageAnnotation edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite360ImageAnnotation edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -546,6 +548,7 @@ class Cognite3DObjectImages360API(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_object_images360_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -593,6 +596,7 @@ class Cognite3DObjectImages360API(
         *,
         query: str | None = None,
         search_properties: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
+        search_property: Cognite360ImageAnnotationTextFields | Sequence[Cognite360ImageAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -635,6 +639,7 @@ class Cognite3DObjectImages360API(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_object_images360_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -958,11 +963,12 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite3DObjectFields | None = None,
+        property: Cognite3DObjectFields | Sequence[Cognite3DObjectFields] | None = None,
         *,
         group_by: Cognite3DObjectFields | Sequence[Cognite3DObjectFields] | None = None,
         query: str | None = None,
         search_properties: Cognite3DObjectTextFields | Sequence[Cognite3DObjectTextFields] | None = None,
+        search_property: Cognite3DObjectTextFields | Sequence[Cognite3DObjectTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -988,9 +994,10 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DObject nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite3DObject nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -998,6 +1005,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_object_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -1035,6 +1043,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         *,
         query: str | None = None,
         search_properties: Cognite3DObjectTextFields | Sequence[Cognite3DObjectTextFields] | None = None,
+        search_property: Cognite3DObjectTextFields | Sequence[Cognite3DObjectTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -1067,6 +1076,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_object_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -228,11 +228,12 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite3DRevisionFields | None = None,
+        property: Cognite3DRevisionFields | Sequence[Cognite3DRevisionFields] | None = None,
         *,
         group_by: Cognite3DRevisionFields | Sequence[Cognite3DRevisionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
         published: bool | None = None,
         status: Literal["Done", "Failed", "Processing", "Queued"] | Sequence[Literal["Done", "Failed", "Processing", "Queued"]] | None = None,
@@ -242,9 +243,10 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DRevision nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite3DRevision nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -252,6 +254,7 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_revision_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -273,6 +276,7 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
         published: bool | None = None,
         status: Literal["Done", "Failed", "Processing", "Queued"] | Sequence[Literal["Done", "Failed", "Processing", "Queued"]] | None = None,
@@ -289,6 +293,7 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_revision_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

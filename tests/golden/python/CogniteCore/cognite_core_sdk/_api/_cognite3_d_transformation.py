@@ -410,11 +410,12 @@ class Cognite3DTransformationAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite3DTransformationFields | None = None,
+        property: Cognite3DTransformationFields | Sequence[Cognite3DTransformationFields] | None = None,
         *,
         group_by: Cognite3DTransformationFields | Sequence[Cognite3DTransformationFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         min_euler_rotation_x: float | None = None,
         max_euler_rotation_x: float | None = None,
         min_euler_rotation_y: float | None = None,
@@ -438,9 +439,10 @@ class Cognite3DTransformationAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DTransformation nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite3DTransformation nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -448,6 +450,7 @@ class Cognite3DTransformationAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_transformation_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -483,6 +486,7 @@ class Cognite3DTransformationAPI(
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         min_euler_rotation_x: float | None = None,
         max_euler_rotation_x: float | None = None,
         min_euler_rotation_y: float | None = None,
@@ -513,6 +517,7 @@ class Cognite3DTransformationAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_transformation_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -795,11 +800,12 @@ class Cognite3DTransformationEdgeAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Cognite3DTransformationEdgeFields | None = None,
+        property: Cognite3DTransformationEdgeFields | Sequence[Cognite3DTransformationEdgeFields] | None = None,
         *,
         group_by: Cognite3DTransformationEdgeFields | Sequence[Cognite3DTransformationEdgeFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_euler_rotation_x: float | None = None,
@@ -825,9 +831,10 @@ class Cognite3DTransformationEdgeAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Cognite3DTransformationEdge edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Cognite3DTransformationEdge edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -835,6 +842,7 @@ class Cognite3DTransformationEdgeAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_transformation_edge_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -872,6 +880,7 @@ class Cognite3DTransformationEdgeAPI(
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_euler_rotation_x: float | None = None,
@@ -904,6 +913,7 @@ class Cognite3DTransformationEdgeAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite3_d_transformation_edge_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

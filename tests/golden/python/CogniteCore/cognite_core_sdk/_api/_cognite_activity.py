@@ -545,11 +545,12 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteActivityFields | None = None,
+        property: CogniteActivityFields | Sequence[CogniteActivityFields] | None = None,
         *,
         group_by: CogniteActivityFields | Sequence[CogniteActivityFields] | None = None,
         query: str | None = None,
         search_properties: CogniteActivityTextFields | Sequence[CogniteActivityTextFields] | None = None,
+        search_property: CogniteActivityTextFields | Sequence[CogniteActivityTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -590,9 +591,10 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteActivity nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteActivity nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -600,6 +602,7 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_activity_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -652,6 +655,7 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
         *,
         query: str | None = None,
         search_properties: CogniteActivityTextFields | Sequence[CogniteActivityTextFields] | None = None,
+        search_property: CogniteActivityTextFields | Sequence[CogniteActivityTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -699,6 +703,7 @@ class CogniteActivityAPI(NodeAPI[CogniteActivity, CogniteActivityList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_activity_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

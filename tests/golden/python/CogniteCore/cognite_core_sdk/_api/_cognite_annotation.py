@@ -395,11 +395,12 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteAnnotationFields | None = None,
+        property: CogniteAnnotationFields | Sequence[CogniteAnnotationFields] | None = None,
         *,
         group_by: CogniteAnnotationFields | Sequence[CogniteAnnotationFields] | None = None,
         query: str | None = None,
         search_properties: CogniteAnnotationTextFields | Sequence[CogniteAnnotationTextFields] | None = None,
+        search_property: CogniteAnnotationTextFields | Sequence[CogniteAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -431,9 +432,10 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteAnnotation edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteAnnotation edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -441,6 +443,7 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_annotation_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -484,6 +487,7 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
         *,
         query: str | None = None,
         search_properties: CogniteAnnotationTextFields | Sequence[CogniteAnnotationTextFields] | None = None,
+        search_property: CogniteAnnotationTextFields | Sequence[CogniteAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -522,6 +526,7 @@ class CogniteAnnotationAPI(EdgeAPI[CogniteAnnotation, CogniteAnnotationList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_annotation_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

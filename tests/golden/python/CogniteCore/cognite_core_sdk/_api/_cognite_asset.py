@@ -491,11 +491,12 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteAssetFields | None = None,
+        property: CogniteAssetFields | Sequence[CogniteAssetFields] | None = None,
         *,
         group_by: CogniteAssetFields | Sequence[CogniteAssetFields] | None = None,
         query: str | None = None,
         search_properties: CogniteAssetTextFields | Sequence[CogniteAssetTextFields] | None = None,
+        search_property: CogniteAssetTextFields | Sequence[CogniteAssetTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset_class: NodeReference | Sequence[NodeReference] | None = None,
@@ -531,9 +532,10 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteAsset nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteAsset nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -541,6 +543,7 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_asset_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -588,6 +591,7 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
         *,
         query: str | None = None,
         search_properties: CogniteAssetTextFields | Sequence[CogniteAssetTextFields] | None = None,
+        search_property: CogniteAssetTextFields | Sequence[CogniteAssetTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset_class: NodeReference | Sequence[NodeReference] | None = None,
@@ -630,6 +634,7 @@ class CogniteAssetAPI(NodeAPI[CogniteAsset, CogniteAssetList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_asset_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

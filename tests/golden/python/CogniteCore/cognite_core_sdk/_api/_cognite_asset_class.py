@@ -277,11 +277,12 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteAssetClassFields | None = None,
+        property: CogniteAssetClassFields | Sequence[CogniteAssetClassFields] | None = None,
         *,
         group_by: CogniteAssetClassFields | Sequence[CogniteAssetClassFields] | None = None,
         query: str | None = None,
         search_properties: CogniteAssetClassTextFields | Sequence[CogniteAssetClassTextFields] | None = None,
+        search_property: CogniteAssetClassTextFields | Sequence[CogniteAssetClassTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -299,9 +300,10 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteAssetClass nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteAssetClass nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -309,6 +311,7 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_asset_class_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -338,6 +341,7 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
         *,
         query: str | None = None,
         search_properties: CogniteAssetClassTextFields | Sequence[CogniteAssetClassTextFields] | None = None,
+        search_property: CogniteAssetClassTextFields | Sequence[CogniteAssetClassTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -362,6 +366,7 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_asset_class_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

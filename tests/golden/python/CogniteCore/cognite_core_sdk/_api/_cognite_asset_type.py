@@ -294,11 +294,12 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteAssetTypeFields | None = None,
+        property: CogniteAssetTypeFields | Sequence[CogniteAssetTypeFields] | None = None,
         *,
         group_by: CogniteAssetTypeFields | Sequence[CogniteAssetTypeFields] | None = None,
         query: str | None = None,
         search_properties: CogniteAssetTypeTextFields | Sequence[CogniteAssetTypeTextFields] | None = None,
+        search_property: CogniteAssetTypeTextFields | Sequence[CogniteAssetTypeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset_class: NodeReference | Sequence[NodeReference] | None = None,
@@ -317,9 +318,10 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteAssetType nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteAssetType nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -327,6 +329,7 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_asset_type_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -357,6 +360,7 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
         *,
         query: str | None = None,
         search_properties: CogniteAssetTypeTextFields | Sequence[CogniteAssetTypeTextFields] | None = None,
+        search_property: CogniteAssetTypeTextFields | Sequence[CogniteAssetTypeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset_class: NodeReference | Sequence[NodeReference] | None = None,
@@ -382,6 +386,7 @@ class CogniteAssetTypeAPI(NodeAPI[CogniteAssetType, CogniteAssetTypeList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_asset_type_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

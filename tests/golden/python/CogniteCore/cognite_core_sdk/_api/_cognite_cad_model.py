@@ -268,11 +268,12 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteCADModelFields | None = None,
+        property: CogniteCADModelFields | Sequence[CogniteCADModelFields] | None = None,
         *,
         group_by: CogniteCADModelFields | Sequence[CogniteCADModelFields] | None = None,
         query: str | None = None,
         search_properties: CogniteCADModelTextFields | Sequence[CogniteCADModelTextFields] | None = None,
+        search_property: CogniteCADModelTextFields | Sequence[CogniteCADModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -288,9 +289,10 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteCADModel nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteCADModel nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -298,6 +300,7 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_cad_model_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -325,6 +328,7 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
         *,
         query: str | None = None,
         search_properties: CogniteCADModelTextFields | Sequence[CogniteCADModelTextFields] | None = None,
+        search_property: CogniteCADModelTextFields | Sequence[CogniteCADModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -347,6 +351,7 @@ class CogniteCADModelAPI(NodeAPI[CogniteCADModel, CogniteCADModelList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_cad_model_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

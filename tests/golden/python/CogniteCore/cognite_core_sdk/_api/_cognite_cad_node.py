@@ -355,11 +355,12 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteCADNodeFields | None = None,
+        property: CogniteCADNodeFields | Sequence[CogniteCADNodeFields] | None = None,
         *,
         group_by: CogniteCADNodeFields | Sequence[CogniteCADNodeFields] | None = None,
         query: str | None = None,
         search_properties: CogniteCADNodeTextFields | Sequence[CogniteCADNodeTextFields] | None = None,
+        search_property: CogniteCADNodeTextFields | Sequence[CogniteCADNodeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         cad_node_reference: str | Sequence[str] | None = None,
@@ -383,9 +384,10 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteCADNode nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteCADNode nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -393,6 +395,7 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_cad_node_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -428,6 +431,7 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
         *,
         query: str | None = None,
         search_properties: CogniteCADNodeTextFields | Sequence[CogniteCADNodeTextFields] | None = None,
+        search_property: CogniteCADNodeTextFields | Sequence[CogniteCADNodeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         cad_node_reference: str | Sequence[str] | None = None,
@@ -458,6 +462,7 @@ class CogniteCADNodeAPI(NodeAPI[CogniteCADNode, CogniteCADNodeList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_cad_node_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

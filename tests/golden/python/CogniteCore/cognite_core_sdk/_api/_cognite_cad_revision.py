@@ -229,11 +229,12 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteCADRevisionFields | None = None,
+        property: CogniteCADRevisionFields | Sequence[CogniteCADRevisionFields] | None = None,
         *,
         group_by: CogniteCADRevisionFields | Sequence[CogniteCADRevisionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
         published: bool | None = None,
         min_revision_id: int | None = None,
@@ -245,9 +246,10 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteCADRevision nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteCADRevision nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -255,6 +257,7 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_cad_revision_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -278,6 +281,7 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
         published: bool | None = None,
         min_revision_id: int | None = None,
@@ -296,6 +300,7 @@ class CogniteCADRevisionAPI(NodeAPI[CogniteCADRevision, CogniteCADRevisionList])
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_cad_revision_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -243,11 +243,12 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteCubeMapFields | None = None,
+        property: CogniteCubeMapFields | Sequence[CogniteCubeMapFields] | None = None,
         *,
         group_by: CogniteCubeMapFields | Sequence[CogniteCubeMapFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         back: NodeReference | Sequence[NodeReference] | None = None,
         bottom: NodeReference | Sequence[NodeReference] | None = None,
         front: NodeReference | Sequence[NodeReference] | None = None,
@@ -259,9 +260,10 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteCubeMap nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteCubeMap nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -269,6 +271,7 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_cube_map_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -292,6 +295,7 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         back: NodeReference | Sequence[NodeReference] | None = None,
         bottom: NodeReference | Sequence[NodeReference] | None = None,
         front: NodeReference | Sequence[NodeReference] | None = None,
@@ -310,6 +314,7 @@ class CogniteCubeMapAPI(NodeAPI[CogniteCubeMap, CogniteCubeMapList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_cube_map_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

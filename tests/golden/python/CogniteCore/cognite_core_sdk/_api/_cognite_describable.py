@@ -330,11 +330,12 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteDescribableFields | None = None,
+        property: CogniteDescribableFields | Sequence[CogniteDescribableFields] | None = None,
         *,
         group_by: CogniteDescribableFields | Sequence[CogniteDescribableFields] | None = None,
         query: str | None = None,
         search_properties: CogniteDescribableTextFields | Sequence[CogniteDescribableTextFields] | None = None,
+        search_property: CogniteDescribableTextFields | Sequence[CogniteDescribableTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -348,9 +349,10 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteDescribable nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteDescribable nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -358,6 +360,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_describable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -383,6 +386,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         *,
         query: str | None = None,
         search_properties: CogniteDescribableTextFields | Sequence[CogniteDescribableTextFields] | None = None,
+        search_property: CogniteDescribableTextFields | Sequence[CogniteDescribableTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -403,6 +407,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_describable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -605,11 +610,12 @@ class CogniteDescribableEdgeAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteDescribableEdgeFields | None = None,
+        property: CogniteDescribableEdgeFields | Sequence[CogniteDescribableEdgeFields] | None = None,
         *,
         group_by: CogniteDescribableEdgeFields | Sequence[CogniteDescribableEdgeFields] | None = None,
         query: str | None = None,
         search_properties: CogniteDescribableEdgeTextFields | Sequence[CogniteDescribableEdgeTextFields] | None = None,
+        search_property: CogniteDescribableEdgeTextFields | Sequence[CogniteDescribableEdgeTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -625,9 +631,10 @@ class CogniteDescribableEdgeAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteDescribableEdge edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteDescribableEdge edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -635,6 +642,7 @@ class CogniteDescribableEdgeAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_describable_edge_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -662,6 +670,7 @@ class CogniteDescribableEdgeAPI(
         *,
         query: str | None = None,
         search_properties: CogniteDescribableEdgeTextFields | Sequence[CogniteDescribableEdgeTextFields] | None = None,
+        search_property: CogniteDescribableEdgeTextFields | Sequence[CogniteDescribableEdgeTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -684,6 +693,7 @@ class CogniteDescribableEdgeAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_describable_edge_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

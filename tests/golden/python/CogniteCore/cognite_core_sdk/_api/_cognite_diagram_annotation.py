@@ -633,11 +633,12 @@ class CogniteDiagramAnnotationAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteDiagramAnnotationFields | None = None,
+        property: CogniteDiagramAnnotationFields | Sequence[CogniteDiagramAnnotationFields] | None = None,
         *,
         group_by: CogniteDiagramAnnotationFields | Sequence[CogniteDiagramAnnotationFields] | None = None,
         query: str | None = None,
         search_properties: CogniteDiagramAnnotationTextFields | Sequence[CogniteDiagramAnnotationTextFields] | None = None,
+        search_property: CogniteDiagramAnnotationTextFields | Sequence[CogniteDiagramAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -693,9 +694,10 @@ class CogniteDiagramAnnotationAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteDiagramAnnotation edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteDiagramAnnotation edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -703,6 +705,7 @@ class CogniteDiagramAnnotationAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_diagram_annotation_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -770,6 +773,7 @@ class CogniteDiagramAnnotationAPI(
         *,
         query: str | None = None,
         search_properties: CogniteDiagramAnnotationTextFields | Sequence[CogniteDiagramAnnotationTextFields] | None = None,
+        search_property: CogniteDiagramAnnotationTextFields | Sequence[CogniteDiagramAnnotationTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
@@ -832,6 +836,7 @@ class CogniteDiagramAnnotationAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_diagram_annotation_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

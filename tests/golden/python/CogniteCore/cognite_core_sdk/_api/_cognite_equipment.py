@@ -474,11 +474,12 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteEquipmentFields | None = None,
+        property: CogniteEquipmentFields | Sequence[CogniteEquipmentFields] | None = None,
         *,
         group_by: CogniteEquipmentFields | Sequence[CogniteEquipmentFields] | None = None,
         query: str | None = None,
         search_properties: CogniteEquipmentTextFields | Sequence[CogniteEquipmentTextFields] | None = None,
+        search_property: CogniteEquipmentTextFields | Sequence[CogniteEquipmentTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset: NodeReference | Sequence[NodeReference] | None = None,
@@ -513,9 +514,10 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteEquipment nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteEquipment nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -523,6 +525,7 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_equipment_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -569,6 +572,7 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
         *,
         query: str | None = None,
         search_properties: CogniteEquipmentTextFields | Sequence[CogniteEquipmentTextFields] | None = None,
+        search_property: CogniteEquipmentTextFields | Sequence[CogniteEquipmentTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         asset: NodeReference | Sequence[NodeReference] | None = None,
@@ -610,6 +614,7 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_equipment_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

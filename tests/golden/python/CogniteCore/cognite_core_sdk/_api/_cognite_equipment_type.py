@@ -313,11 +313,12 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteEquipmentTypeFields | None = None,
+        property: CogniteEquipmentTypeFields | Sequence[CogniteEquipmentTypeFields] | None = None,
         *,
         group_by: CogniteEquipmentTypeFields | Sequence[CogniteEquipmentTypeFields] | None = None,
         query: str | None = None,
         search_properties: CogniteEquipmentTypeTextFields | Sequence[CogniteEquipmentTypeTextFields] | None = None,
+        search_property: CogniteEquipmentTypeTextFields | Sequence[CogniteEquipmentTypeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -339,9 +340,10 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteEquipmentType nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteEquipmentType nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -349,6 +351,7 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_equipment_type_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -382,6 +385,7 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
         *,
         query: str | None = None,
         search_properties: CogniteEquipmentTypeTextFields | Sequence[CogniteEquipmentTypeTextFields] | None = None,
+        search_property: CogniteEquipmentTypeTextFields | Sequence[CogniteEquipmentTypeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -410,6 +414,7 @@ class CogniteEquipmentTypeAPI(NodeAPI[CogniteEquipmentType, CogniteEquipmentType
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_equipment_type_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

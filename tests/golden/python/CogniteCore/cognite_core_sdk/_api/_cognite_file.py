@@ -482,11 +482,12 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteFileFields | None = None,
+        property: CogniteFileFields | Sequence[CogniteFileFields] | None = None,
         *,
         group_by: CogniteFileFields | Sequence[CogniteFileFields] | None = None,
         query: str | None = None,
         search_properties: CogniteFileTextFields | Sequence[CogniteFileTextFields] | None = None,
+        search_property: CogniteFileTextFields | Sequence[CogniteFileTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -523,9 +524,10 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteFile nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteFile nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -533,6 +535,7 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_file_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -581,6 +584,7 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
         *,
         query: str | None = None,
         search_properties: CogniteFileTextFields | Sequence[CogniteFileTextFields] | None = None,
+        search_property: CogniteFileTextFields | Sequence[CogniteFileTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -624,6 +628,7 @@ class CogniteFileAPI(NodeAPI[CogniteFile, CogniteFileList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_file_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

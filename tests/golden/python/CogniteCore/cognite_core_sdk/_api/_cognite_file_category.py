@@ -295,11 +295,12 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteFileCategoryFields | None = None,
+        property: CogniteFileCategoryFields | Sequence[CogniteFileCategoryFields] | None = None,
         *,
         group_by: CogniteFileCategoryFields | Sequence[CogniteFileCategoryFields] | None = None,
         query: str | None = None,
         search_properties: CogniteFileCategoryTextFields | Sequence[CogniteFileCategoryTextFields] | None = None,
+        search_property: CogniteFileCategoryTextFields | Sequence[CogniteFileCategoryTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -319,9 +320,10 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteFileCategory nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteFileCategory nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -329,6 +331,7 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_file_category_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -360,6 +363,7 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
         *,
         query: str | None = None,
         search_properties: CogniteFileCategoryTextFields | Sequence[CogniteFileCategoryTextFields] | None = None,
+        search_property: CogniteFileCategoryTextFields | Sequence[CogniteFileCategoryTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -386,6 +390,7 @@ class CogniteFileCategoryAPI(NodeAPI[CogniteFileCategory, CogniteFileCategoryLis
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_file_category_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

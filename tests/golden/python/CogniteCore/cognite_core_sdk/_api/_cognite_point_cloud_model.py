@@ -272,11 +272,12 @@ class CognitePointCloudModelAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CognitePointCloudModelFields | None = None,
+        property: CognitePointCloudModelFields | Sequence[CognitePointCloudModelFields] | None = None,
         *,
         group_by: CognitePointCloudModelFields | Sequence[CognitePointCloudModelFields] | None = None,
         query: str | None = None,
         search_properties: CognitePointCloudModelTextFields | Sequence[CognitePointCloudModelTextFields] | None = None,
+        search_property: CognitePointCloudModelTextFields | Sequence[CognitePointCloudModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -292,9 +293,10 @@ class CognitePointCloudModelAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CognitePointCloudModel nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CognitePointCloudModel nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -302,6 +304,7 @@ class CognitePointCloudModelAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_point_cloud_model_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -329,6 +332,7 @@ class CognitePointCloudModelAPI(
         *,
         query: str | None = None,
         search_properties: CognitePointCloudModelTextFields | Sequence[CognitePointCloudModelTextFields] | None = None,
+        search_property: CognitePointCloudModelTextFields | Sequence[CognitePointCloudModelTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -351,6 +355,7 @@ class CognitePointCloudModelAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_point_cloud_model_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

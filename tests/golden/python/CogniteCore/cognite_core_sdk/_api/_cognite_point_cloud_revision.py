@@ -231,11 +231,12 @@ class CognitePointCloudRevisionAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CognitePointCloudRevisionFields | None = None,
+        property: CognitePointCloudRevisionFields | Sequence[CognitePointCloudRevisionFields] | None = None,
         *,
         group_by: CognitePointCloudRevisionFields | Sequence[CognitePointCloudRevisionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
         published: bool | None = None,
         min_revision_id: int | None = None,
@@ -247,9 +248,10 @@ class CognitePointCloudRevisionAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CognitePointCloudRevision nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CognitePointCloudRevision nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -257,6 +259,7 @@ class CognitePointCloudRevisionAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_point_cloud_revision_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -280,6 +283,7 @@ class CognitePointCloudRevisionAPI(
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         model3_d: NodeReference | Sequence[NodeReference] | None = None,
         published: bool | None = None,
         min_revision_id: int | None = None,
@@ -298,6 +302,7 @@ class CognitePointCloudRevisionAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_point_cloud_revision_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

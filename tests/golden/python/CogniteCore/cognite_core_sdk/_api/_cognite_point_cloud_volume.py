@@ -374,11 +374,12 @@ class CognitePointCloudVolumeAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CognitePointCloudVolumeFields | None = None,
+        property: CognitePointCloudVolumeFields | Sequence[CognitePointCloudVolumeFields] | None = None,
         *,
         group_by: CognitePointCloudVolumeFields | Sequence[CognitePointCloudVolumeFields] | None = None,
         query: str | None = None,
         search_properties: CognitePointCloudVolumeTextFields | Sequence[CognitePointCloudVolumeTextFields] | None = None,
+        search_property: CognitePointCloudVolumeTextFields | Sequence[CognitePointCloudVolumeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -403,9 +404,10 @@ class CognitePointCloudVolumeAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CognitePointCloudVolume nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CognitePointCloudVolume nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -413,6 +415,7 @@ class CognitePointCloudVolumeAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_point_cloud_volume_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -449,6 +452,7 @@ class CognitePointCloudVolumeAPI(
         *,
         query: str | None = None,
         search_properties: CognitePointCloudVolumeTextFields | Sequence[CognitePointCloudVolumeTextFields] | None = None,
+        search_property: CognitePointCloudVolumeTextFields | Sequence[CognitePointCloudVolumeTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -480,6 +484,7 @@ class CognitePointCloudVolumeAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_point_cloud_volume_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -254,11 +254,12 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteSchedulableFields | None = None,
+        property: CogniteSchedulableFields | Sequence[CogniteSchedulableFields] | None = None,
         *,
         group_by: CogniteSchedulableFields | Sequence[CogniteSchedulableFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         min_end_time: datetime | None = None,
         max_end_time: datetime | None = None,
         min_scheduled_end_time: datetime | None = None,
@@ -272,9 +273,10 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSchedulable nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteSchedulable nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -282,6 +284,7 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_schedulable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -307,6 +310,7 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         min_end_time: datetime | None = None,
         max_end_time: datetime | None = None,
         min_scheduled_end_time: datetime | None = None,
@@ -327,6 +331,7 @@ class CogniteSchedulableAPI(NodeAPI[CogniteSchedulable, CogniteSchedulableList])
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_schedulable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

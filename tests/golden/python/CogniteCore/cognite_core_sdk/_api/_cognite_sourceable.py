@@ -376,11 +376,12 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteSourceableFields | None = None,
+        property: CogniteSourceableFields | Sequence[CogniteSourceableFields] | None = None,
         *,
         group_by: CogniteSourceableFields | Sequence[CogniteSourceableFields] | None = None,
         query: str | None = None,
         search_properties: CogniteSourceableTextFields | Sequence[CogniteSourceableTextFields] | None = None,
+        search_property: CogniteSourceableTextFields | Sequence[CogniteSourceableTextFields] | None = None,
         source: NodeReference | Sequence[NodeReference] | None = None,
         source_context: str | Sequence[str] | None = None,
         source_context_prefix: str | None = None,
@@ -399,9 +400,10 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSourceable nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteSourceable nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -409,6 +411,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_sourceable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -439,6 +442,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         *,
         query: str | None = None,
         search_properties: CogniteSourceableTextFields | Sequence[CogniteSourceableTextFields] | None = None,
+        search_property: CogniteSourceableTextFields | Sequence[CogniteSourceableTextFields] | None = None,
         source: NodeReference | Sequence[NodeReference] | None = None,
         source_context: str | Sequence[str] | None = None,
         source_context_prefix: str | None = None,
@@ -464,6 +468,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_sourceable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -706,11 +711,12 @@ class CogniteSourceableEdgeAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteSourceableEdgeFields | None = None,
+        property: CogniteSourceableEdgeFields | Sequence[CogniteSourceableEdgeFields] | None = None,
         *,
         group_by: CogniteSourceableEdgeFields | Sequence[CogniteSourceableEdgeFields] | None = None,
         query: str | None = None,
         search_properties: CogniteSourceableEdgeTextFields | Sequence[CogniteSourceableEdgeTextFields] | None = None,
+        search_property: CogniteSourceableEdgeTextFields | Sequence[CogniteSourceableEdgeTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         source: NodeReference | Sequence[NodeReference] | None = None,
@@ -731,9 +737,10 @@ class CogniteSourceableEdgeAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteSourceableEdge edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteSourceableEdge edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -741,6 +748,7 @@ class CogniteSourceableEdgeAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_sourceable_edge_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -773,6 +781,7 @@ class CogniteSourceableEdgeAPI(
         *,
         query: str | None = None,
         search_properties: CogniteSourceableEdgeTextFields | Sequence[CogniteSourceableEdgeTextFields] | None = None,
+        search_property: CogniteSourceableEdgeTextFields | Sequence[CogniteSourceableEdgeTextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         source: NodeReference | Sequence[NodeReference] | None = None,
@@ -800,6 +809,7 @@ class CogniteSourceableEdgeAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_sourceable_edge_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -486,11 +486,12 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteTimeSeriesFields | None = None,
+        property: CogniteTimeSeriesFields | Sequence[CogniteTimeSeriesFields] | None = None,
         *,
         group_by: CogniteTimeSeriesFields | Sequence[CogniteTimeSeriesFields] | None = None,
         query: str | None = None,
         search_properties: CogniteTimeSeriesTextFields | Sequence[CogniteTimeSeriesTextFields] | None = None,
+        search_property: CogniteTimeSeriesTextFields | Sequence[CogniteTimeSeriesTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -526,9 +527,10 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteTimeSeries nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteTimeSeries nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -536,6 +538,7 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_time_series_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -583,6 +586,7 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
         *,
         query: str | None = None,
         search_properties: CogniteTimeSeriesTextFields | Sequence[CogniteTimeSeriesTextFields] | None = None,
+        search_property: CogniteTimeSeriesTextFields | Sequence[CogniteTimeSeriesTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         assets_contains_any: Sequence[NodeReference] | None = None,
@@ -625,6 +629,7 @@ class CogniteTimeSeriesAPI(NodeAPI[CogniteTimeSeries, CogniteTimeSeriesList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_time_series_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

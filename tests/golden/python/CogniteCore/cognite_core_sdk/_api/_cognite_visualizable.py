@@ -191,20 +191,22 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CogniteVisualizableFields | None = None,
+        property: CogniteVisualizableFields | Sequence[CogniteVisualizableFields] | None = None,
         *,
         group_by: CogniteVisualizableFields | Sequence[CogniteVisualizableFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         object3_d: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CogniteVisualizable nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CogniteVisualizable nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -212,6 +214,7 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_visualizable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -230,6 +233,7 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         object3_d: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
@@ -243,6 +247,7 @@ class CogniteVisualizableAPI(NodeAPI[CogniteVisualizable, CogniteVisualizableLis
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cognite_visualizable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -170,19 +170,21 @@ class CDFExternalReferencesAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: CDFExternalReferencesFields | None = None,
+        property: CDFExternalReferencesFields | Sequence[CDFExternalReferencesFields] | None = None,
         *,
         group_by: CDFExternalReferencesFields | Sequence[CDFExternalReferencesFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CDFExternalReferences nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CDFExternalReferences nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -190,6 +192,7 @@ class CDFExternalReferencesAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cdf_external_references_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -207,6 +210,7 @@ class CDFExternalReferencesAPI(
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
@@ -219,6 +223,7 @@ class CDFExternalReferencesAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cdf_external_references_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -169,19 +169,21 @@ class CDFExternalReferencesListedAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: str | Sequence[str] | None = None,
         *,
         group_by: str | Sequence[str] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching CDFExternalReferencesListed nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching CDFExternalReferencesListed nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -189,6 +191,7 @@ class CDFExternalReferencesListedAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cdf_external_references_listed_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -206,6 +209,7 @@ class CDFExternalReferencesListedAPI(
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
@@ -218,6 +222,7 @@ class CDFExternalReferencesListedAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_cdf_external_references_listed_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -224,11 +224,12 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionEdgeAFields | None = None,
+        property: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         *,
         group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -242,9 +243,10 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionEdgeA edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -252,6 +254,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_edge_a_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -277,6 +280,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
         *,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -297,6 +301,7 @@ class ConnectionEdgeAAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_edge_a_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -195,11 +195,12 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionItemBFields | None = None,
+        property: ConnectionItemBFields | Sequence[ConnectionItemBFields] | None = None,
         *,
         group_by: ConnectionItemBFields | Sequence[ConnectionItemBFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionItemBTextFields | Sequence[ConnectionItemBTextFields] | None = None,
+        search_property: ConnectionItemBTextFields | Sequence[ConnectionItemBTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -207,9 +208,10 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemB nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemB nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -217,6 +219,7 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_b_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -236,6 +239,7 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
         *,
         query: str | None = None,
         search_properties: ConnectionItemBTextFields | Sequence[ConnectionItemBTextFields] | None = None,
+        search_property: ConnectionItemBTextFields | Sequence[ConnectionItemBTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -250,6 +254,7 @@ class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_b_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -236,11 +236,12 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionItemDFields | None = None,
+        property: ConnectionItemDFields | Sequence[ConnectionItemDFields] | None = None,
         *,
         group_by: ConnectionItemDFields | Sequence[ConnectionItemDFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionItemDTextFields | Sequence[ConnectionItemDTextFields] | None = None,
+        search_property: ConnectionItemDTextFields | Sequence[ConnectionItemDTextFields] | None = None,
         direct_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_multi_contains_all: Sequence[NodeReference] | None = None,
         direct_single: NodeReference | Sequence[NodeReference] | None = None,
@@ -251,9 +252,10 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemD nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemD nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -261,6 +263,7 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_d_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -283,6 +286,7 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
         *,
         query: str | None = None,
         search_properties: ConnectionItemDTextFields | Sequence[ConnectionItemDTextFields] | None = None,
+        search_property: ConnectionItemDTextFields | Sequence[ConnectionItemDTextFields] | None = None,
         direct_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_multi_contains_all: Sequence[NodeReference] | None = None,
         direct_single: NodeReference | Sequence[NodeReference] | None = None,
@@ -300,6 +304,7 @@ class ConnectionItemDAPI(NodeAPI[ConnectionItemD, ConnectionItemDList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_d_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

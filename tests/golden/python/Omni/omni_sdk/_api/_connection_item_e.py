@@ -280,11 +280,12 @@ class ConnectionItemEInwardsSinglePropertyAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionEdgeAFields | None = None,
+        property: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         *,
         group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -298,9 +299,10 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionEdgeA edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -308,6 +310,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_e_inwards_single_property_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -333,6 +336,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
         *,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -353,6 +357,7 @@ class ConnectionItemEInwardsSinglePropertyAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_e_inwards_single_property_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -547,11 +552,12 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionItemEFields | None = None,
+        property: ConnectionItemEFields | Sequence[ConnectionItemEFields] | None = None,
         *,
         group_by: ConnectionItemEFields | Sequence[ConnectionItemEFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionItemETextFields | Sequence[ConnectionItemETextFields] | None = None,
+        search_property: ConnectionItemETextFields | Sequence[ConnectionItemETextFields] | None = None,
         direct_list_no_source_contains_any: Sequence[NodeReference] | None = None,
         direct_list_no_source_contains_all: Sequence[NodeReference] | None = None,
         direct_no_source: NodeReference | Sequence[NodeReference] | None = None,
@@ -562,9 +568,10 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemE nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemE nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -572,6 +579,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_e_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -594,6 +602,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         *,
         query: str | None = None,
         search_properties: ConnectionItemETextFields | Sequence[ConnectionItemETextFields] | None = None,
+        search_property: ConnectionItemETextFields | Sequence[ConnectionItemETextFields] | None = None,
         direct_list_no_source_contains_any: Sequence[NodeReference] | None = None,
         direct_list_no_source_contains_all: Sequence[NodeReference] | None = None,
         direct_no_source: NodeReference | Sequence[NodeReference] | None = None,
@@ -611,6 +620,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_e_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -303,11 +303,12 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionEdgeAFields | None = None,
+        property: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         *,
         group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -321,9 +322,10 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionEdgeA edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -331,6 +333,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_f_outwards_multi_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -356,6 +359,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
         *,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -376,6 +380,7 @@ class ConnectionItemFOutwardsMultiAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeALi
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_f_outwards_multi_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -563,11 +568,12 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionEdgeAFields | None = None,
+        property: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         *,
         group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -581,9 +587,10 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionEdgeA edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -591,6 +598,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_f_outwards_single_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -616,6 +624,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
         *,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -636,6 +645,7 @@ class ConnectionItemFOutwardsSingleAPI(EdgeAPI[ConnectionEdgeA, ConnectionEdgeAL
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_f_outwards_single_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -824,11 +834,12 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionItemFFields | None = None,
+        property: ConnectionItemFFields | Sequence[ConnectionItemFFields] | None = None,
         *,
         group_by: ConnectionItemFFields | Sequence[ConnectionItemFFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionItemFTextFields | Sequence[ConnectionItemFTextFields] | None = None,
+        search_property: ConnectionItemFTextFields | Sequence[ConnectionItemFTextFields] | None = None,
         direct_list_contains_any: Sequence[NodeReference] | None = None,
         direct_list_contains_all: Sequence[NodeReference] | None = None,
         name: str | Sequence[str] | None = None,
@@ -838,9 +849,10 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemF nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemF nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -848,6 +860,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_f_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -869,6 +882,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
         *,
         query: str | None = None,
         search_properties: ConnectionItemFTextFields | Sequence[ConnectionItemFTextFields] | None = None,
+        search_property: ConnectionItemFTextFields | Sequence[ConnectionItemFTextFields] | None = None,
         direct_list_contains_any: Sequence[NodeReference] | None = None,
         direct_list_contains_all: Sequence[NodeReference] | None = None,
         name: str | Sequence[str] | None = None,
@@ -885,6 +899,7 @@ class ConnectionItemFAPI(NodeAPI[ConnectionItemF, ConnectionItemFList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_f_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -259,11 +259,12 @@ class ConnectionItemGInwardsMultiPropertyAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionEdgeAFields | None = None,
+        property: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         *,
         group_by: ConnectionEdgeAFields | Sequence[ConnectionEdgeAFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -277,9 +278,10 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionEdgeA edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionEdgeA edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -287,6 +289,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_g_inwards_multi_property_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -312,6 +315,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
         *,
         query: str | None = None,
         search_properties: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
+        search_property: ConnectionEdgeATextFields | Sequence[ConnectionEdgeATextFields] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_end_time: datetime | None = None,
@@ -332,6 +336,7 @@ class ConnectionItemGInwardsMultiPropertyAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_g_inwards_multi_property_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -499,11 +504,12 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionItemGFields | None = None,
+        property: ConnectionItemGFields | Sequence[ConnectionItemGFields] | None = None,
         *,
         group_by: ConnectionItemGFields | Sequence[ConnectionItemGFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionItemGTextFields | Sequence[ConnectionItemGTextFields] | None = None,
+        search_property: ConnectionItemGTextFields | Sequence[ConnectionItemGTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -511,9 +517,10 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemG nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemG nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -521,6 +528,7 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_g_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -540,6 +548,7 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
         *,
         query: str | None = None,
         search_properties: ConnectionItemGTextFields | Sequence[ConnectionItemGTextFields] | None = None,
+        search_property: ConnectionItemGTextFields | Sequence[ConnectionItemGTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -554,6 +563,7 @@ class ConnectionItemGAPI(NodeAPI[ConnectionItemG, ConnectionItemGList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_g_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

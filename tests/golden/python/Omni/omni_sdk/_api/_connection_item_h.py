@@ -240,11 +240,12 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionItemHFields | None = None,
+        property: ConnectionItemHFields | Sequence[ConnectionItemHFields] | None = None,
         *,
         group_by: ConnectionItemHFields | Sequence[ConnectionItemHFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionItemHTextFields | Sequence[ConnectionItemHTextFields] | None = None,
+        search_property: ConnectionItemHTextFields | Sequence[ConnectionItemHTextFields] | None = None,
         direct_parent_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_parent_multi_contains_all: Sequence[NodeReference] | None = None,
         direct_parent_single: NodeReference | Sequence[NodeReference] | None = None,
@@ -255,9 +256,10 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemH nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemH nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -265,6 +267,7 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_h_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -287,6 +290,7 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
         *,
         query: str | None = None,
         search_properties: ConnectionItemHTextFields | Sequence[ConnectionItemHTextFields] | None = None,
+        search_property: ConnectionItemHTextFields | Sequence[ConnectionItemHTextFields] | None = None,
         direct_parent_multi_contains_any: Sequence[NodeReference] | None = None,
         direct_parent_multi_contains_all: Sequence[NodeReference] | None = None,
         direct_parent_single: NodeReference | Sequence[NodeReference] | None = None,
@@ -304,6 +308,7 @@ class ConnectionItemHAPI(NodeAPI[ConnectionItemH, ConnectionItemHList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_h_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

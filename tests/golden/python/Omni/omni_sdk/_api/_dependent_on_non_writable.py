@@ -198,11 +198,12 @@ class DependentOnNonWritableAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: DependentOnNonWritableFields | None = None,
+        property: DependentOnNonWritableFields | Sequence[DependentOnNonWritableFields] | None = None,
         *,
         group_by: DependentOnNonWritableFields | Sequence[DependentOnNonWritableFields] | None = None,
         query: str | None = None,
         search_properties: DependentOnNonWritableTextFields | Sequence[DependentOnNonWritableTextFields] | None = None,
+        search_property: DependentOnNonWritableTextFields | Sequence[DependentOnNonWritableTextFields] | None = None,
         a_value: str | Sequence[str] | None = None,
         a_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -210,9 +211,10 @@ class DependentOnNonWritableAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching DependentOnNonWritable nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching DependentOnNonWritable nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -220,6 +222,7 @@ class DependentOnNonWritableAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_dependent_on_non_writable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -239,6 +242,7 @@ class DependentOnNonWritableAPI(
         *,
         query: str | None = None,
         search_properties: DependentOnNonWritableTextFields | Sequence[DependentOnNonWritableTextFields] | None = None,
+        search_property: DependentOnNonWritableTextFields | Sequence[DependentOnNonWritableTextFields] | None = None,
         a_value: str | Sequence[str] | None = None,
         a_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -253,6 +257,7 @@ class DependentOnNonWritableAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_dependent_on_non_writable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

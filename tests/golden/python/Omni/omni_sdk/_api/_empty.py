@@ -294,11 +294,12 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: EmptyFields | None = None,
+        property: EmptyFields | Sequence[EmptyFields] | None = None,
         *,
         group_by: EmptyFields | Sequence[EmptyFields] | None = None,
         query: str | None = None,
         search_properties: EmptyTextFields | Sequence[EmptyTextFields] | None = None,
+        search_property: EmptyTextFields | Sequence[EmptyTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -319,9 +320,10 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Empty nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Empty nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -329,6 +331,7 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_empty_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -361,6 +364,7 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
         *,
         query: str | None = None,
         search_properties: EmptyTextFields | Sequence[EmptyTextFields] | None = None,
+        search_property: EmptyTextFields | Sequence[EmptyTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -388,6 +392,7 @@ class EmptyAPI(NodeAPI[Empty, EmptyList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_empty_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

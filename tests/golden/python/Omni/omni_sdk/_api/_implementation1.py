@@ -241,11 +241,12 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Implementation1Fields | None = None,
+        property: Implementation1Fields | Sequence[Implementation1Fields] | None = None,
         *,
         group_by: Implementation1Fields | Sequence[Implementation1Fields] | None = None,
         query: str | None = None,
         search_properties: Implementation1TextFields | Sequence[Implementation1TextFields] | None = None,
+        search_property: Implementation1TextFields | Sequence[Implementation1TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -259,9 +260,10 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation1 nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Implementation1 nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -269,6 +271,7 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_implementation1_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -294,6 +297,7 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
         *,
         query: str | None = None,
         search_properties: Implementation1TextFields | Sequence[Implementation1TextFields] | None = None,
+        search_property: Implementation1TextFields | Sequence[Implementation1TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -314,6 +318,7 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_implementation1_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -247,11 +247,12 @@ class Implementation1NonWriteableAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Implementation1NonWriteableFields | None = None,
+        property: Implementation1NonWriteableFields | Sequence[Implementation1NonWriteableFields] | None = None,
         *,
         group_by: Implementation1NonWriteableFields | Sequence[Implementation1NonWriteableFields] | None = None,
         query: str | None = None,
         search_properties: Implementation1NonWriteableTextFields | Sequence[Implementation1NonWriteableTextFields] | None = None,
+        search_property: Implementation1NonWriteableTextFields | Sequence[Implementation1NonWriteableTextFields] | None = None,
         connection_value: NodeReference | Sequence[NodeReference] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
@@ -264,9 +265,10 @@ class Implementation1NonWriteableAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation1NonWriteable nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Implementation1NonWriteable nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -274,6 +276,7 @@ class Implementation1NonWriteableAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_implementation1_non_writeable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -298,6 +301,7 @@ class Implementation1NonWriteableAPI(
         *,
         query: str | None = None,
         search_properties: Implementation1NonWriteableTextFields | Sequence[Implementation1NonWriteableTextFields] | None = None,
+        search_property: Implementation1NonWriteableTextFields | Sequence[Implementation1NonWriteableTextFields] | None = None,
         connection_value: NodeReference | Sequence[NodeReference] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
@@ -317,6 +321,7 @@ class Implementation1NonWriteableAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_implementation1_non_writeable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

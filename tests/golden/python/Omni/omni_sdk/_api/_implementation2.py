@@ -205,11 +205,12 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Implementation2Fields | None = None,
+        property: Implementation2Fields | Sequence[Implementation2Fields] | None = None,
         *,
         group_by: Implementation2Fields | Sequence[Implementation2Fields] | None = None,
         query: str | None = None,
         search_properties: Implementation2TextFields | Sequence[Implementation2TextFields] | None = None,
+        search_property: Implementation2TextFields | Sequence[Implementation2TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -219,9 +220,10 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation2 nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Implementation2 nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -229,6 +231,7 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_implementation2_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -250,6 +253,7 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
         *,
         query: str | None = None,
         search_properties: Implementation2TextFields | Sequence[Implementation2TextFields] | None = None,
+        search_property: Implementation2TextFields | Sequence[Implementation2TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -266,6 +270,7 @@ class Implementation2API(NodeAPI[Implementation2, Implementation2List]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_implementation2_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

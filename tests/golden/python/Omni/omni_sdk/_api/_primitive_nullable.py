@@ -299,11 +299,12 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: PrimitiveNullableFields | None = None,
+        property: PrimitiveNullableFields | Sequence[PrimitiveNullableFields] | None = None,
         *,
         group_by: PrimitiveNullableFields | Sequence[PrimitiveNullableFields] | None = None,
         query: str | None = None,
         search_properties: PrimitiveNullableTextFields | Sequence[PrimitiveNullableTextFields] | None = None,
+        search_property: PrimitiveNullableTextFields | Sequence[PrimitiveNullableTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -324,9 +325,10 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching PrimitiveNullable nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching PrimitiveNullable nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -334,6 +336,7 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_primitive_nullable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -366,6 +369,7 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
         *,
         query: str | None = None,
         search_properties: PrimitiveNullableTextFields | Sequence[PrimitiveNullableTextFields] | None = None,
+        search_property: PrimitiveNullableTextFields | Sequence[PrimitiveNullableTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -393,6 +397,7 @@ class PrimitiveNullableAPI(NodeAPI[PrimitiveNullable, PrimitiveNullableList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_primitive_nullable_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -315,11 +315,12 @@ class PrimitiveNullableListedAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: str | Sequence[str] | None = None,
         *,
         group_by: str | Sequence[str] | None = None,
         query: str | None = None,
         search_properties: PrimitiveNullableListedTextFields | Sequence[PrimitiveNullableListedTextFields] | None = None,
+        search_property: PrimitiveNullableListedTextFields | Sequence[PrimitiveNullableListedTextFields] | None = None,
         boolean_contains_any: Sequence[bool] | None = None,
         boolean_contains_all: Sequence[bool] | None = None,
         date_contains_any: Sequence[date] | None = None,
@@ -341,9 +342,10 @@ class PrimitiveNullableListedAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching PrimitiveNullableListed nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching PrimitiveNullableListed nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -351,6 +353,7 @@ class PrimitiveNullableListedAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_primitive_nullable_listed_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -384,6 +387,7 @@ class PrimitiveNullableListedAPI(
         *,
         query: str | None = None,
         search_properties: PrimitiveNullableListedTextFields | Sequence[PrimitiveNullableListedTextFields] | None = None,
+        search_property: PrimitiveNullableListedTextFields | Sequence[PrimitiveNullableListedTextFields] | None = None,
         boolean_contains_any: Sequence[bool] | None = None,
         boolean_contains_all: Sequence[bool] | None = None,
         date_contains_any: Sequence[date] | None = None,
@@ -412,6 +416,7 @@ class PrimitiveNullableListedAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_primitive_nullable_listed_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -299,11 +299,12 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: PrimitiveRequiredFields | None = None,
+        property: PrimitiveRequiredFields | Sequence[PrimitiveRequiredFields] | None = None,
         *,
         group_by: PrimitiveRequiredFields | Sequence[PrimitiveRequiredFields] | None = None,
         query: str | None = None,
         search_properties: PrimitiveRequiredTextFields | Sequence[PrimitiveRequiredTextFields] | None = None,
+        search_property: PrimitiveRequiredTextFields | Sequence[PrimitiveRequiredTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -324,9 +325,10 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching PrimitiveRequired nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching PrimitiveRequired nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -334,6 +336,7 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_primitive_required_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -366,6 +369,7 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
         *,
         query: str | None = None,
         search_properties: PrimitiveRequiredTextFields | Sequence[PrimitiveRequiredTextFields] | None = None,
+        search_property: PrimitiveRequiredTextFields | Sequence[PrimitiveRequiredTextFields] | None = None,
         boolean: bool | None = None,
         min_date: date | None = None,
         max_date: date | None = None,
@@ -393,6 +397,7 @@ class PrimitiveRequiredAPI(NodeAPI[PrimitiveRequired, PrimitiveRequiredList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_primitive_required_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

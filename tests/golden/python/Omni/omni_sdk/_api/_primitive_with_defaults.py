@@ -242,11 +242,12 @@ class PrimitiveWithDefaultsAPI(
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: PrimitiveWithDefaultsFields | None = None,
+        property: PrimitiveWithDefaultsFields | Sequence[PrimitiveWithDefaultsFields] | None = None,
         *,
         group_by: PrimitiveWithDefaultsFields | Sequence[PrimitiveWithDefaultsFields] | None = None,
         query: str | None = None,
         search_properties: PrimitiveWithDefaultsTextFields | Sequence[PrimitiveWithDefaultsTextFields] | None = None,
+        search_property: PrimitiveWithDefaultsTextFields | Sequence[PrimitiveWithDefaultsTextFields] | None = None,
         min_auto_increment_int32: int | None = None,
         max_auto_increment_int32: int | None = None,
         default_boolean: bool | None = None,
@@ -259,9 +260,10 @@ class PrimitiveWithDefaultsAPI(
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching PrimitiveWithDefaults nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching PrimitiveWithDefaults nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -269,6 +271,7 @@ class PrimitiveWithDefaultsAPI(
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_primitive_with_defaults_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -293,6 +296,7 @@ class PrimitiveWithDefaultsAPI(
         *,
         query: str | None = None,
         search_properties: PrimitiveWithDefaultsTextFields | Sequence[PrimitiveWithDefaultsTextFields] | None = None,
+        search_property: PrimitiveWithDefaultsTextFields | Sequence[PrimitiveWithDefaultsTextFields] | None = None,
         min_auto_increment_int32: int | None = None,
         max_auto_increment_int32: int | None = None,
         default_boolean: bool | None = None,
@@ -312,6 +316,7 @@ class PrimitiveWithDefaultsAPI(
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_primitive_with_defaults_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

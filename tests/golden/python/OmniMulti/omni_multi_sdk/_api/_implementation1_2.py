@@ -223,11 +223,12 @@ class Implementation1_2API(NodeAPI[Implementation1_2, Implementation1_2List]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: Implementation1_2Fields | None = None,
+        property: Implementation1_2Fields | Sequence[Implementation1_2Fields] | None = None,
         *,
         group_by: Implementation1_2Fields | Sequence[Implementation1_2Fields] | None = None,
         query: str | None = None,
         search_properties: Implementation1_2TextFields | Sequence[Implementation1_2TextFields] | None = None,
+        search_property: Implementation1_2TextFields | Sequence[Implementation1_2TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -239,9 +240,10 @@ class Implementation1_2API(NodeAPI[Implementation1_2, Implementation1_2List]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Implementation1_2 nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Implementation1_2 nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -249,6 +251,7 @@ class Implementation1_2API(NodeAPI[Implementation1_2, Implementation1_2List]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_implementation1_2_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -272,6 +275,7 @@ class Implementation1_2API(NodeAPI[Implementation1_2, Implementation1_2List]):
         *,
         query: str | None = None,
         search_properties: Implementation1_2TextFields | Sequence[Implementation1_2TextFields] | None = None,
+        search_property: Implementation1_2TextFields | Sequence[Implementation1_2TextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -290,6 +294,7 @@ class Implementation1_2API(NodeAPI[Implementation1_2, Implementation1_2List]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_implementation1_2_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

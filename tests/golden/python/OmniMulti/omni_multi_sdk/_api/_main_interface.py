@@ -195,11 +195,12 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: MainInterfaceFields | None = None,
+        property: MainInterfaceFields | Sequence[MainInterfaceFields] | None = None,
         *,
         group_by: MainInterfaceFields | Sequence[MainInterfaceFields] | None = None,
         query: str | None = None,
         search_properties: MainInterfaceTextFields | Sequence[MainInterfaceTextFields] | None = None,
+        search_property: MainInterfaceTextFields | Sequence[MainInterfaceTextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -207,9 +208,10 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching MainInterface nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching MainInterface nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -217,6 +219,7 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_main_interface_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -236,6 +239,7 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
         *,
         query: str | None = None,
         search_properties: MainInterfaceTextFields | Sequence[MainInterfaceTextFields] | None = None,
+        search_property: MainInterfaceTextFields | Sequence[MainInterfaceTextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -250,6 +254,7 @@ class MainInterfaceAPI(NodeAPI[MainInterface, MainInterfaceList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_main_interface_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

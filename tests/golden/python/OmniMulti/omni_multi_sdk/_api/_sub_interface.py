@@ -212,11 +212,12 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: SubInterfaceFields | None = None,
+        property: SubInterfaceFields | Sequence[SubInterfaceFields] | None = None,
         *,
         group_by: SubInterfaceFields | Sequence[SubInterfaceFields] | None = None,
         query: str | None = None,
         search_properties: SubInterfaceTextFields | Sequence[SubInterfaceTextFields] | None = None,
+        search_property: SubInterfaceTextFields | Sequence[SubInterfaceTextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -226,9 +227,10 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching SubInterface nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching SubInterface nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -236,6 +238,7 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_sub_interface_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -257,6 +260,7 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
         *,
         query: str | None = None,
         search_properties: SubInterfaceTextFields | Sequence[SubInterfaceTextFields] | None = None,
+        search_property: SubInterfaceTextFields | Sequence[SubInterfaceTextFields] | None = None,
         main_value: str | Sequence[str] | None = None,
         main_value_prefix: str | None = None,
         sub_value: str | Sequence[str] | None = None,
@@ -273,6 +277,7 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_sub_interface_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

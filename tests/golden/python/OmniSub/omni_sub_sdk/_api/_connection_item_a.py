@@ -237,11 +237,12 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: ConnectionItemAFields | None = None,
+        property: ConnectionItemAFields | Sequence[ConnectionItemAFields] | None = None,
         *,
         group_by: ConnectionItemAFields | Sequence[ConnectionItemAFields] | None = None,
         query: str | None = None,
         search_properties: ConnectionItemATextFields | Sequence[ConnectionItemATextFields] | None = None,
+        search_property: ConnectionItemATextFields | Sequence[ConnectionItemATextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         other_direct: NodeReference | Sequence[NodeReference] | None = None,
@@ -253,9 +254,10 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemA nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemA nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -263,6 +265,7 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_a_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -286,6 +289,7 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
         *,
         query: str | None = None,
         search_properties: ConnectionItemATextFields | Sequence[ConnectionItemATextFields] | None = None,
+        search_property: ConnectionItemATextFields | Sequence[ConnectionItemATextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         other_direct: NodeReference | Sequence[NodeReference] | None = None,
@@ -304,6 +308,7 @@ class ConnectionItemAAPI(NodeAPI[ConnectionItemA, ConnectionItemAList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_a_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -200,19 +200,21 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: str | Sequence[str] | None = None,
         *,
         group_by: str | Sequence[str] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemC nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemC nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -220,6 +222,7 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_c_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -237,6 +240,7 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
@@ -249,6 +253,7 @@ class ConnectionItemCAPI(NodeAPI[ConnectionItemC, ConnectionItemCList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_c_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -385,11 +390,12 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: str | None = None,
+        property: str | Sequence[str] | None = None,
         *,
         group_by: str | Sequence[str] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
@@ -397,9 +403,10 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching ConnectionItemCEdge edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching ConnectionItemCEdge edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -407,6 +414,7 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_c_edge_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -426,6 +434,7 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
@@ -440,6 +449,7 @@ class ConnectionItemCEdgeAPI(EdgeAPI[ConnectionItemCEdge, ConnectionItemCEdgeLis
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_connection_item_c_edge_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

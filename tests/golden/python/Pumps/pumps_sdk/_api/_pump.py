@@ -182,11 +182,12 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: PumpFields | None = None,
+        property: PumpFields | Sequence[PumpFields] | None = None,
         *,
         group_by: PumpFields | Sequence[PumpFields] | None = None,
         query: str | None = None,
         search_properties: PumpTextFields | Sequence[PumpTextFields] | None = None,
+        search_property: PumpTextFields | Sequence[PumpTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -194,9 +195,10 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Pump nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Pump nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -204,6 +206,7 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_pump_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -223,6 +226,7 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
         *,
         query: str | None = None,
         search_properties: PumpTextFields | Sequence[PumpTextFields] | None = None,
+        search_property: PumpTextFields | Sequence[PumpTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -237,6 +241,7 @@ class PumpAPI(NodeAPI[Pump, PumpList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_pump_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

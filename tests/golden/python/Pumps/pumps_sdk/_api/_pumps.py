@@ -189,11 +189,12 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: PumpsFields | None = None,
+        property: PumpsFields | Sequence[PumpsFields] | None = None,
         *,
         group_by: PumpsFields | Sequence[PumpsFields] | None = None,
         query: str | None = None,
         search_properties: PumpsTextFields | Sequence[PumpsTextFields] | None = None,
+        search_property: PumpsTextFields | Sequence[PumpsTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -201,9 +202,10 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Pumps nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Pumps nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -211,6 +213,7 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_pumps_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -230,6 +233,7 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
         *,
         query: str | None = None,
         search_properties: PumpsTextFields | Sequence[PumpsTextFields] | None = None,
+        search_property: PumpsTextFields | Sequence[PumpsTextFields] | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
@@ -244,6 +248,7 @@ class PumpsAPI(NodeAPI[Pumps, PumpsList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_pumps_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -198,11 +198,12 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: BladeFields | None = None,
+        property: BladeFields | Sequence[BladeFields] | None = None,
         *,
         group_by: BladeFields | Sequence[BladeFields] | None = None,
         query: str | None = None,
         search_properties: BladeTextFields | Sequence[BladeTextFields] | None = None,
+        search_property: BladeTextFields | Sequence[BladeTextFields] | None = None,
         is_damaged: bool | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -211,9 +212,10 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Blade nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Blade nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -221,6 +223,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_blade_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -241,6 +244,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
         *,
         query: str | None = None,
         search_properties: BladeTextFields | Sequence[BladeTextFields] | None = None,
+        search_property: BladeTextFields | Sequence[BladeTextFields] | None = None,
         is_damaged: bool | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -256,6 +260,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_blade_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -268,11 +268,12 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: DataSheetFields | None = None,
+        property: DataSheetFields | Sequence[DataSheetFields] | None = None,
         *,
         group_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         query: str | None = None,
         search_properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
+        search_property: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
         directory: str | Sequence[str] | None = None,
@@ -289,9 +290,10 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching DataSheet nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching DataSheet nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -299,6 +301,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_data_sheet_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -327,6 +330,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         *,
         query: str | None = None,
         search_properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
+        search_property: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
         directory: str | Sequence[str] | None = None,
@@ -350,6 +354,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_data_sheet_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

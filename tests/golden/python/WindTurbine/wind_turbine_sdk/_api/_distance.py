@@ -183,11 +183,12 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: DistanceFields | None = None,
+        property: DistanceFields | Sequence[DistanceFields] | None = None,
         *,
         group_by: DistanceFields | Sequence[DistanceFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_distance: float | None = None,
@@ -197,9 +198,10 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Distance edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Distance edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -207,6 +209,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_distance_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -228,6 +231,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_distance: float | None = None,
@@ -244,6 +248,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_distance_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

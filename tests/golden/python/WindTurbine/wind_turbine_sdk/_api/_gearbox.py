@@ -220,11 +220,12 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: GearboxFields | None = None,
+        property: GearboxFields | Sequence[GearboxFields] | None = None,
         *,
         group_by: GearboxFields | Sequence[GearboxFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         displacement_x: NodeReference | Sequence[NodeReference] | None = None,
         displacement_y: NodeReference | Sequence[NodeReference] | None = None,
         displacement_z: NodeReference | Sequence[NodeReference] | None = None,
@@ -233,9 +234,10 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Gearbox nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Gearbox nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -243,6 +245,7 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_gearbox_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -263,6 +266,7 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         displacement_x: NodeReference | Sequence[NodeReference] | None = None,
         displacement_y: NodeReference | Sequence[NodeReference] | None = None,
         displacement_z: NodeReference | Sequence[NodeReference] | None = None,
@@ -278,6 +282,7 @@ class GearboxAPI(NodeAPI[Gearbox, GearboxList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_gearbox_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -230,11 +230,12 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: GeneratingUnitFields | None = None,
+        property: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         *,
         group_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         query: str | None = None,
         search_properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
+        search_property: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -246,9 +247,10 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching GeneratingUnit nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching GeneratingUnit nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -256,6 +258,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_generating_unit_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -279,6 +282,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         *,
         query: str | None = None,
         search_properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
+        search_property: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -297,6 +301,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_generating_unit_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

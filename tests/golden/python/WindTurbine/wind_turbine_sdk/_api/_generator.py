@@ -205,11 +205,12 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: GeneratorFields | None = None,
+        property: GeneratorFields | Sequence[GeneratorFields] | None = None,
         *,
         group_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         generator_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
         generator_speed_controller_reference: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
@@ -217,9 +218,10 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Generator nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Generator nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -227,6 +229,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_generator_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -246,6 +249,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         generator_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
         generator_speed_controller_reference: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
@@ -260,6 +264,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_generator_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

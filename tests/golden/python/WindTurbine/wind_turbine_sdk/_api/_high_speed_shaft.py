@@ -219,11 +219,12 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: HighSpeedShaftFields | None = None,
+        property: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         *,
         group_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         bending_moment_y: NodeReference | Sequence[NodeReference] | None = None,
         bending_monent_x: NodeReference | Sequence[NodeReference] | None = None,
         torque: NodeReference | Sequence[NodeReference] | None = None,
@@ -232,9 +233,10 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching HighSpeedShaft nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching HighSpeedShaft nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -242,6 +244,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_high_speed_shaft_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -262,6 +265,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         bending_moment_y: NodeReference | Sequence[NodeReference] | None = None,
         bending_monent_x: NodeReference | Sequence[NodeReference] | None = None,
         torque: NodeReference | Sequence[NodeReference] | None = None,
@@ -277,6 +281,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_high_speed_shaft_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -235,11 +235,12 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: MainShaftFields | None = None,
+        property: MainShaftFields | Sequence[MainShaftFields] | None = None,
         *,
         group_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         bending_x: NodeReference | Sequence[NodeReference] | None = None,
         bending_y: NodeReference | Sequence[NodeReference] | None = None,
         calculated_tilt_moment: NodeReference | Sequence[NodeReference] | None = None,
@@ -250,9 +251,10 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching MainShaft nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching MainShaft nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -260,6 +262,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_main_shaft_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -282,6 +285,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         bending_x: NodeReference | Sequence[NodeReference] | None = None,
         bending_y: NodeReference | Sequence[NodeReference] | None = None,
         calculated_tilt_moment: NodeReference | Sequence[NodeReference] | None = None,
@@ -299,6 +303,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_main_shaft_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -210,11 +210,12 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: DistanceFields | None = None,
+        property: DistanceFields | Sequence[DistanceFields] | None = None,
         *,
         group_by: DistanceFields | Sequence[DistanceFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_distance: float | None = None,
@@ -224,9 +225,10 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Distance edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Distance edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -234,6 +236,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_metmast_wind_turbines_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -255,6 +258,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_distance: float | None = None,
@@ -271,6 +275,7 @@ class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_metmast_wind_turbines_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -434,11 +439,12 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: MetmastFields | None = None,
+        property: MetmastFields | Sequence[MetmastFields] | None = None,
         *,
         group_by: MetmastFields | Sequence[MetmastFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         min_position: float | None = None,
         max_position: float | None = None,
         external_id_prefix: str | None = None,
@@ -446,9 +452,10 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Metmast nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Metmast nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -456,6 +463,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_metmast_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -475,6 +483,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         min_position: float | None = None,
         max_position: float | None = None,
         external_id_prefix: str | None = None,
@@ -489,6 +498,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_metmast_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

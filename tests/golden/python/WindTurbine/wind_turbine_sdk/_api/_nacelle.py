@@ -304,11 +304,12 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: NacelleFields | None = None,
+        property: NacelleFields | Sequence[NacelleFields] | None = None,
         *,
         group_by: NacelleFields | Sequence[NacelleFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         acc_from_back_side_x: NodeReference | Sequence[NodeReference] | None = None,
         acc_from_back_side_y: NodeReference | Sequence[NodeReference] | None = None,
         acc_from_back_side_z: NodeReference | Sequence[NodeReference] | None = None,
@@ -324,9 +325,10 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Nacelle nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Nacelle nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -334,6 +336,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_nacelle_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -361,6 +364,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         acc_from_back_side_x: NodeReference | Sequence[NodeReference] | None = None,
         acc_from_back_side_y: NodeReference | Sequence[NodeReference] | None = None,
         acc_from_back_side_z: NodeReference | Sequence[NodeReference] | None = None,
@@ -383,6 +387,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_nacelle_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -224,11 +224,12 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: PowerInverterFields | None = None,
+        property: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         *,
         group_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         active_power_total: NodeReference | Sequence[NodeReference] | None = None,
         apparent_power_total: NodeReference | Sequence[NodeReference] | None = None,
         reactive_power_total: NodeReference | Sequence[NodeReference] | None = None,
@@ -237,9 +238,10 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching PowerInverter nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching PowerInverter nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -247,6 +249,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_power_inverter_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -267,6 +270,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         active_power_total: NodeReference | Sequence[NodeReference] | None = None,
         apparent_power_total: NodeReference | Sequence[NodeReference] | None = None,
         reactive_power_total: NodeReference | Sequence[NodeReference] | None = None,
@@ -282,6 +286,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_power_inverter_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -205,11 +205,12 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: RotorFields | None = None,
+        property: RotorFields | Sequence[RotorFields] | None = None,
         *,
         group_by: RotorFields | Sequence[RotorFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         rotor_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
         rpm_low_speed_shaft: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
@@ -217,9 +218,10 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Rotor nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Rotor nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -227,6 +229,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_rotor_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -246,6 +249,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         rotor_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
         rpm_low_speed_shaft: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
@@ -260,6 +264,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_rotor_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -325,11 +325,12 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: SensorPositionFields | None = None,
+        property: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         *,
         group_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         blade: NodeReference | Sequence[NodeReference] | None = None,
         edgewise_bend_mom_crosstalk_corrected: NodeReference | Sequence[NodeReference] | None = None,
         edgewise_bend_mom_offset: NodeReference | Sequence[NodeReference] | None = None,
@@ -346,9 +347,10 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching SensorPosition nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching SensorPosition nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -356,6 +358,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_sensor_position_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -384,6 +387,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         blade: NodeReference | Sequence[NodeReference] | None = None,
         edgewise_bend_mom_crosstalk_corrected: NodeReference | Sequence[NodeReference] | None = None,
         edgewise_bend_mom_offset: NodeReference | Sequence[NodeReference] | None = None,
@@ -407,6 +411,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_sensor_position_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

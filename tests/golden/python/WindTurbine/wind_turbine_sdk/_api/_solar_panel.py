@@ -248,11 +248,12 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: SolarPanelFields | None = None,
+        property: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         *,
         group_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         query: str | None = None,
         search_properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
+        search_property: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -266,9 +267,10 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching SolarPanel nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching SolarPanel nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -276,6 +278,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_solar_panel_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -301,6 +304,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         *,
         query: str | None = None,
         search_properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
+        search_property: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -321,6 +325,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_solar_panel_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -259,11 +259,12 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: DistanceFields | None = None,
+        property: DistanceFields | Sequence[DistanceFields] | None = None,
         *,
         group_by: DistanceFields | Sequence[DistanceFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_distance: float | None = None,
@@ -273,9 +274,10 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
-        """Count, average, minimum, maximum or sum of ``property`` over the matching Distance edges
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching Distance edges (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -283,6 +285,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_wind_turbine_metmast_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -304,6 +307,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_distance: float | None = None,
@@ -320,6 +324,7 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_wind_turbine_metmast_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -577,11 +582,12 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: WindTurbineFields | None = None,
+        property: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         *,
         group_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         query: str | None = None,
         search_properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
+        search_property: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
         min_capacity: float | None = None,
@@ -601,9 +607,10 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         filter: Filter | None = None,
         limit: int | None = 100,
     ) -> Sequence[AggregateResult]:  # fmt: skip
-        """Count, average, minimum, maximum or sum of ``property`` over the matching WindTurbine nodes
-        (filtered as in ``list``), per ``group_by`` group; read a result with
-        ``result.value("avg", property)``.
+        """Count, average, minimum, maximum or sum of ``property`` (or of each of several)
+        over the matching WindTurbine nodes (filtered as in ``list``), per ``group_by`` group; read a
+        result with ``result.value("avg", property)``. ``search_property`` is pygen v1's
+        name of ``search_properties``.
         """
         return super().aggregate(
             aggregate,
@@ -611,6 +618,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_wind_turbine_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -642,6 +650,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         *,
         query: str | None = None,
         search_properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
+        search_property: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
         min_capacity: float | None = None,
@@ -668,6 +677,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_wind_turbine_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
