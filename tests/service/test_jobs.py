@@ -44,7 +44,9 @@ async def test_no_more_than_the_limit_run_at_once() -> None:
     async with anyio.create_task_group() as jobs:
         for _ in range(5):
             jobs.start_soon(runner.run, job)
-        await wait_until(lambda: runner.running == 2 and runner.waiting == 3, "two running, three waiting")
+        # Both jobs inside their threads (not merely holding a slot), three more queued.
+        await wait_until(lambda: running == 2 and runner.waiting == 3, "two running, three waiting")
+        await anyio.sleep(0.05)  # room for a third job to start, were the limit not kept
         release.set()
 
     assert most == 2
