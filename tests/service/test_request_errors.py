@@ -9,7 +9,7 @@ import httpx
 import pytest
 from shared_cdf import model_file
 
-from hatch_pygen.service import ServiceSettings
+from hatch_pygen.service import ServiceSettings, create_app
 
 WINDTURBINE = model_file("WindTurbine").read_bytes()
 
@@ -204,3 +204,21 @@ async def test_a_wrong_method_is_405(service: httpx.AsyncClient) -> None:
     answer = await service.get("/v1/generate")
     error_of(answer, 405, "method-not-allowed")
     assert answer.headers["allow"] == "POST"
+
+
+async def test_a_defect_of_the_service_is_500_without_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app()
+
+    async def broken() -> None:
+        raise RuntimeError("a defect with a secret in its traceback")
+
+    app.add_api_route("/v1/broken", broken)  # a route that fails as a defect would
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        answer = await client.get("/v1/broken")
+
+    body = error_of(answer, 500, "internal-error")
+    assert body["message"] == "the service failed unexpectedly; the error is in its log"
+    assert "secret" not in answer.text
+    assert "GET /v1/broken failed" in caplog.text
+    assert "RuntimeError: a defect" in caplog.text
