@@ -378,7 +378,14 @@ def serve_service(
         settings = dataclasses.replace(settings, max_body_bytes=max_body_bytes)
     if max_concurrent_jobs is not None:
         settings = dataclasses.replace(settings, max_concurrent_jobs=max_concurrent_jobs)
-    serve(host=host, port=port, settings=settings)
+    try:
+        serve(host=host, port=port, settings=settings)
+    except SystemExit as stopped:
+        # uvicorn exits when it cannot start (the address in use, say), having logged why.
+        if stopped.code:
+            console.error(f"the service could not start on {host}:{port}; the ERROR line above says why")
+            raise typer.Exit(EXIT_USAGE) from None
+        raise
 
 
 @emulator_app.command(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 from without_modules import run_without
@@ -44,3 +48,24 @@ def test_only_the_extras_modules_count_as_the_extra_missing() -> None:
     assert not is_service_extra_missing(
         ModuleNotFoundError("No module named 'hatch_pygen.x'", name="hatch_pygen.x")
     )
+
+
+def test_a_port_in_use_ends_serve_with_one_error_line() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "hatch_pygen.cli", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert done.returncode == 2, done.stderr
+    assert "address already in use" in done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        f"error: the service could not start on 127.0.0.1:{port}; the ERROR line above says why"
+    )
+    assert "Traceback" not in done.stderr
