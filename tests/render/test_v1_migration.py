@@ -14,7 +14,7 @@ from pygen_runtime.schema import Space
 from pygen_runtime.testing import Emulator
 from shared_cdf import model_file
 
-from pygen_runtime import ClientConfig, Token
+from pygen_runtime import ClientConfig, InvalidArgumentError, Token
 
 WIND_SPACE = "wind_instances"  # the golden WindTurbine case's instance space
 TURBINES = 30  # more than list's default of 25
@@ -89,3 +89,31 @@ def test_aggregate_and_histogram_take_v1_search_property_and_several_properties(
     assert everywhere.value("count") == 0  # no name holds "north"
     assert (counts.value("count", "capacity"), counts.value("count", "name")) == (TURBINES, TURBINES)
     assert {bucket.start: bucket.count for bucket in histogram.buckets} == {0.0: 5, 10.0: 5, 20.0: 5}
+
+
+def test_iterate_fills_the_connections_of_every_chunk(wind: Any, farm: Any) -> None:
+    identifiers = list(farm.wind_turbine.iterate(chunk_size=4, retrieve_connections="identifier"))
+    full = list(farm.wind_turbine.iterate(chunk_size=4, retrieve_connections="full"))
+    skipped = list(farm.wind_turbine.iterate(chunk_size=4))
+    blades = list(farm.blade.iterate(chunk_size=7, retrieve_connections="identifier"))
+
+    assert [len(chunk) for chunk in full] == [4] * 7 + [2]
+    for chunks in (identifiers, full):
+        turbines = [turbine for chunk in chunks for turbine in chunk]
+        assert len(turbines) == TURBINES
+        masts = {turbine.external_id: [mast.external_id for mast in turbine.metmast] for turbine in turbines}
+        expected = {f"wt-{number:02d}": [f"mast-{number:02d}"] if number < 10 else [] for number in range(30)}
+        assert masts == expected
+    for turbine in (turbine for chunk in full for turbine in chunk):
+        assert all(isinstance(blade, wind.Blade) for blade in turbine.blades)
+        assert all(isinstance(mast, wind.Metmast) for mast in turbine.metmast)
+        assert [blade.name for blade in turbine.blades] == ["blade 1", "blade 2"]
+    assert all(turbine.metmast is None for chunk in skipped for turbine in chunk)
+    assert [len(chunk) for chunk in blades] == [7] * 8 + [4]
+    positions = {blade.external_id: blade.sensor_positions for chunk in blades for blade in chunk}
+    assert all(
+        [position.external_id for position in found] == [f"pos-{blade[3:]}"]
+        for blade, found in positions.items()
+    )
+    with pytest.raises(InvalidArgumentError, match="retrieve_connections must be"):
+        farm.wind_turbine.iterate(retrieve_connections="all")

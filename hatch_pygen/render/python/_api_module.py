@@ -337,9 +337,22 @@ def _methods(
     described = "\n".join(f"    {parameter.name}: {parameter.doc}" for parameter in model.parameters)
     list_parameters = ["*", *declared, *sort_parameters, "limit: int | None = 25"]
     list_arguments: list[Expression] = [build, *_PASS_SORT, "limit=limit"]
+    iterate_parameters = [
+        "chunk_size: int = 1000",
+        "*",
+        *declared,
+        *sort_parameters,
+        "limit: int | None = None",
+        "cursor: str | None = None",
+    ]
+    iterate_arguments: list[Expression] = ["chunk_size", build, *_PASS_SORT, "limit=limit", "cursor=cursor"]
     if kind == "node":
-        list_parameters.append('retrieve_connections: RetrieveConnections = "skip"')
-        list_arguments.append("retrieve_connections=retrieve_connections")
+        for parameters, arguments in (
+            (list_parameters, list_arguments),
+            (iterate_parameters, iterate_arguments),
+        ):
+            parameters.append('retrieve_connections: RetrieveConnections = "skip"')
+            arguments.append("retrieve_connections=retrieve_connections")
     return [
         {
             "signature": _signature("list", list_parameters, read_list),
@@ -362,27 +375,19 @@ def _methods(
             "body": _call("super().list", list_arguments),
         },
         {
-            "signature": _signature(
-                "iterate",
-                [
-                    "chunk_size: int = 1000",
-                    "*",
-                    *declared,
-                    *sort_parameters,
-                    "limit: int | None = None",
-                    "cursor: str | None = None",
-                ],
-                f"Iterator[{read_list}]",
-            ),
+            "signature": _signature("iterate", iterate_parameters, f"Iterator[{read_list}]"),
             "doc": docstring(
                 f"{what} matching the filters (as in ``list``), ``chunk_size`` at a time; the next\n"
                 "chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later\n"
-                "(``cursor=``).",
+                "(``cursor=``)."
+                + (
+                    "\n``retrieve_connections`` fills each chunk's connections as ``list`` fills its\nresult."
+                    if kind == "node"
+                    else ""
+                ),
                 METHOD_INDENT,
             ),
-            "body": _call(
-                "super().iterate", ["chunk_size", build, *_PASS_SORT, "limit=limit", "cursor=cursor"]
-            ),
+            "body": _call("super().iterate", iterate_arguments),
         },
         {
             "signature": _signature(

@@ -419,6 +419,37 @@ def test_full_connections_fill_typed_fields_one_level_deep(windturbine: Any, cli
     fill_connections(client, [], {"blades": Blade})
 
 
+class LazyTurbine(NodeRead):
+    """A read class as generated SDKs have them: its relation names a class defined later (a
+    generated module imports it for type checkers only), so pydantic builds it on first use."""
+
+    _view_id: ClassVar[ViewId] = WindTurbine._view_id
+
+    name: str | None = None
+    blades: list[LaterBlade | NodeId] | None = None
+
+
+class LaterBlade(Blade):
+    pass
+
+
+def test_full_connections_of_a_class_not_built_yet_keep_a_list_relation_a_list(
+    windturbine: Any, client_of: Any
+) -> None:
+    client, _ = client_of(windturbine)
+    # Made without validation, so the class is still unbuilt (as after reading from the bytes).
+    turbine = LazyTurbine.model_construct(
+        space=WIND_SPACE, external_id="wt-05", version=1, created_time=0, last_updated_time=0
+    )
+    assert not LazyTurbine.__pydantic_complete__
+
+    fill_connections(client, [turbine], {"blades": LaterBlade})
+
+    assert isinstance(turbine.blades, list)
+    assert ids(turbine.blades) == ["blade-05-0", "blade-05-1", "blade-05-2"]  # type: ignore[arg-type]
+    assert all(isinstance(blade, LaterBlade) for blade in turbine.blades)
+
+
 def test_a_terminal_fetches_only_its_path_and_the_builder_runs_again(
     windturbine: Any, client_of: Any
 ) -> None:

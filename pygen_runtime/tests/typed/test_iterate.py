@@ -7,8 +7,9 @@ import time
 from typing import Any
 
 import pytest
+from pygen_runtime.schema import NodeId
 from pygen_runtime.testing import Emulator, Fault, FaultPlan
-from pygen_runtime.typed import MAX_IN_FILTER_VALUES
+from pygen_runtime.typed import MAX_IN_FILTER_VALUES, NodeAPI
 from reference_sdk import BladeWrite, WindTurbineClient, WindTurbineWrite
 from typed_testbed import INSTANCE_SPACE, WIND_TURBINE_MODEL, RecordingTransport, make_config
 
@@ -205,6 +206,35 @@ def test_retrieve_connections_split_long_id_lists(emulator: Emulator, client: Wi
 
     assert len(turbines) == len(external_ids)
     assert all(turbine.metmast == [] for turbine in turbines)
+
+
+def test_iterate_fills_each_chunks_connections_before_handing_it_out(client: WindTurbineClient) -> None:
+    client.upsert(
+        [
+            WindTurbineWrite(
+                external_id=f"wt-{index}",
+                blades=[BladeWrite(external_id=f"wt-{index}-blade-{blade}") for blade in range(2)],
+            )
+            for index in range(5)
+        ]
+    )
+    # The reference SDK's override predates the parameter; the base method takes it.
+    api = client.wind_turbine
+
+    full = list(NodeAPI.iterate(api, 2, retrieve_connections="full"))
+    skipped = list(NodeAPI.iterate(api, 2))
+
+    assert [len(chunk) for chunk in full] == [2, 2, 1]
+    for chunk in full:
+        for turbine in chunk:
+            assert [type(blade).__name__ for blade in turbine.blades or []] == ["Blade", "Blade"]
+            assert turbine.metmast == []
+    assert all(
+        isinstance(blade, NodeId) for chunk in skipped for turbine in chunk for blade in turbine.blades or []
+    )
+    assert all(turbine.metmast is None for chunk in skipped for turbine in chunk)
+    with pytest.raises(InvalidArgumentError, match="retrieve_connections must be"):
+        NodeAPI.iterate(api, retrieve_connections="all")  # type: ignore[arg-type]
 
 
 def test_typed_listings_and_searches_ask_for_typing_so_their_pages_can_be_read_from_bytes(

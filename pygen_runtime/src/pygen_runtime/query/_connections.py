@@ -51,6 +51,11 @@ def _add_step(
             f"{read_class.__name__} has no connection or direct relation named {name!r}; "
             f"choose from {', '.join(known)}."
         )
+    from pygen_runtime.typed._parsing import complete
+
+    # A class read from the bytes may not be built yet, and its relation annotations are then
+    # unresolved text: build it so that a list of relations is told from a single one.
+    complete(read_class)
     holds_many = _holds_list(read_class.model_fields[name].annotation)
     return start.direct(name, wire, target.view_id()), holds_many
 

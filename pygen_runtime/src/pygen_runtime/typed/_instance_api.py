@@ -408,20 +408,21 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         fields with typed nodes."""
         return {}
 
-    def _fill_connections(self, items: builtins.list[Any], retrieve_connections: RetrieveConnections) -> None:
-        if retrieve_connections not in ("skip", "identifier", "full"):
+    def _full_targets(self) -> dict[str, type[NodeRead]]:
+        targets = self._connection_targets()
+        if not targets:
             raise InvalidArgumentError(
-                f"retrieve_connections must be 'skip', 'identifier' or 'full', got {retrieve_connections!r}."
+                f"{type(self).__name__} has no connections to fill with typed nodes; "
+                "use retrieve_connections='identifier' for ids."
             )
+        return targets
+
+    def _fill_connections(self, items: builtins.list[Any], retrieve_connections: RetrieveConnections) -> None:
+        _check_retrieve_connections(retrieve_connections)
         if retrieve_connections == "skip" or not items:
             return
         if retrieve_connections == "full":
-            targets = self._connection_targets()
-            if not targets:
-                raise InvalidArgumentError(
-                    f"{type(self).__name__} has no connections to fill with typed nodes; "
-                    "use retrieve_connections='identifier' for ids."
-                )
+            targets = self._full_targets()
             from pygen_runtime.query import fill_connections
 
             fill_connections(self._client.cdf, items, targets)
@@ -483,6 +484,13 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         for item in items:
             sources = found.get((item.space, item.external_id), [])
             setattr(item, name, sources if connection.multiple else (sources[0] if sources else None))
+
+
+def _check_retrieve_connections(retrieve_connections: Any) -> None:
+    if retrieve_connections not in ("skip", "identifier", "full"):
+        raise InvalidArgumentError(
+            f"retrieve_connections must be 'skip', 'identifier' or 'full', got {retrieve_connections!r}."
+        )
 
 
 def _one_of(given: Any, alias: Any, name: str, alias_name: str) -> Any:
@@ -606,6 +614,46 @@ class NodeAPI(_InstanceAPI[NodeReadT, NodeListT]):
         result = self._list(filter, sort_by, direction, sort, limit)
         self._fill_connections(result, retrieve_connections)
         return result
+
+    def iterate(
+        self,
+        chunk_size: int = LIST_PAGE_SIZE,
+        *,
+        filter: Filter | None = None,
+        sort_by: PropertyNames | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
+    ) -> Iterator[NodeListT]:
+        """Nodes of this view in chunks of ``chunk_size`` (at most 1,000); the next chunk is
+        fetched while you work on the current one, so memory stays at two chunks. A chunk's
+        ``next_cursor`` resumes the iteration later (pass it as ``cursor``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills a page, before
+        the chunk is handed out."""
+        _check_retrieve_connections(retrieve_connections)
+        if retrieve_connections == "full":
+            self._full_targets()  # refused before anything is fetched
+        chunks = super().iterate(
+            chunk_size,
+            filter=filter,
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+        if retrieve_connections == "skip":
+            return chunks
+        return self._filled(chunks, retrieve_connections)
+
+    def _filled(
+        self, chunks: Iterator[NodeListT], retrieve_connections: RetrieveConnections
+    ) -> Iterator[NodeListT]:
+        for chunk in chunks:
+            self._fill_connections(chunk, retrieve_connections)
+            yield chunk
 
     @overload
     def retrieve(

@@ -305,10 +305,13 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[Cognite360ImageList]:
         """Cognite360Image nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -352,6 +355,7 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

@@ -187,10 +187,13 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[Cognite3DModelList]:  # fmt: skip
         """Cognite3DModel nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -216,6 +219,7 @@ class Cognite3DModelAPI(NodeAPI[Cognite3DModel, Cognite3DModelList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

@@ -845,10 +845,13 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[Cognite3DObjectList]:
         """Cognite3DObject nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -884,6 +887,7 @@ class Cognite3DObjectAPI(NodeAPI[Cognite3DObject, Cognite3DObjectList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

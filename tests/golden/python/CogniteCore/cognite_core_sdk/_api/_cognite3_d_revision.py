@@ -158,10 +158,13 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[Cognite3DRevisionList]:  # fmt: skip
         """Cognite3DRevision nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -181,6 +184,7 @@ class Cognite3DRevisionAPI(NodeAPI[Cognite3DRevision, Cognite3DRevisionList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

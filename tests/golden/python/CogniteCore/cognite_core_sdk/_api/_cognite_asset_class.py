@@ -183,10 +183,13 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[CogniteAssetClassList]:  # fmt: skip
         """CogniteAssetClass nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -214,6 +217,7 @@ class CogniteAssetClassAPI(NodeAPI[CogniteAssetClass, CogniteAssetClassList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

@@ -248,10 +248,13 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[CogniteDescribableList]:  # fmt: skip
         """CogniteDescribable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -275,6 +278,7 @@ class CogniteDescribableAPI(NodeAPI[CogniteDescribable, CogniteDescribableList])
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

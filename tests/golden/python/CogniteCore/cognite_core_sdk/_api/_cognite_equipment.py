@@ -329,10 +329,13 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[CogniteEquipmentList]:  # fmt: skip
         """CogniteEquipment nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -377,6 +380,7 @@ class CogniteEquipmentAPI(NodeAPI[CogniteEquipment, CogniteEquipmentList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

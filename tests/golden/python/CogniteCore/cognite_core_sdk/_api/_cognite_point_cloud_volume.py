@@ -259,10 +259,13 @@ class CognitePointCloudVolumeAPI(
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[CognitePointCloudVolumeList]:  # fmt: skip
         """CognitePointCloudVolume nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -297,6 +300,7 @@ class CognitePointCloudVolumeAPI(
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

@@ -279,10 +279,13 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[CogniteSourceableList]:  # fmt: skip
         """CogniteSourceable nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -311,6 +314,7 @@ class CogniteSourceableAPI(NodeAPI[CogniteSourceable, CogniteSourceableList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

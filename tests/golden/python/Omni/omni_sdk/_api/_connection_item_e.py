@@ -479,10 +479,13 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[ConnectionItemEList]:
         """ConnectionItemE nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -503,6 +506,7 @@ class ConnectionItemEAPI(NodeAPI[ConnectionItemE, ConnectionItemEList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(

@@ -234,10 +234,13 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[SensorPositionList]:  # fmt: skip
         """SensorPosition nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
         (``cursor=``).
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
+        result.
         """
         return super().iterate(
             chunk_size,
@@ -264,6 +267,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )  # fmt: skip
 
     def search(
