@@ -8,6 +8,7 @@ from collections.abc import Callable
 import anyio
 import httpx
 import pytest
+from shared_cdf import model_file
 
 from hatch_pygen.service import ServiceSettings, create_app
 from hatch_pygen.service._errors import ServiceError
@@ -130,3 +131,36 @@ async def test_a_busy_service_answers_503_through_http() -> None:
 def test_settings_refuse_limits_that_make_no_sense(settings: dict[str, int], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         ServiceSettings(**settings)  # type: ignore[arg-type]  # only int limits are passed here
+
+
+async def test_generations_side_by_side_give_what_each_gives_alone() -> None:
+    requests = [
+        (model_file("WindTurbine"), {"format": "zip"}),
+        (model_file("WindTurbine"), {"format": "wheel"}),
+        (model_file("Pumps"), {"format": "json"}),
+        (model_file("Omni"), {"format": "zip", "package": "omni"}),
+        (model_file("Pumps"), {"format": "wheel", "package": "pumps"}),
+        (model_file("OmniSub"), {"format": "json", "language": "ir-json"}),
+    ]
+    app = create_app(ServiceSettings(max_concurrent_jobs=4))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://service", timeout=120
+    ) as client:
+
+        async def ask(index: int) -> bytes:
+            path, params = requests[index]
+            answer = await client.post("/v1/generate", content=path.read_bytes(), params=params)
+            assert answer.status_code == 200, answer.text
+            return answer.content
+
+        alone = [await ask(index) for index in range(len(requests))]
+        together: list[bytes] = [b""] * len(requests)
+
+        async def ask_into(index: int) -> None:
+            together[index] = await ask(index)
+
+        async with anyio.create_task_group() as group:
+            for index in range(len(requests)):
+                group.start_soon(ask_into, index)
+
+    assert together == alone
