@@ -20,6 +20,7 @@ from typing import TypeVar
 import anyio
 import anyio.to_thread
 
+from hatch_pygen.cache import ModelCache
 from hatch_pygen.config import parse_config
 from hatch_pygen.errors import NothingToGenerateError, PygenError
 from hatch_pygen.ir import build_ir
@@ -131,13 +132,21 @@ def fetch_models(
     ``PYGEN_OFFLINE``). Errors: 404 when CDF does not hold the model, 502 when CDF cannot be
     reached or refuses the server's credentials, 503 when the server has no CDF settings.
     """
+    environ = settings.cdf_environment()
+    try:
+        ModelCache.from_environment(environ)
+    except PygenError as error:
+        # The cache's settings are the operator's (PYGEN_CACHE_TTL, say), not the caller's or CDF's.
+        raise ServiceError(
+            503, "cache-not-configured", f"this service's model cache is misconfigured: {error}"
+        ) from None
     table = {"models": [{"space": space, "external-id": external_id, "version": version}]}
     # An empty project folder: a pygen.lock in the server's working directory must not decide
     # which snapshot a request gets.
     with tempfile.TemporaryDirectory(prefix="pygen-service-") as folder:
         try:
             config = parse_config(table, project_root=Path(folder), source="request")
-            loaded = load_models(config, environ=settings.cdf_environment(), transport=settings.transport)
+            loaded = load_models(config, environ=environ, transport=settings.transport)
         except PygenError as error:
             raise from_pygen_error(error) from None
     return list(loaded.snapshots)

@@ -175,3 +175,16 @@ async def test_the_server_directorys_lock_does_not_decide_the_model(
         answer = await service.post(WINDTURBINE_PATH, params={"format": "json"})
 
     assert answer.status_code == 200, answer.text
+
+
+async def test_a_misconfigured_model_cache_is_503_naming_the_variable(
+    emulator: Emulator, tmp_path: Path, client_of: ClientOf
+) -> None:
+    async with client_of(settings_for(emulator, tmp_path / "cache", PYGEN_CACHE_TTL="soon")) as service:
+        answer = await service.post(WINDTURBINE_PATH)
+
+    body = error_of(answer, 503, "cache-not-configured")
+    assert body["message"] == (
+        "this service's model cache is misconfigured: PYGEN_CACHE_TTL='soon' is not a number of seconds; "
+        "e.g. PYGEN_CACHE_TTL=3600"
+    )
