@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hatch_pygen.errors import PygenError, SourceError
+from hatch_pygen.errors import ModelNotFoundError, PygenError
 from hatch_pygen.ir import IR, build_ir
 from hatch_pygen.sdk import find_renderer, write_sdk
 from hatch_pygen.sources import ModelSnapshot, load_model_file
@@ -149,7 +149,11 @@ def _fetch(model_id: DataModelId, client: CDFClient | None) -> ModelSnapshot:
         raise PygenError(f"{label} is a data model id; pass client=CDFClient(...) to fetch it")
     found = client.data_models.retrieve([model_id], inline_views=True)
     if not found:
-        raise SourceError(f"{label} was not found in CDF project {client.config.project}")
+        raise ModelNotFoundError(
+            f"{label} was not found in CDF project {client.config.project}",
+            where=f"CDF project {client.config.project}",
+            missing=[label],
+        )
     data_model = found[0]
     outside = _implemented_views(client, data_model.inline_views, lambda message: None)
     return ModelSnapshot(data_model=data_model, implemented_views=tuple(outside))

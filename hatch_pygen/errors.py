@@ -19,6 +19,7 @@ __all__ = [
     "ConfigError",
     "ConfigIssue",
     "LockError",
+    "ModelNotFoundError",
     "NothingToGenerateError",
     "OfflineError",
     "PygenError",
@@ -60,6 +61,19 @@ class ConfigError(PygenError):
 
 class SourceError(PygenError):
     """A model could not be read from a file or fetched from CDF."""
+
+
+class ModelNotFoundError(SourceError):
+    """CDF answered, and does not hold one or more of the data models asked for.
+
+    ``where`` names the CDF project (and URL) asked, ``missing`` the models' labels
+    (``space:externalId/version``).
+    """
+
+    def __init__(self, message: str, *, where: str, missing: Sequence[str]) -> None:
+        super().__init__(message)
+        self.where = where
+        self.missing = tuple(missing)
 
 
 class OfflineError(SourceError):

@@ -12,14 +12,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from hatch_pygen.errors import ConfigError, OfflineError, PygenError, SourceError
+from hatch_pygen.errors import ConfigError, ModelNotFoundError, OfflineError, PygenError, SourceError
 from hatch_pygen.problems import Problem
 
 __all__ = ["ServiceError", "from_pygen_error", "problem_body"]
-
-# How the source reports a model CDF does not hold (hatch_pygen.sources._cdf); every other
-# SourceError from CDF is a failed conversation with it.
-_NOT_FOUND_PREFIX = "not found in CDF project"
 
 
 class ServiceError(Exception):
@@ -75,13 +71,15 @@ def from_pygen_error(error: PygenError) -> ServiceError:
         )
     if isinstance(error, OfflineError):
         return ServiceError(503, "offline", str(error))
+    if isinstance(error, ModelNotFoundError):
+        # The source's hint points at [tool.pygen]; here the id came from the request's path.
+        return ServiceError(
+            404,
+            "data-model-not-found",
+            f"not found in {error.where}: {', '.join(error.missing)}; "
+            "check space, externalId and version in the path",
+        )
     if isinstance(error, SourceError):
-        text = str(error)
-        if text.startswith(_NOT_FOUND_PREFIX):
-            # The source's hint points at [tool.pygen]; here the id came from the request's path.
-            found = text.split("; check ", 1)[0]
-            return ServiceError(
-                404, "data-model-not-found", f"{found}; check space, externalId and version in the path"
-            )
-        return ServiceError(502, "cdf-unavailable", text)
+        # Every other SourceError from CDF is a failed conversation with it.
+        return ServiceError(502, "cdf-unavailable", str(error))
     return ServiceError(422, "cannot-generate", str(error))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pygen_runtime.schema import DataModelId, View, ViewId
 
 from hatch_pygen.config import CdfModel, CdfSettings
-from hatch_pygen.errors import ConfigError, ConfigIssue, OfflineError, SourceError
+from hatch_pygen.errors import ConfigError, ConfigIssue, ModelNotFoundError, OfflineError, SourceError
 from hatch_pygen.sources._snapshot import ModelSnapshot
 
 if TYPE_CHECKING:
@@ -120,9 +120,11 @@ class CdfSource:
         missing = [_label(model_id) for model_id in ids if model_id not in found]
         if missing:
             url, project = self.target()
-            raise SourceError(
+            raise ModelNotFoundError(
                 f"not found in CDF project {project} at {url}: {', '.join(missing)}; "
-                "check space, external-id and version in tool.pygen.models"
+                "check space, external-id and version in tool.pygen.models",
+                where=f"CDF project {project} at {url}",
+                missing=missing,
             )
         snapshots = []
         for model_id in ids:
