@@ -97,8 +97,16 @@ def use(client: WindTurbineClient) -> None:
     if first is not None and first.capacity is not None:
         print(first.capacity + 1.0, first.as_write().external_id)
     blades = client.wind_turbine.select().name.prefix("WT").blades
-    damaged: list[Blade] = blades.is_damaged.equals(True).list_blade()
-    print(len(damaged))
+    damaged: BladeList = blades.is_damaged.equals(True).list_blade()
+    print(len(damaged), damaged.sensor_positions, damaged.as_write())
+    for blade_chunk in client.blade.select().iterate(chunk_size=10):
+        print(blade_chunk.to_pandas())
+    damaged.as_wrte()  # type: ignore[attr-defined]
+    # v1 spellings: limit=-1, search_property, several properties, iterate's retrieve_connections.
+    client.wind_turbine.list(limit=-1)
+    client.wind_turbine.aggregate("count", property=["capacity", "name"], search_property="name")
+    client.wind_turbine.histogram("capacity", 1.0, query="WT", search_property=["name"])
+    client.wind_turbine.iterate(10, retrieve_connections="full")
     # retrieve_connections="full" puts read objects where "identifier" puts ids.
     full = client.wind_turbine.retrieve("wt-1", retrieve_connections="full")
     if full is not None and full.blades:

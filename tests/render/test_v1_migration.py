@@ -117,3 +117,31 @@ def test_iterate_fills_the_connections_of_every_chunk(wind: Any, farm: Any) -> N
     )
     with pytest.raises(InvalidArgumentError, match="retrieve_connections must be"):
         farm.wind_turbine.iterate(retrieve_connections="all")
+
+
+def test_select_results_are_the_views_typed_lists(wind: Any, farm: Any) -> None:
+    north = farm.wind_turbine.select().windfarm.equals("north")
+
+    blades = north.blades.list_blade(limit=-1)
+    chunks = list(farm.wind_turbine.select().blades.iterate(chunk_size=25))
+    full = farm.wind_turbine.select().name.prefix("WT 0").blades.sensor_positions.list_full(limit=None)
+
+    assert type(blades) is wind.BladeList
+    assert len(blades) == TURBINES  # two blades on each of the 15 northern turbines
+    frame = blades.to_pandas()
+    assert frame.shape == (TURBINES, len(wind.Blade.model_fields))
+    assert sorted(frame["name"].unique()) == ["blade 1", "blade 2"]
+    assert blades.dump()[0]["properties"]["sp_pygen_power"]["Blade/1"]["name"] in ("blade 1", "blade 2")
+    assert "<table" in blades._repr_html_()
+    assert [type(chunk) for chunk in chunks] == [wind.BladeList] * 3
+    assert [len(chunk) for chunk in chunks] == [25, 25, 10]
+    # list_full: the start's view's list class, with the path filled in, traversable.
+    assert type(full) is wind.WindTurbineList
+    assert sorted(turbine.external_id for turbine in full) == [f"wt-{number:02d}" for number in range(10)]
+    assert full.to_pandas().shape[0] == 10
+    assert type(full.blades) is wind.BladeList
+    positions = full.blades.sensor_positions
+    assert type(positions) is wind.SensorPositionList
+    assert sorted(position.external_id for position in positions) == sorted(
+        f"pos-{number:02d}-b{blade}" for number in range(10) for blade in (1, 2)
+    )

@@ -1,8 +1,9 @@
 """The ``_select`` module of a generated SDK: one query-builder class per node view, for
 ``client.<view>.select()`` (``pygen_runtime.query.Select``, see docs/query-builder.md).
 
-A select class declares a filter descriptor per filterable property (by type), a traversal per
-relation whose other end is a generated node view, and a ``list_<view>`` terminal. Traversals
+A select class declares its view, read class and list class, a filter descriptor per filterable
+property (by type), a traversal per relation whose other end is a generated node view, and a
+``list_<view>`` terminal returning the view's list class. Traversals
 name their target class in a ``lambda``, so all select classes live in this one module; it is
 imported only when ``select()`` is first called.
 """
@@ -129,11 +130,12 @@ def _select_class(model: ViewModel, by_view: ModelsByView, views: ViewIndex) -> 
         names[index] = claim(members[index].candidate, taken)
     terminal = claim(f"list_{snake_case(model.view.name) or 'view'}", taken)
     lines = [
-        statement(Call(f"class {model.select}", (f"Select[{model.read}]",)), suffix=":"),
+        statement(Call(f"class {model.select}", (f"Select[{model.read}, {model.read_list}]",)), suffix=":"),
         INDENT + docstring(f"Query builder starting at {model.read} nodes ({model.label}).", INDENT),
         "",
         statement(f"_view_id = {model.read}._view_id", indent=INDENT),
         statement(f"_read_class = {model.read}", indent=INDENT),
+        statement(f"_list_class = {model.read_list}", indent=INDENT),
     ]
     if members:
         lines.append("")
@@ -144,7 +146,7 @@ def _select_class(model: ViewModel, by_view: ModelsByView, views: ViewIndex) -> 
     lines.extend(
         [
             "",
-            statement(f"def {terminal}(self, limit: int | None = 25) -> list[{model.read}]:", indent=INDENT),
+            statement(f"def {terminal}(self, limit: int | None = 25) -> {model.read_list}:", indent=INDENT),
             METHOD_INDENT
             + docstring(f"The {model.read} nodes the builder stands on, up to ``limit``.", METHOD_INDENT),
             f"{METHOD_INDENT}return self._list(limit)",
@@ -163,7 +165,7 @@ def select_module(header: str, root: str, views: list[ViewModel], index: ViewInd
     if "ViewId" in used:
         imports["pygen_runtime.schema"] = ["ViewId"]
     for model in selectable:
-        imports.setdefault(f".{DATA_PACKAGE}.{model.module}", []).append(model.read)
+        imports.setdefault(f".{DATA_PACKAGE}.{model.module}", []).extend([model.read, model.read_list])
     for model in views:
         if model.kind == "edge" and re.search(rf"lambda: {re.escape(model.read)}\b", "\n".join(classes)):
             imports.setdefault(f".{DATA_PACKAGE}.{model.module}", []).append(model.read)

@@ -27,7 +27,7 @@ from pygen_runtime.query import (
     fill_connections,
 )
 from pygen_runtime.schema import NodeId, ViewId
-from pygen_runtime.typed import Edges, NodeRead, ReverseDirectRelation
+from pygen_runtime.typed import Edges, NodeRead, NodeReadList, ReverseDirectRelation
 
 POWER = "sp_pygen_power"
 WIND_SPACE = "windfarm"
@@ -68,11 +68,23 @@ class Blade(NodeRead):
     ] = None
 
 
+class BladeList(NodeReadList[Blade]):
+    _item_class = Blade
+
+    @property
+    def sensor_positions(self) -> SensorPositionList | list[SensorPosition | NodeId]:
+        return self._connected("sensor_positions", SensorPositionList)
+
+
 class SensorPosition(NodeRead):
     _view_id: ClassVar[ViewId] = ViewId(space=POWER, external_id="SensorPosition", version="1")
 
     blade: NodeId | None = None
     position: float | None = None
+
+
+class SensorPositionList(NodeReadList[SensorPosition]):
+    _item_class = SensorPosition
 
 
 class Metmast(NodeRead):
@@ -104,15 +116,16 @@ class WindTurbineSelect(Select[WindTurbine]):
         return self._list(limit)
 
 
-class BladeSelect(Select[Blade]):
+class BladeSelect(Select[Blade, BladeList]):
     _view_id = Blade._view_id
     _read_class = Blade
+    _list_class = BladeList
 
     name = TextProperty("name")
     is_damaged = BooleanProperty("is_damaged")
     sensor_positions = ReverseTraversal("sensor_positions", lambda: SensorPositionSelect, "blade")
 
-    def list_blade(self, limit: int | None = 25) -> list[Blade]:
+    def list_blade(self, limit: int | None = 25) -> BladeList:
         return self._list(limit)
 
 
@@ -181,6 +194,32 @@ def test_a_limit_on_the_last_step_stops_fetching_early(windturbine: Any, client_
     # limit cut results), by id.
     assert dict(transport.counts) == {"list": 1, "byids": 1}
     assert len(transport.bodies_of("byids")[0]["items"]) == 5
+
+
+def test_results_come_in_the_views_list_class_when_the_select_class_names_one(
+    windturbine: Any, client_of: Any
+) -> None:
+    client, _ = client_of(windturbine)
+    select = BladeSelect(client).name.equals("blade-03-1")
+
+    blades = select.list_blade()
+    chunks = list(WindTurbineSelect(client).blades.iterate(chunk_size=25))
+    full = BladeSelect(client).name.prefix("blade-03").sensor_positions.list_full(limit=None)
+    turbines = WindTurbineSelect(client).name.equals("WT 03").blades.list_full()
+
+    assert type(blades) is BladeList
+    assert [type(chunk) for chunk in chunks] == [BladeList] * 3
+    assert type(full) is BladeList  # the start's list class, not the one the builder stands on
+    assert type(turbines) is list  # WindTurbineSelect names no list class
+    frame = full.to_pandas()
+    assert frame.shape == (3, len(Blade.model_fields))
+    assert sorted(frame["external_id"]) == ["blade-03-0", "blade-03-1", "blade-03-2"]
+    positions = full.sensor_positions
+    assert type(positions) is SensorPositionList
+    assert sorted(ids(positions)) == sorted(
+        f"sensor-blade-03-{blade}-{at}" for blade in range(3) for at in range(2)
+    )
+    assert [item["externalId"] for item in blades.dump()] == ["blade-03-1"]
 
 
 def test_minus_one_means_every_node_as_in_pygen_v1(windturbine: Any, client_of: Any) -> None:

@@ -3,15 +3,16 @@
 A generated SDK declares one subclass of :class:`Select` per view, with nothing but attributes:
 the view, the read class, a filter per property and a traversal per relation::
 
-    class WindTurbineSelect(Select[WindTurbine]):
+    class WindTurbineSelect(Select[WindTurbine, WindTurbineList]):
         _view_id = ViewId(space="power", external_id="WindTurbine", version="1")
         _read_class = WindTurbine
+        _list_class = WindTurbineList
 
         name = TextProperty("name")
         capacity = NumberProperty("capacity")
         blades = DirectTraversal("blades", lambda: BladeSelect)
 
-        def list_wind_turbine(self, limit: int | None = 25) -> list[WindTurbine]:
+        def list_wind_turbine(self, limit: int | None = 25) -> WindTurbineList:
             return self._list(limit)
 
 and a caller writes
@@ -21,7 +22,9 @@ Each property filter adds to the filter of the step the builder stands on and re
 each traversal moves the builder to a new step below. The terminals run the query: ``_list``
 (the generated ``list_<view>``) returns the nodes of the step the builder stands on, reached
 through every step before it; ``list_full`` returns the start's nodes with the connections along
-the path filled in; ``iterate`` hands out the nodes of the current step page by page.
+the path filled in; ``iterate`` hands out the nodes of the current step page by page. Results
+come in the view's list class (``_list_class``, e.g. ``WindTurbineList``, with ``to_pandas()``
+and traversal of connections) when the select class names one, else in a plain ``list``.
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, overload
 
-from typing_extensions import Self
+from typing_extensions import Self, TypeVar
 
 from pygen_runtime.errors import InvalidArgumentError
 from pygen_runtime.query import _filters
@@ -69,8 +72,10 @@ __all__ = [
 ]
 
 ReadT = TypeVar("ReadT")
-SelectT = TypeVar("SelectT", bound="Select[Any]")
-TargetT = TypeVar("TargetT", bound="Select[Any]")
+# The list class results come in: the view's typed list (``BladeList``) in generated SDKs.
+ListT = TypeVar("ListT", bound=list[Any], default=list[ReadT])
+SelectT = TypeVar("SelectT", bound="Select[Any, Any]")
+TargetT = TypeVar("TargetT", bound="Select[Any, Any]")
 NodeLike = NodeId | tuple[str, str]
 
 
@@ -90,14 +95,16 @@ class _Build:
     root: Step
     limits: QueryLimits
     plan: PlanChoice = "auto"
-    classes: dict[int, type[Select[Any]]] = field(default_factory=dict)
+    classes: dict[int, type[Select[Any, Any]]] = field(default_factory=dict)
 
 
-class Select(Generic[ReadT]):
+class Select(Generic[ReadT, ListT]):
     """The base of generated per-view select classes; see the module docstring."""
 
     _view_id: ClassVar[ViewId]
     _read_class: ClassVar[Any] = None
+    # The list class of ``_read_class`` (a ``NodeReadList`` subclass); None: a plain list.
+    _list_class: ClassVar[Any] = None
 
     def __init__(
         self,
@@ -207,30 +214,38 @@ class Select(Generic[ReadT]):
             if limit is not None and taken >= limit:
                 return
 
-    def _list(self, limit: int | None = 25) -> list[ReadT]:
-        """The nodes of this step reached through every step before it (each once), up to
-        ``limit``; generated SDKs expose it as ``list_<view>``."""
-        return [
-            typed for page, converter, step in self._here(limit) for typed in converter.convert(page, step)
-        ]
+    @classmethod
+    def _new_list(cls, items: Sequence[Any] = ()) -> Any:
+        """``items`` in this view's list class (a plain list without one)."""
+        return list(items) if cls._list_class is None else cls._list_class(items)
 
-    def iterate(self, chunk_size: int = 1000, limit: int | None = None) -> Iterator[list[ReadT]]:
-        """The nodes of this step, ``chunk_size`` at a time, fetched as they are iterated."""
+    def _list(self, limit: int | None = 25) -> ListT:
+        """The nodes of this step reached through every step before it (each once), up to
+        ``limit``, in the view's list class; generated SDKs expose it as ``list_<view>``."""
+        found: ListT = self._new_list(
+            [typed for page, converter, step in self._here(limit) for typed in converter.convert(page, step)]
+        )
+        return found
+
+    def iterate(self, chunk_size: int = 1000, limit: int | None = None) -> Iterator[ListT]:
+        """The nodes of this step, ``chunk_size`` at a time (each chunk in the view's list
+        class), fetched as they are iterated."""
         if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
             raise InvalidArgumentError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}.")
-        chunk: list[ReadT] = []
+        chunk: ListT = self._new_list()
         for page, converter, step in self._here(limit):
             for typed in converter.convert(page, step):
                 chunk.append(typed)
                 if len(chunk) == chunk_size:
                     yield chunk
-                    chunk = []
+                    chunk = self._new_list()
         if chunk:
             yield chunk
 
-    def list_full(self, limit: int | None = 25) -> list[Any]:
+    def list_full(self, limit: int | None = 25) -> Any:
         """The start's nodes (up to ``limit``) with their connections along the path built so far
-        filled in, as typed objects."""
+        filled in, as typed objects, in the list class of the start's view (the builder may
+        stand on another view by now, so the type is not known statically)."""
         classes: dict[int, Any] = {}
 
         def copy(step: Step, parent: Step | None) -> Step:
@@ -241,7 +256,9 @@ class Select(Generic[ReadT]):
 
         root = copy(self._build.root, None)
         root.limit = limit_or_all(limit)
-        return _Converter(classes).convert(self._run(root).collect(), root)
+        items = _Converter(classes).convert(self._run(root).collect(), root)
+        start = self._build.classes.get(id(self._build.root), Select)
+        return start._new_list(items)
 
 
 class _Converter:
@@ -558,8 +575,8 @@ class _Traversal(Generic[TargetT]):
     @overload
     def __get__(self, select: None, owner: Any) -> Self: ...
     @overload
-    def __get__(self, select: Select[Any], owner: Any) -> TargetT: ...
-    def __get__(self, select: Select[Any] | None, owner: Any) -> Any:
+    def __get__(self, select: Select[Any, Any], owner: Any) -> TargetT: ...
+    def __get__(self, select: Select[Any, Any] | None, owner: Any) -> Any:
         if select is None:
             return self
         target = self._target()

@@ -18,37 +18,79 @@ from pygen_runtime.query import (
 )
 from pygen_runtime.schema import ViewId
 
-from .data_classes._cognite3_d_model import Cognite3DModel
-from .data_classes._cognite3_d_object import Cognite3DObject
-from .data_classes._cognite3_d_revision import Cognite3DRevision
-from .data_classes._cognite3_d_transformation import Cognite3DTransformation
-from .data_classes._cognite360_image import Cognite360Image
+from .data_classes._cognite3_d_model import Cognite3DModel, Cognite3DModelList
+from .data_classes._cognite3_d_object import Cognite3DObject, Cognite3DObjectList
+from .data_classes._cognite3_d_revision import Cognite3DRevision, Cognite3DRevisionList
+from .data_classes._cognite3_d_transformation import (
+    Cognite3DTransformation,
+    Cognite3DTransformationList,
+)
+from .data_classes._cognite360_image import Cognite360Image, Cognite360ImageList
 from .data_classes._cognite360_image_annotation import Cognite360ImageAnnotation
-from .data_classes._cognite360_image_collection import Cognite360ImageCollection
-from .data_classes._cognite360_image_model import Cognite360ImageModel
-from .data_classes._cognite360_image_station import Cognite360ImageStation
-from .data_classes._cognite_activity import CogniteActivity
-from .data_classes._cognite_asset import CogniteAsset
-from .data_classes._cognite_asset_class import CogniteAssetClass
-from .data_classes._cognite_asset_type import CogniteAssetType
-from .data_classes._cognite_cad_model import CogniteCADModel
-from .data_classes._cognite_cad_node import CogniteCADNode
-from .data_classes._cognite_cad_revision import CogniteCADRevision
-from .data_classes._cognite_cube_map import CogniteCubeMap
-from .data_classes._cognite_describable import CogniteDescribable
-from .data_classes._cognite_equipment import CogniteEquipment
-from .data_classes._cognite_equipment_type import CogniteEquipmentType
-from .data_classes._cognite_file import CogniteFile
-from .data_classes._cognite_file_category import CogniteFileCategory
-from .data_classes._cognite_point_cloud_model import CognitePointCloudModel
-from .data_classes._cognite_point_cloud_revision import CognitePointCloudRevision
-from .data_classes._cognite_point_cloud_volume import CognitePointCloudVolume
-from .data_classes._cognite_schedulable import CogniteSchedulable
-from .data_classes._cognite_source_system import CogniteSourceSystem
-from .data_classes._cognite_sourceable import CogniteSourceable
-from .data_classes._cognite_time_series import CogniteTimeSeries
-from .data_classes._cognite_unit import CogniteUnit
-from .data_classes._cognite_visualizable import CogniteVisualizable
+from .data_classes._cognite360_image_collection import (
+    Cognite360ImageCollection,
+    Cognite360ImageCollectionList,
+)
+from .data_classes._cognite360_image_model import (
+    Cognite360ImageModel,
+    Cognite360ImageModelList,
+)
+from .data_classes._cognite360_image_station import (
+    Cognite360ImageStation,
+    Cognite360ImageStationList,
+)
+from .data_classes._cognite_activity import CogniteActivity, CogniteActivityList
+from .data_classes._cognite_asset import CogniteAsset, CogniteAssetList
+from .data_classes._cognite_asset_class import CogniteAssetClass, CogniteAssetClassList
+from .data_classes._cognite_asset_type import CogniteAssetType, CogniteAssetTypeList
+from .data_classes._cognite_cad_model import CogniteCADModel, CogniteCADModelList
+from .data_classes._cognite_cad_node import CogniteCADNode, CogniteCADNodeList
+from .data_classes._cognite_cad_revision import (
+    CogniteCADRevision,
+    CogniteCADRevisionList,
+)
+from .data_classes._cognite_cube_map import CogniteCubeMap, CogniteCubeMapList
+from .data_classes._cognite_describable import (
+    CogniteDescribable,
+    CogniteDescribableList,
+)
+from .data_classes._cognite_equipment import CogniteEquipment, CogniteEquipmentList
+from .data_classes._cognite_equipment_type import (
+    CogniteEquipmentType,
+    CogniteEquipmentTypeList,
+)
+from .data_classes._cognite_file import CogniteFile, CogniteFileList
+from .data_classes._cognite_file_category import (
+    CogniteFileCategory,
+    CogniteFileCategoryList,
+)
+from .data_classes._cognite_point_cloud_model import (
+    CognitePointCloudModel,
+    CognitePointCloudModelList,
+)
+from .data_classes._cognite_point_cloud_revision import (
+    CognitePointCloudRevision,
+    CognitePointCloudRevisionList,
+)
+from .data_classes._cognite_point_cloud_volume import (
+    CognitePointCloudVolume,
+    CognitePointCloudVolumeList,
+)
+from .data_classes._cognite_schedulable import (
+    CogniteSchedulable,
+    CogniteSchedulableList,
+)
+from .data_classes._cognite_source_system import (
+    CogniteSourceSystem,
+    CogniteSourceSystemList,
+)
+from .data_classes._cognite_sourceable import CogniteSourceable, CogniteSourceableList
+from .data_classes._cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesList
+from .data_classes._cognite_unit import CogniteUnit, CogniteUnitList
+from .data_classes._cognite_visualizable import (
+    CogniteVisualizable,
+    CogniteVisualizableList,
+)
 
 __all__ = [
     "Cognite3DModelSelect",
@@ -84,11 +126,12 @@ __all__ = [
 ]
 
 
-class Cognite360ImageSelect(Select[Cognite360Image]):
+class Cognite360ImageSelect(Select[Cognite360Image, Cognite360ImageList]):
     """Query builder starting at Cognite360Image nodes (cdf_cdm:Cognite360Image/v1)."""
 
     _view_id = Cognite360Image._view_id
     _read_class = Cognite360Image
+    _list_class = Cognite360ImageList
 
     back_id = DirectRelationProperty("back")
     back = DirectTraversal("back", lambda: CogniteFileSelect)
@@ -120,16 +163,19 @@ class Cognite360ImageSelect(Select[Cognite360Image]):
     translation_y = NumberProperty("translationY")
     translation_z = NumberProperty("translationZ")
 
-    def list_cognite360_image(self, limit: int | None = 25) -> list[Cognite360Image]:
+    def list_cognite360_image(self, limit: int | None = 25) -> Cognite360ImageList:
         """The Cognite360Image nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Cognite360ImageCollectionSelect(Select[Cognite360ImageCollection]):
+class Cognite360ImageCollectionSelect(
+    Select[Cognite360ImageCollection, Cognite360ImageCollectionList],
+):
     """Query builder starting at Cognite360ImageCollection nodes (cdf_cdm:Cognite360ImageCollection/v1)."""
 
     _view_id = Cognite360ImageCollection._view_id
     _read_class = Cognite360ImageCollection
+    _list_class = Cognite360ImageCollectionList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
@@ -145,16 +191,19 @@ class Cognite360ImageCollectionSelect(Select[Cognite360ImageCollection]):
     tags = ListProperty("tags")
     type_ = EnumProperty("type")
 
-    def list_cognite360_image_collection(self, limit: int | None = 25) -> list[Cognite360ImageCollection]:  # fmt: skip
+    def list_cognite360_image_collection(self, limit: int | None = 25) -> Cognite360ImageCollectionList:  # fmt: skip
         """The Cognite360ImageCollection nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Cognite360ImageModelSelect(Select[Cognite360ImageModel]):
+class Cognite360ImageModelSelect(
+    Select[Cognite360ImageModel, Cognite360ImageModelList],
+):
     """Query builder starting at Cognite360ImageModel nodes (cdf_cdm:Cognite360ImageModel/v1)."""
 
     _view_id = Cognite360ImageModel._view_id
     _read_class = Cognite360ImageModel
+    _list_class = Cognite360ImageModelList
 
     aliases = ListProperty("aliases")
     collections = ReverseTraversal(
@@ -169,16 +218,19 @@ class Cognite360ImageModelSelect(Select[Cognite360ImageModel]):
     thumbnail = DirectTraversal("thumbnail", lambda: CogniteFileSelect)
     type_ = EnumProperty("type")
 
-    def list_cognite360_image_model(self, limit: int | None = 25) -> list[Cognite360ImageModel]:  # fmt: skip
+    def list_cognite360_image_model(self, limit: int | None = 25) -> Cognite360ImageModelList:  # fmt: skip
         """The Cognite360ImageModel nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Cognite360ImageStationSelect(Select[Cognite360ImageStation]):
+class Cognite360ImageStationSelect(
+    Select[Cognite360ImageStation, Cognite360ImageStationList],
+):
     """Query builder starting at Cognite360ImageStation nodes (cdf_cdm:Cognite360ImageStation/v1)."""
 
     _view_id = Cognite360ImageStation._view_id
     _read_class = Cognite360ImageStation
+    _list_class = Cognite360ImageStationList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
@@ -186,16 +238,17 @@ class Cognite360ImageStationSelect(Select[Cognite360ImageStation]):
     name = TextProperty("name")
     tags = ListProperty("tags")
 
-    def list_cognite360_image_station(self, limit: int | None = 25) -> list[Cognite360ImageStation]:  # fmt: skip
+    def list_cognite360_image_station(self, limit: int | None = 25) -> Cognite360ImageStationList:  # fmt: skip
         """The Cognite360ImageStation nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Cognite3DModelSelect(Select[Cognite3DModel]):
+class Cognite3DModelSelect(Select[Cognite3DModel, Cognite3DModelList]):
     """Query builder starting at Cognite3DModel nodes (cdf_cdm:Cognite3DModel/v1)."""
 
     _view_id = Cognite3DModel._view_id
     _read_class = Cognite3DModel
+    _list_class = Cognite3DModelList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
@@ -205,16 +258,17 @@ class Cognite3DModelSelect(Select[Cognite3DModel]):
     thumbnail = DirectTraversal("thumbnail", lambda: CogniteFileSelect)
     type_ = EnumProperty("type")
 
-    def list_cognite3_d_model(self, limit: int | None = 25) -> list[Cognite3DModel]:
+    def list_cognite3_d_model(self, limit: int | None = 25) -> Cognite3DModelList:
         """The Cognite3DModel nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Cognite3DObjectSelect(Select[Cognite3DObject]):
+class Cognite3DObjectSelect(Select[Cognite3DObject, Cognite3DObjectList]):
     """Query builder starting at Cognite3DObject nodes (cdf_cdm:Cognite3DObject/v1)."""
 
     _view_id = Cognite3DObject._view_id
     _read_class = Cognite3DObject
+    _list_class = Cognite3DObjectList
 
     aliases = ListProperty("aliases")
     asset = ReverseTraversal("asset", lambda: CogniteAssetSelect, "object3D")
@@ -246,16 +300,17 @@ class Cognite3DObjectSelect(Select[Cognite3DObject]):
     z_max = NumberProperty("zMax")
     z_min = NumberProperty("zMin")
 
-    def list_cognite3_d_object(self, limit: int | None = 25) -> list[Cognite3DObject]:
+    def list_cognite3_d_object(self, limit: int | None = 25) -> Cognite3DObjectList:
         """The Cognite3DObject nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Cognite3DRevisionSelect(Select[Cognite3DRevision]):
+class Cognite3DRevisionSelect(Select[Cognite3DRevision, Cognite3DRevisionList]):
     """Query builder starting at Cognite3DRevision nodes (cdf_cdm:Cognite3DRevision/v1)."""
 
     _view_id = Cognite3DRevision._view_id
     _read_class = Cognite3DRevision
+    _list_class = Cognite3DRevisionList
 
     model3_d_id = DirectRelationProperty("model3D")
     model3_d = DirectTraversal(
@@ -267,16 +322,19 @@ class Cognite3DRevisionSelect(Select[Cognite3DRevision]):
     status = EnumProperty("status")
     type_ = EnumProperty("type")
 
-    def list_cognite3_d_revision(self, limit: int | None = 25) -> list[Cognite3DRevision]:  # fmt: skip
+    def list_cognite3_d_revision(self, limit: int | None = 25) -> Cognite3DRevisionList:
         """The Cognite3DRevision nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Cognite3DTransformationSelect(Select[Cognite3DTransformation]):
+class Cognite3DTransformationSelect(
+    Select[Cognite3DTransformation, Cognite3DTransformationList],
+):
     """Query builder starting at Cognite3DTransformation nodes (cdf_cdm:Cognite3DTransformation/v1)."""
 
     _view_id = Cognite3DTransformation._view_id
     _read_class = Cognite3DTransformation
+    _list_class = Cognite3DTransformationList
 
     euler_rotation_x = NumberProperty("eulerRotationX")
     euler_rotation_y = NumberProperty("eulerRotationY")
@@ -288,16 +346,17 @@ class Cognite3DTransformationSelect(Select[Cognite3DTransformation]):
     translation_y = NumberProperty("translationY")
     translation_z = NumberProperty("translationZ")
 
-    def list_cognite3_d_transformation(self, limit: int | None = 25) -> list[Cognite3DTransformation]:  # fmt: skip
+    def list_cognite3_d_transformation(self, limit: int | None = 25) -> Cognite3DTransformationList:  # fmt: skip
         """The Cognite3DTransformation nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteActivitySelect(Select[CogniteActivity]):
+class CogniteActivitySelect(Select[CogniteActivity, CogniteActivityList]):
     """Query builder starting at CogniteActivity nodes (cdf_cdm:CogniteActivity/v1)."""
 
     _view_id = CogniteActivity._view_id
     _read_class = CogniteActivity
+    _list_class = CogniteActivityList
 
     aliases = ListProperty("aliases")
     assets_ids = ListProperty("assets")
@@ -326,16 +385,17 @@ class CogniteActivitySelect(Select[CogniteActivity]):
         property="timeSeries",
     )
 
-    def list_cognite_activity(self, limit: int | None = 25) -> list[CogniteActivity]:
+    def list_cognite_activity(self, limit: int | None = 25) -> CogniteActivityList:
         """The CogniteActivity nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteAssetSelect(Select[CogniteAsset]):
+class CogniteAssetSelect(Select[CogniteAsset, CogniteAssetList]):
     """Query builder starting at CogniteAsset nodes (cdf_cdm:CogniteAsset/v1)."""
 
     _view_id = CogniteAsset._view_id
     _read_class = CogniteAsset
+    _list_class = CogniteAssetList
 
     activities = ReverseTraversal(
         "activities",
@@ -386,16 +446,17 @@ class CogniteAssetSelect(Select[CogniteAsset]):
     type_id = DirectRelationProperty("type")
     type_ = DirectTraversal("type_", lambda: CogniteAssetTypeSelect, property="type")
 
-    def list_cognite_asset(self, limit: int | None = 25) -> list[CogniteAsset]:
+    def list_cognite_asset(self, limit: int | None = 25) -> CogniteAssetList:
         """The CogniteAsset nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteAssetClassSelect(Select[CogniteAssetClass]):
+class CogniteAssetClassSelect(Select[CogniteAssetClass, CogniteAssetClassList]):
     """Query builder starting at CogniteAssetClass nodes (cdf_cdm:CogniteAssetClass/v1)."""
 
     _view_id = CogniteAssetClass._view_id
     _read_class = CogniteAssetClass
+    _list_class = CogniteAssetClassList
 
     aliases = ListProperty("aliases")
     code = TextProperty("code")
@@ -404,16 +465,17 @@ class CogniteAssetClassSelect(Select[CogniteAssetClass]):
     standard = TextProperty("standard")
     tags = ListProperty("tags")
 
-    def list_cognite_asset_class(self, limit: int | None = 25) -> list[CogniteAssetClass]:  # fmt: skip
+    def list_cognite_asset_class(self, limit: int | None = 25) -> CogniteAssetClassList:
         """The CogniteAssetClass nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteAssetTypeSelect(Select[CogniteAssetType]):
+class CogniteAssetTypeSelect(Select[CogniteAssetType, CogniteAssetTypeList]):
     """Query builder starting at CogniteAssetType nodes (cdf_cdm:CogniteAssetType/v1)."""
 
     _view_id = CogniteAssetType._view_id
     _read_class = CogniteAssetType
+    _list_class = CogniteAssetTypeList
 
     aliases = ListProperty("aliases")
     asset_class_id = DirectRelationProperty("assetClass")
@@ -428,16 +490,17 @@ class CogniteAssetTypeSelect(Select[CogniteAssetType]):
     standard = TextProperty("standard")
     tags = ListProperty("tags")
 
-    def list_cognite_asset_type(self, limit: int | None = 25) -> list[CogniteAssetType]:
+    def list_cognite_asset_type(self, limit: int | None = 25) -> CogniteAssetTypeList:
         """The CogniteAssetType nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteCADModelSelect(Select[CogniteCADModel]):
+class CogniteCADModelSelect(Select[CogniteCADModel, CogniteCADModelList]):
     """Query builder starting at CogniteCADModel nodes (cdf_cdm:CogniteCADModel/v1)."""
 
     _view_id = CogniteCADModel._view_id
     _read_class = CogniteCADModel
+    _list_class = CogniteCADModelList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
@@ -452,16 +515,17 @@ class CogniteCADModelSelect(Select[CogniteCADModel]):
     thumbnail = DirectTraversal("thumbnail", lambda: CogniteFileSelect)
     type_ = EnumProperty("type")
 
-    def list_cognite_cad_model(self, limit: int | None = 25) -> list[CogniteCADModel]:
+    def list_cognite_cad_model(self, limit: int | None = 25) -> CogniteCADModelList:
         """The CogniteCADModel nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteCADNodeSelect(Select[CogniteCADNode]):
+class CogniteCADNodeSelect(Select[CogniteCADNode, CogniteCADNodeList]):
     """Query builder starting at CogniteCADNode nodes (cdf_cdm:CogniteCADNode/v1)."""
 
     _view_id = CogniteCADNode._view_id
     _read_class = CogniteCADNode
+    _list_class = CogniteCADNodeList
 
     aliases = ListProperty("aliases")
     cad_node_reference = TextProperty("cadNodeReference")
@@ -485,16 +549,17 @@ class CogniteCADNodeSelect(Select[CogniteCADNode]):
     tags = ListProperty("tags")
     tree_indexes = ListProperty("treeIndexes")
 
-    def list_cognite_cad_node(self, limit: int | None = 25) -> list[CogniteCADNode]:
+    def list_cognite_cad_node(self, limit: int | None = 25) -> CogniteCADNodeList:
         """The CogniteCADNode nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteCADRevisionSelect(Select[CogniteCADRevision]):
+class CogniteCADRevisionSelect(Select[CogniteCADRevision, CogniteCADRevisionList]):
     """Query builder starting at CogniteCADRevision nodes (cdf_cdm:CogniteCADRevision/v1)."""
 
     _view_id = CogniteCADRevision._view_id
     _read_class = CogniteCADRevision
+    _list_class = CogniteCADRevisionList
 
     model3_d_id = DirectRelationProperty("model3D")
     model3_d = DirectTraversal(
@@ -507,16 +572,17 @@ class CogniteCADRevisionSelect(Select[CogniteCADRevision]):
     status = EnumProperty("status")
     type_ = EnumProperty("type")
 
-    def list_cognite_cad_revision(self, limit: int | None = 25) -> list[CogniteCADRevision]:  # fmt: skip
+    def list_cognite_cad_revision(self, limit: int | None = 25) -> CogniteCADRevisionList:  # fmt: skip
         """The CogniteCADRevision nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteCubeMapSelect(Select[CogniteCubeMap]):
+class CogniteCubeMapSelect(Select[CogniteCubeMap, CogniteCubeMapList]):
     """Query builder starting at CogniteCubeMap nodes (cdf_cdm:CogniteCubeMap/v1)."""
 
     _view_id = CogniteCubeMap._view_id
     _read_class = CogniteCubeMap
+    _list_class = CogniteCubeMapList
 
     back_id = DirectRelationProperty("back")
     back = DirectTraversal("back", lambda: CogniteFileSelect)
@@ -531,32 +597,34 @@ class CogniteCubeMapSelect(Select[CogniteCubeMap]):
     top_id = DirectRelationProperty("top")
     top = DirectTraversal("top", lambda: CogniteFileSelect)
 
-    def list_cognite_cube_map(self, limit: int | None = 25) -> list[CogniteCubeMap]:
+    def list_cognite_cube_map(self, limit: int | None = 25) -> CogniteCubeMapList:
         """The CogniteCubeMap nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteDescribableSelect(Select[CogniteDescribable]):
+class CogniteDescribableSelect(Select[CogniteDescribable, CogniteDescribableList]):
     """Query builder starting at CogniteDescribable nodes (cdf_cdm:CogniteDescribable/v1)."""
 
     _view_id = CogniteDescribable._view_id
     _read_class = CogniteDescribable
+    _list_class = CogniteDescribableList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
     name = TextProperty("name")
     tags = ListProperty("tags")
 
-    def list_cognite_describable(self, limit: int | None = 25) -> list[CogniteDescribable]:  # fmt: skip
+    def list_cognite_describable(self, limit: int | None = 25) -> CogniteDescribableList:  # fmt: skip
         """The CogniteDescribable nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteEquipmentSelect(Select[CogniteEquipment]):
+class CogniteEquipmentSelect(Select[CogniteEquipment, CogniteEquipmentList]):
     """Query builder starting at CogniteEquipment nodes (cdf_cdm:CogniteEquipment/v1)."""
 
     _view_id = CogniteEquipment._view_id
     _read_class = CogniteEquipment
+    _list_class = CogniteEquipmentList
 
     activities = ReverseTraversal(
         "activities",
@@ -595,16 +663,19 @@ class CogniteEquipmentSelect(Select[CogniteEquipment]):
         is_list=True,
     )
 
-    def list_cognite_equipment(self, limit: int | None = 25) -> list[CogniteEquipment]:
+    def list_cognite_equipment(self, limit: int | None = 25) -> CogniteEquipmentList:
         """The CogniteEquipment nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteEquipmentTypeSelect(Select[CogniteEquipmentType]):
+class CogniteEquipmentTypeSelect(
+    Select[CogniteEquipmentType, CogniteEquipmentTypeList],
+):
     """Query builder starting at CogniteEquipmentType nodes (cdf_cdm:CogniteEquipmentType/v1)."""
 
     _view_id = CogniteEquipmentType._view_id
     _read_class = CogniteEquipmentType
+    _list_class = CogniteEquipmentTypeList
 
     aliases = ListProperty("aliases")
     code = TextProperty("code")
@@ -615,16 +686,17 @@ class CogniteEquipmentTypeSelect(Select[CogniteEquipmentType]):
     standard_reference = TextProperty("standardReference")
     tags = ListProperty("tags")
 
-    def list_cognite_equipment_type(self, limit: int | None = 25) -> list[CogniteEquipmentType]:  # fmt: skip
+    def list_cognite_equipment_type(self, limit: int | None = 25) -> CogniteEquipmentTypeList:  # fmt: skip
         """The CogniteEquipmentType nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteFileSelect(Select[CogniteFile]):
+class CogniteFileSelect(Select[CogniteFile, CogniteFileList]):
     """Query builder starting at CogniteFile nodes (cdf_cdm:CogniteFile/v1)."""
 
     _view_id = CogniteFile._view_id
     _read_class = CogniteFile
+    _list_class = CogniteFileList
 
     aliases = ListProperty("aliases")
     assets_ids = ListProperty("assets")
@@ -653,16 +725,17 @@ class CogniteFileSelect(Select[CogniteFile]):
     tags = ListProperty("tags")
     uploaded_time = TimeProperty("uploadedTime")
 
-    def list_cognite_file(self, limit: int | None = 25) -> list[CogniteFile]:
+    def list_cognite_file(self, limit: int | None = 25) -> CogniteFileList:
         """The CogniteFile nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteFileCategorySelect(Select[CogniteFileCategory]):
+class CogniteFileCategorySelect(Select[CogniteFileCategory, CogniteFileCategoryList]):
     """Query builder starting at CogniteFileCategory nodes (cdf_cdm:CogniteFileCategory/v1)."""
 
     _view_id = CogniteFileCategory._view_id
     _read_class = CogniteFileCategory
+    _list_class = CogniteFileCategoryList
 
     aliases = ListProperty("aliases")
     code = TextProperty("code")
@@ -672,16 +745,19 @@ class CogniteFileCategorySelect(Select[CogniteFileCategory]):
     standard_reference = TextProperty("standardReference")
     tags = ListProperty("tags")
 
-    def list_cognite_file_category(self, limit: int | None = 25) -> list[CogniteFileCategory]:  # fmt: skip
+    def list_cognite_file_category(self, limit: int | None = 25) -> CogniteFileCategoryList:  # fmt: skip
         """The CogniteFileCategory nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CognitePointCloudModelSelect(Select[CognitePointCloudModel]):
+class CognitePointCloudModelSelect(
+    Select[CognitePointCloudModel, CognitePointCloudModelList],
+):
     """Query builder starting at CognitePointCloudModel nodes (cdf_cdm:CognitePointCloudModel/v1)."""
 
     _view_id = CognitePointCloudModel._view_id
     _read_class = CognitePointCloudModel
+    _list_class = CognitePointCloudModelList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
@@ -696,16 +772,19 @@ class CognitePointCloudModelSelect(Select[CognitePointCloudModel]):
     thumbnail = DirectTraversal("thumbnail", lambda: CogniteFileSelect)
     type_ = EnumProperty("type")
 
-    def list_cognite_point_cloud_model(self, limit: int | None = 25) -> list[CognitePointCloudModel]:  # fmt: skip
+    def list_cognite_point_cloud_model(self, limit: int | None = 25) -> CognitePointCloudModelList:  # fmt: skip
         """The CognitePointCloudModel nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CognitePointCloudRevisionSelect(Select[CognitePointCloudRevision]):
+class CognitePointCloudRevisionSelect(
+    Select[CognitePointCloudRevision, CognitePointCloudRevisionList],
+):
     """Query builder starting at CognitePointCloudRevision nodes (cdf_cdm:CognitePointCloudRevision/v1)."""
 
     _view_id = CognitePointCloudRevision._view_id
     _read_class = CognitePointCloudRevision
+    _list_class = CognitePointCloudRevisionList
 
     model3_d_id = DirectRelationProperty("model3D")
     model3_d = DirectTraversal(
@@ -718,16 +797,19 @@ class CognitePointCloudRevisionSelect(Select[CognitePointCloudRevision]):
     status = EnumProperty("status")
     type_ = EnumProperty("type")
 
-    def list_cognite_point_cloud_revision(self, limit: int | None = 25) -> list[CognitePointCloudRevision]:  # fmt: skip
+    def list_cognite_point_cloud_revision(self, limit: int | None = 25) -> CognitePointCloudRevisionList:  # fmt: skip
         """The CognitePointCloudRevision nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CognitePointCloudVolumeSelect(Select[CognitePointCloudVolume]):
+class CognitePointCloudVolumeSelect(
+    Select[CognitePointCloudVolume, CognitePointCloudVolumeList],
+):
     """Query builder starting at CognitePointCloudVolume nodes (cdf_cdm:CognitePointCloudVolume/v1)."""
 
     _view_id = CognitePointCloudVolume._view_id
     _read_class = CognitePointCloudVolume
+    _list_class = CognitePointCloudVolumeList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
@@ -752,32 +834,34 @@ class CognitePointCloudVolumeSelect(Select[CognitePointCloudVolume]):
     volume_references = ListProperty("volumeReferences")
     volume_type = EnumProperty("volumeType")
 
-    def list_cognite_point_cloud_volume(self, limit: int | None = 25) -> list[CognitePointCloudVolume]:  # fmt: skip
+    def list_cognite_point_cloud_volume(self, limit: int | None = 25) -> CognitePointCloudVolumeList:  # fmt: skip
         """The CognitePointCloudVolume nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteSchedulableSelect(Select[CogniteSchedulable]):
+class CogniteSchedulableSelect(Select[CogniteSchedulable, CogniteSchedulableList]):
     """Query builder starting at CogniteSchedulable nodes (cdf_cdm:CogniteSchedulable/v1)."""
 
     _view_id = CogniteSchedulable._view_id
     _read_class = CogniteSchedulable
+    _list_class = CogniteSchedulableList
 
     end_time = TimeProperty("endTime")
     scheduled_end_time = TimeProperty("scheduledEndTime")
     scheduled_start_time = TimeProperty("scheduledStartTime")
     start_time = TimeProperty("startTime")
 
-    def list_cognite_schedulable(self, limit: int | None = 25) -> list[CogniteSchedulable]:  # fmt: skip
+    def list_cognite_schedulable(self, limit: int | None = 25) -> CogniteSchedulableList:  # fmt: skip
         """The CogniteSchedulable nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteSourceSystemSelect(Select[CogniteSourceSystem]):
+class CogniteSourceSystemSelect(Select[CogniteSourceSystem, CogniteSourceSystemList]):
     """Query builder starting at CogniteSourceSystem nodes (cdf_cdm:CogniteSourceSystem/v1)."""
 
     _view_id = CogniteSourceSystem._view_id
     _read_class = CogniteSourceSystem
+    _list_class = CogniteSourceSystemList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
@@ -786,16 +870,17 @@ class CogniteSourceSystemSelect(Select[CogniteSourceSystem]):
     tags = ListProperty("tags")
     version_ = TextProperty("version")
 
-    def list_cognite_source_system(self, limit: int | None = 25) -> list[CogniteSourceSystem]:  # fmt: skip
+    def list_cognite_source_system(self, limit: int | None = 25) -> CogniteSourceSystemList:  # fmt: skip
         """The CogniteSourceSystem nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteSourceableSelect(Select[CogniteSourceable]):
+class CogniteSourceableSelect(Select[CogniteSourceable, CogniteSourceableList]):
     """Query builder starting at CogniteSourceable nodes (cdf_cdm:CogniteSourceable/v1)."""
 
     _view_id = CogniteSourceable._view_id
     _read_class = CogniteSourceable
+    _list_class = CogniteSourceableList
 
     source_id_2 = DirectRelationProperty("source")
     source = DirectTraversal("source", lambda: CogniteSourceSystemSelect)
@@ -806,16 +891,17 @@ class CogniteSourceableSelect(Select[CogniteSourceable]):
     source_updated_time = TimeProperty("sourceUpdatedTime")
     source_updated_user = TextProperty("sourceUpdatedUser")
 
-    def list_cognite_sourceable(self, limit: int | None = 25) -> list[CogniteSourceable]:  # fmt: skip
+    def list_cognite_sourceable(self, limit: int | None = 25) -> CogniteSourceableList:
         """The CogniteSourceable nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteTimeSeriesSelect(Select[CogniteTimeSeries]):
+class CogniteTimeSeriesSelect(Select[CogniteTimeSeries, CogniteTimeSeriesList]):
     """Query builder starting at CogniteTimeSeries nodes (cdf_cdm:CogniteTimeSeries/v1)."""
 
     _view_id = CogniteTimeSeries._view_id
     _read_class = CogniteTimeSeries
+    _list_class = CogniteTimeSeriesList
 
     activities = ReverseTraversal(
         "activities",
@@ -845,16 +931,17 @@ class CogniteTimeSeriesSelect(Select[CogniteTimeSeries]):
     unit_id = DirectRelationProperty("unit")
     unit = DirectTraversal("unit", lambda: CogniteUnitSelect)
 
-    def list_cognite_time_series(self, limit: int | None = 25) -> list[CogniteTimeSeries]:  # fmt: skip
+    def list_cognite_time_series(self, limit: int | None = 25) -> CogniteTimeSeriesList:
         """The CogniteTimeSeries nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteUnitSelect(Select[CogniteUnit]):
+class CogniteUnitSelect(Select[CogniteUnit, CogniteUnitList]):
     """Query builder starting at CogniteUnit nodes (cdf_cdm:CogniteUnit/v1)."""
 
     _view_id = CogniteUnit._view_id
     _read_class = CogniteUnit
+    _list_class = CogniteUnitList
 
     aliases = ListProperty("aliases")
     description = TextProperty("description")
@@ -865,16 +952,17 @@ class CogniteUnitSelect(Select[CogniteUnit]):
     symbol = TextProperty("symbol")
     tags = ListProperty("tags")
 
-    def list_cognite_unit(self, limit: int | None = 25) -> list[CogniteUnit]:
+    def list_cognite_unit(self, limit: int | None = 25) -> CogniteUnitList:
         """The CogniteUnit nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CogniteVisualizableSelect(Select[CogniteVisualizable]):
+class CogniteVisualizableSelect(Select[CogniteVisualizable, CogniteVisualizableList]):
     """Query builder starting at CogniteVisualizable nodes (cdf_cdm:CogniteVisualizable/v1)."""
 
     _view_id = CogniteVisualizable._view_id
     _read_class = CogniteVisualizable
+    _list_class = CogniteVisualizableList
 
     object3_d_id = DirectRelationProperty("object3D")
     object3_d = DirectTraversal(
@@ -883,6 +971,6 @@ class CogniteVisualizableSelect(Select[CogniteVisualizable]):
         property="object3D",
     )
 
-    def list_cognite_visualizable(self, limit: int | None = 25) -> list[CogniteVisualizable]:  # fmt: skip
+    def list_cognite_visualizable(self, limit: int | None = 25) -> CogniteVisualizableList:  # fmt: skip
         """The CogniteVisualizable nodes the builder stands on, up to ``limit``."""
         return self._list(limit)

@@ -17,29 +17,50 @@ from pygen_runtime.query import (
 )
 from pygen_runtime.schema import ViewId
 
-from .data_classes._cdf_external_references import CDFExternalReferences
-from .data_classes._cdf_external_references_listed import CDFExternalReferencesListed
+from .data_classes._cdf_external_references import (
+    CDFExternalReferences,
+    CDFExternalReferencesList,
+)
+from .data_classes._cdf_external_references_listed import (
+    CDFExternalReferencesListed,
+    CDFExternalReferencesListedList,
+)
 from .data_classes._connection_edge_a import ConnectionEdgeA
-from .data_classes._connection_item_a import ConnectionItemA
-from .data_classes._connection_item_b import ConnectionItemB
-from .data_classes._connection_item_c import ConnectionItemC
-from .data_classes._connection_item_d import ConnectionItemD
-from .data_classes._connection_item_e import ConnectionItemE
-from .data_classes._connection_item_f import ConnectionItemF
-from .data_classes._connection_item_g import ConnectionItemG
-from .data_classes._connection_item_h import ConnectionItemH
-from .data_classes._dependent_on_non_writable import DependentOnNonWritable
-from .data_classes._empty import Empty
-from .data_classes._implementation1 import Implementation1
-from .data_classes._implementation1_non_writeable import Implementation1NonWriteable
-from .data_classes._implementation2 import Implementation2
-from .data_classes._main_interface import MainInterface
-from .data_classes._primitive_nullable import PrimitiveNullable
-from .data_classes._primitive_nullable_listed import PrimitiveNullableListed
-from .data_classes._primitive_required import PrimitiveRequired
-from .data_classes._primitive_required_listed import PrimitiveRequiredListed
-from .data_classes._primitive_with_defaults import PrimitiveWithDefaults
-from .data_classes._sub_interface import SubInterface
+from .data_classes._connection_item_a import ConnectionItemA, ConnectionItemAList
+from .data_classes._connection_item_b import ConnectionItemB, ConnectionItemBList
+from .data_classes._connection_item_c import ConnectionItemC, ConnectionItemCList
+from .data_classes._connection_item_d import ConnectionItemD, ConnectionItemDList
+from .data_classes._connection_item_e import ConnectionItemE, ConnectionItemEList
+from .data_classes._connection_item_f import ConnectionItemF, ConnectionItemFList
+from .data_classes._connection_item_g import ConnectionItemG, ConnectionItemGList
+from .data_classes._connection_item_h import ConnectionItemH, ConnectionItemHList
+from .data_classes._dependent_on_non_writable import (
+    DependentOnNonWritable,
+    DependentOnNonWritableList,
+)
+from .data_classes._empty import Empty, EmptyList
+from .data_classes._implementation1 import Implementation1, Implementation1List
+from .data_classes._implementation1_non_writeable import (
+    Implementation1NonWriteable,
+    Implementation1NonWriteableList,
+)
+from .data_classes._implementation2 import Implementation2, Implementation2List
+from .data_classes._main_interface import MainInterface, MainInterfaceList
+from .data_classes._primitive_nullable import PrimitiveNullable, PrimitiveNullableList
+from .data_classes._primitive_nullable_listed import (
+    PrimitiveNullableListed,
+    PrimitiveNullableListedList,
+)
+from .data_classes._primitive_required import PrimitiveRequired, PrimitiveRequiredList
+from .data_classes._primitive_required_listed import (
+    PrimitiveRequiredListed,
+    PrimitiveRequiredListedList,
+)
+from .data_classes._primitive_with_defaults import (
+    PrimitiveWithDefaults,
+    PrimitiveWithDefaultsList,
+)
+from .data_classes._sub_interface import SubInterface, SubInterfaceList
 
 __all__ = [
     "CDFExternalReferencesListedSelect",
@@ -67,33 +88,40 @@ __all__ = [
 ]
 
 
-class CDFExternalReferencesSelect(Select[CDFExternalReferences]):
+class CDFExternalReferencesSelect(
+    Select[CDFExternalReferences, CDFExternalReferencesList],
+):
     """Query builder starting at CDFExternalReferences nodes (sp_pygen_models:CDFExternalReferences/1)."""
 
     _view_id = CDFExternalReferences._view_id
     _read_class = CDFExternalReferences
+    _list_class = CDFExternalReferencesList
 
-    def list_cdf_external_references(self, limit: int | None = 25) -> list[CDFExternalReferences]:  # fmt: skip
+    def list_cdf_external_references(self, limit: int | None = 25) -> CDFExternalReferencesList:  # fmt: skip
         """The CDFExternalReferences nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class CDFExternalReferencesListedSelect(Select[CDFExternalReferencesListed]):
+class CDFExternalReferencesListedSelect(
+    Select[CDFExternalReferencesListed, CDFExternalReferencesListedList],
+):
     """Query builder starting at CDFExternalReferencesListed nodes (sp_pygen_models:CDFExternalReferencesListed/1)."""
 
     _view_id = CDFExternalReferencesListed._view_id
     _read_class = CDFExternalReferencesListed
+    _list_class = CDFExternalReferencesListedList
 
-    def list_cdf_external_references_listed(self, limit: int | None = 25) -> list[CDFExternalReferencesListed]:  # fmt: skip
+    def list_cdf_external_references_listed(self, limit: int | None = 25) -> CDFExternalReferencesListedList:  # fmt: skip
         """The CDFExternalReferencesListed nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemASelect(Select[ConnectionItemA]):
+class ConnectionItemASelect(Select[ConnectionItemA, ConnectionItemAList]):
     """Query builder starting at ConnectionItemA nodes (sp_pygen_models:ConnectionItemA/1)."""
 
     _view_id = ConnectionItemA._view_id
     _read_class = ConnectionItemA
+    _list_class = ConnectionItemAList
 
     name = TextProperty("name")
     other_direct_id = DirectRelationProperty("otherDirect")
@@ -115,16 +143,17 @@ class ConnectionItemASelect(Select[ConnectionItemA]):
         property="selfDirect",
     )
 
-    def list_connection_item_a(self, limit: int | None = 25) -> list[ConnectionItemA]:
+    def list_connection_item_a(self, limit: int | None = 25) -> ConnectionItemAList:
         """The ConnectionItemA nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemBSelect(Select[ConnectionItemB]):
+class ConnectionItemBSelect(Select[ConnectionItemB, ConnectionItemBList]):
     """Query builder starting at ConnectionItemB nodes (sp_pygen_models:ConnectionItemB/1)."""
 
     _view_id = ConnectionItemB._view_id
     _read_class = ConnectionItemB
+    _list_class = ConnectionItemBList
 
     inwards = EdgeTraversal(
         "inwards",
@@ -140,16 +169,17 @@ class ConnectionItemBSelect(Select[ConnectionItemB]):
         direction="outwards",
     )
 
-    def list_connection_item_b(self, limit: int | None = 25) -> list[ConnectionItemB]:
+    def list_connection_item_b(self, limit: int | None = 25) -> ConnectionItemBList:
         """The ConnectionItemB nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemCSelect(Select[ConnectionItemC]):
+class ConnectionItemCSelect(Select[ConnectionItemC, ConnectionItemCList]):
     """Query builder starting at ConnectionItemC nodes (sp_pygen_models:ConnectionItemC/1)."""
 
     _view_id = ConnectionItemC._view_id
     _read_class = ConnectionItemC
+    _list_class = ConnectionItemCList
 
     connection_item_a = EdgeTraversal(
         "connection_item_a",
@@ -164,16 +194,17 @@ class ConnectionItemCSelect(Select[ConnectionItemC]):
         direction="outwards",
     )
 
-    def list_connection_item_c(self, limit: int | None = 25) -> list[ConnectionItemC]:
+    def list_connection_item_c(self, limit: int | None = 25) -> ConnectionItemCList:
         """The ConnectionItemC nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemDSelect(Select[ConnectionItemD]):
+class ConnectionItemDSelect(Select[ConnectionItemD, ConnectionItemDList]):
     """Query builder starting at ConnectionItemD nodes (sp_pygen_models:ConnectionItemD/1)."""
 
     _view_id = ConnectionItemD._view_id
     _read_class = ConnectionItemD
+    _list_class = ConnectionItemDList
 
     direct_multi_ids = ListProperty("directMulti")
     direct_multi = DirectTraversal(
@@ -195,16 +226,17 @@ class ConnectionItemDSelect(Select[ConnectionItemD]):
         direction="outwards",
     )
 
-    def list_connection_item_d(self, limit: int | None = 25) -> list[ConnectionItemD]:
+    def list_connection_item_d(self, limit: int | None = 25) -> ConnectionItemDList:
         """The ConnectionItemD nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemESelect(Select[ConnectionItemE]):
+class ConnectionItemESelect(Select[ConnectionItemE, ConnectionItemEList]):
     """Query builder starting at ConnectionItemE nodes (sp_pygen_models:ConnectionItemE/1)."""
 
     _view_id = ConnectionItemE._view_id
     _read_class = ConnectionItemE
+    _list_class = ConnectionItemEList
 
     direct_list_no_source_ids = ListProperty("directListNoSource")
     direct_no_source_id = DirectRelationProperty("directNoSource")
@@ -239,16 +271,17 @@ class ConnectionItemESelect(Select[ConnectionItemE]):
     )
     name = TextProperty("name")
 
-    def list_connection_item_e(self, limit: int | None = 25) -> list[ConnectionItemE]:
+    def list_connection_item_e(self, limit: int | None = 25) -> ConnectionItemEList:
         """The ConnectionItemE nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemFSelect(Select[ConnectionItemF]):
+class ConnectionItemFSelect(Select[ConnectionItemF, ConnectionItemFList]):
     """Query builder starting at ConnectionItemF nodes (sp_pygen_models:ConnectionItemF/1)."""
 
     _view_id = ConnectionItemF._view_id
     _read_class = ConnectionItemF
+    _list_class = ConnectionItemFList
 
     direct_list_ids = ListProperty("directList")
     direct_list = DirectTraversal(
@@ -282,16 +315,17 @@ class ConnectionItemFSelect(Select[ConnectionItemF]):
         edge_class=lambda: ConnectionEdgeA,
     )
 
-    def list_connection_item_f(self, limit: int | None = 25) -> list[ConnectionItemF]:
+    def list_connection_item_f(self, limit: int | None = 25) -> ConnectionItemFList:
         """The ConnectionItemF nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemGSelect(Select[ConnectionItemG]):
+class ConnectionItemGSelect(Select[ConnectionItemG, ConnectionItemGList]):
     """Query builder starting at ConnectionItemG nodes (sp_pygen_models:ConnectionItemG/1)."""
 
     _view_id = ConnectionItemG._view_id
     _read_class = ConnectionItemG
+    _list_class = ConnectionItemGList
 
     inwards_multi_property = EdgeTraversal(
         "inwards_multi_property",
@@ -307,16 +341,17 @@ class ConnectionItemGSelect(Select[ConnectionItemG]):
     )
     name = TextProperty("name")
 
-    def list_connection_item_g(self, limit: int | None = 25) -> list[ConnectionItemG]:
+    def list_connection_item_g(self, limit: int | None = 25) -> ConnectionItemGList:
         """The ConnectionItemG nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemHSelect(Select[ConnectionItemH]):
+class ConnectionItemHSelect(Select[ConnectionItemH, ConnectionItemHList]):
     """Query builder starting at ConnectionItemH nodes (sp_pygen_models:ConnectionItemH/1)."""
 
     _view_id = ConnectionItemH._view_id
     _read_class = ConnectionItemH
+    _list_class = ConnectionItemHList
 
     direct_parent_multi_ids = ListProperty("directParentMulti")
     direct_parent_multi = DirectTraversal(
@@ -332,16 +367,19 @@ class ConnectionItemHSelect(Select[ConnectionItemH]):
     )
     name = TextProperty("name")
 
-    def list_connection_item_h(self, limit: int | None = 25) -> list[ConnectionItemH]:
+    def list_connection_item_h(self, limit: int | None = 25) -> ConnectionItemHList:
         """The ConnectionItemH nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class DependentOnNonWritableSelect(Select[DependentOnNonWritable]):
+class DependentOnNonWritableSelect(
+    Select[DependentOnNonWritable, DependentOnNonWritableList],
+):
     """Query builder starting at DependentOnNonWritable nodes (sp_pygen_models:DependentOnNonWritable/1)."""
 
     _view_id = DependentOnNonWritable._view_id
     _read_class = DependentOnNonWritable
+    _list_class = DependentOnNonWritableList
 
     a_value = TextProperty("aValue")
     to_non_writable = EdgeTraversal(
@@ -351,16 +389,17 @@ class DependentOnNonWritableSelect(Select[DependentOnNonWritable]):
         direction="outwards",
     )
 
-    def list_dependent_on_non_writable(self, limit: int | None = 25) -> list[DependentOnNonWritable]:  # fmt: skip
+    def list_dependent_on_non_writable(self, limit: int | None = 25) -> DependentOnNonWritableList:  # fmt: skip
         """The DependentOnNonWritable nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class EmptySelect(Select[Empty]):
+class EmptySelect(Select[Empty, EmptyList]):
     """Query builder starting at Empty nodes (sp_pygen_models:Empty/1)."""
 
     _view_id = Empty._view_id
     _read_class = Empty
+    _list_class = EmptyList
 
     boolean = BooleanProperty("boolean")
     date_ = TimeProperty("date")
@@ -371,32 +410,36 @@ class EmptySelect(Select[Empty]):
     text = TextProperty("text")
     timestamp = TimeProperty("timestamp")
 
-    def list_empty(self, limit: int | None = 25) -> list[Empty]:
+    def list_empty(self, limit: int | None = 25) -> EmptyList:
         """The Empty nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Implementation1Select(Select[Implementation1]):
+class Implementation1Select(Select[Implementation1, Implementation1List]):
     """Query builder starting at Implementation1 nodes (sp_pygen_models:Implementation1/1)."""
 
     _view_id = Implementation1._view_id
     _read_class = Implementation1
+    _list_class = Implementation1List
 
     main_value = TextProperty("mainValue")
     sub_value = TextProperty("subValue")
     value1 = TextProperty("value1")
     value2 = TextProperty("value2")
 
-    def list_implementation1(self, limit: int | None = 25) -> list[Implementation1]:
+    def list_implementation1(self, limit: int | None = 25) -> Implementation1List:
         """The Implementation1 nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Implementation1NonWriteableSelect(Select[Implementation1NonWriteable]):
+class Implementation1NonWriteableSelect(
+    Select[Implementation1NonWriteable, Implementation1NonWriteableList],
+):
     """Query builder starting at Implementation1NonWriteable nodes (sp_pygen_models:Implementation1NonWriteable/1)."""
 
     _view_id = Implementation1NonWriteable._view_id
     _read_class = Implementation1NonWriteable
+    _list_class = Implementation1NonWriteableList
 
     connection_value_id = DirectRelationProperty("connectionValue")
     connection_value = DirectTraversal(
@@ -408,43 +451,46 @@ class Implementation1NonWriteableSelect(Select[Implementation1NonWriteable]):
     sub_value = TextProperty("subValue")
     value1 = TextProperty("value1")
 
-    def list_implementation1_non_writeable(self, limit: int | None = 25) -> list[Implementation1NonWriteable]:  # fmt: skip
+    def list_implementation1_non_writeable(self, limit: int | None = 25) -> Implementation1NonWriteableList:  # fmt: skip
         """The Implementation1NonWriteable nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Implementation2Select(Select[Implementation2]):
+class Implementation2Select(Select[Implementation2, Implementation2List]):
     """Query builder starting at Implementation2 nodes (sp_pygen_models:Implementation2/1)."""
 
     _view_id = Implementation2._view_id
     _read_class = Implementation2
+    _list_class = Implementation2List
 
     main_value = TextProperty("mainValue")
     sub_value = TextProperty("subValue")
 
-    def list_implementation2(self, limit: int | None = 25) -> list[Implementation2]:
+    def list_implementation2(self, limit: int | None = 25) -> Implementation2List:
         """The Implementation2 nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class MainInterfaceSelect(Select[MainInterface]):
+class MainInterfaceSelect(Select[MainInterface, MainInterfaceList]):
     """Query builder starting at MainInterface nodes (sp_pygen_models:MainInterface/1)."""
 
     _view_id = MainInterface._view_id
     _read_class = MainInterface
+    _list_class = MainInterfaceList
 
     main_value = TextProperty("mainValue")
 
-    def list_main_interface(self, limit: int | None = 25) -> list[MainInterface]:
+    def list_main_interface(self, limit: int | None = 25) -> MainInterfaceList:
         """The MainInterface nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class PrimitiveNullableSelect(Select[PrimitiveNullable]):
+class PrimitiveNullableSelect(Select[PrimitiveNullable, PrimitiveNullableList]):
     """Query builder starting at PrimitiveNullable nodes (sp_pygen_models:PrimitiveNullable/1)."""
 
     _view_id = PrimitiveNullable._view_id
     _read_class = PrimitiveNullable
+    _list_class = PrimitiveNullableList
 
     boolean = BooleanProperty("boolean")
     date_ = TimeProperty("date")
@@ -455,16 +501,19 @@ class PrimitiveNullableSelect(Select[PrimitiveNullable]):
     text = TextProperty("text")
     timestamp = TimeProperty("timestamp")
 
-    def list_primitive_nullable(self, limit: int | None = 25) -> list[PrimitiveNullable]:  # fmt: skip
+    def list_primitive_nullable(self, limit: int | None = 25) -> PrimitiveNullableList:
         """The PrimitiveNullable nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class PrimitiveNullableListedSelect(Select[PrimitiveNullableListed]):
+class PrimitiveNullableListedSelect(
+    Select[PrimitiveNullableListed, PrimitiveNullableListedList],
+):
     """Query builder starting at PrimitiveNullableListed nodes (sp_pygen_models:PrimitiveNullableListed/1)."""
 
     _view_id = PrimitiveNullableListed._view_id
     _read_class = PrimitiveNullableListed
+    _list_class = PrimitiveNullableListedList
 
     boolean = ListProperty("boolean")
     date_ = ListProperty("date")
@@ -475,16 +524,17 @@ class PrimitiveNullableListedSelect(Select[PrimitiveNullableListed]):
     text = ListProperty("text")
     timestamp = ListProperty("timestamp")
 
-    def list_primitive_nullable_listed(self, limit: int | None = 25) -> list[PrimitiveNullableListed]:  # fmt: skip
+    def list_primitive_nullable_listed(self, limit: int | None = 25) -> PrimitiveNullableListedList:  # fmt: skip
         """The PrimitiveNullableListed nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class PrimitiveRequiredSelect(Select[PrimitiveRequired]):
+class PrimitiveRequiredSelect(Select[PrimitiveRequired, PrimitiveRequiredList]):
     """Query builder starting at PrimitiveRequired nodes (sp_pygen_models:PrimitiveRequired/1)."""
 
     _view_id = PrimitiveRequired._view_id
     _read_class = PrimitiveRequired
+    _list_class = PrimitiveRequiredList
 
     boolean = BooleanProperty("boolean")
     date_ = TimeProperty("date")
@@ -495,16 +545,19 @@ class PrimitiveRequiredSelect(Select[PrimitiveRequired]):
     text = TextProperty("text")
     timestamp = TimeProperty("timestamp")
 
-    def list_primitive_required(self, limit: int | None = 25) -> list[PrimitiveRequired]:  # fmt: skip
+    def list_primitive_required(self, limit: int | None = 25) -> PrimitiveRequiredList:
         """The PrimitiveRequired nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class PrimitiveRequiredListedSelect(Select[PrimitiveRequiredListed]):
+class PrimitiveRequiredListedSelect(
+    Select[PrimitiveRequiredListed, PrimitiveRequiredListedList],
+):
     """Query builder starting at PrimitiveRequiredListed nodes (sp_pygen_models:PrimitiveRequiredListed/1)."""
 
     _view_id = PrimitiveRequiredListed._view_id
     _read_class = PrimitiveRequiredListed
+    _list_class = PrimitiveRequiredListedList
 
     boolean = ListProperty("boolean")
     date_ = ListProperty("date")
@@ -515,36 +568,40 @@ class PrimitiveRequiredListedSelect(Select[PrimitiveRequiredListed]):
     text = ListProperty("text")
     timestamp = ListProperty("timestamp")
 
-    def list_primitive_required_listed(self, limit: int | None = 25) -> list[PrimitiveRequiredListed]:  # fmt: skip
+    def list_primitive_required_listed(self, limit: int | None = 25) -> PrimitiveRequiredListedList:  # fmt: skip
         """The PrimitiveRequiredListed nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class PrimitiveWithDefaultsSelect(Select[PrimitiveWithDefaults]):
+class PrimitiveWithDefaultsSelect(
+    Select[PrimitiveWithDefaults, PrimitiveWithDefaultsList],
+):
     """Query builder starting at PrimitiveWithDefaults nodes (sp_pygen_models:PrimitiveWithDefaults/1)."""
 
     _view_id = PrimitiveWithDefaults._view_id
     _read_class = PrimitiveWithDefaults
+    _list_class = PrimitiveWithDefaultsList
 
     auto_increment_int32 = NumberProperty("autoIncrementInt32")
     default_boolean = BooleanProperty("defaultBoolean")
     default_float32 = NumberProperty("defaultFloat32")
     default_string = TextProperty("defaultString")
 
-    def list_primitive_with_defaults(self, limit: int | None = 25) -> list[PrimitiveWithDefaults]:  # fmt: skip
+    def list_primitive_with_defaults(self, limit: int | None = 25) -> PrimitiveWithDefaultsList:  # fmt: skip
         """The PrimitiveWithDefaults nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class SubInterfaceSelect(Select[SubInterface]):
+class SubInterfaceSelect(Select[SubInterface, SubInterfaceList]):
     """Query builder starting at SubInterface nodes (sp_pygen_models:SubInterface/1)."""
 
     _view_id = SubInterface._view_id
     _read_class = SubInterface
+    _list_class = SubInterfaceList
 
     main_value = TextProperty("mainValue")
     sub_value = TextProperty("subValue")
 
-    def list_sub_interface(self, limit: int | None = 25) -> list[SubInterface]:
+    def list_sub_interface(self, limit: int | None = 25) -> SubInterfaceList:
         """The SubInterface nodes the builder stands on, up to ``limit``."""
         return self._list(limit)

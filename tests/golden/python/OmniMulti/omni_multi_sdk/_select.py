@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pygen_runtime.query import Select, TextProperty
 
-from .data_classes._implementation1_1 import Implementation1_1
-from .data_classes._implementation1_2 import Implementation1_2
-from .data_classes._main_interface import MainInterface
-from .data_classes._sub_interface import SubInterface
+from .data_classes._implementation1_1 import Implementation1_1, Implementation1_1List
+from .data_classes._implementation1_2 import Implementation1_2, Implementation1_2List
+from .data_classes._main_interface import MainInterface, MainInterfaceList
+from .data_classes._sub_interface import SubInterface, SubInterfaceList
 
 __all__ = [
     "Implementation1_1Select",
@@ -18,58 +18,62 @@ __all__ = [
 ]
 
 
-class Implementation1_2Select(Select[Implementation1_2]):
+class Implementation1_2Select(Select[Implementation1_2, Implementation1_2List]):
     """Query builder starting at Implementation1_2 nodes (pygen-models:Implementation1/2)."""
 
     _view_id = Implementation1_2._view_id
     _read_class = Implementation1_2
+    _list_class = Implementation1_2List
 
     main_value = TextProperty("mainValue")
     sub_value = TextProperty("subValue")
     value2 = TextProperty("value2")
 
-    def list_implementation1_2(self, limit: int | None = 25) -> list[Implementation1_2]:
+    def list_implementation1_2(self, limit: int | None = 25) -> Implementation1_2List:
         """The Implementation1_2 nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class MainInterfaceSelect(Select[MainInterface]):
+class MainInterfaceSelect(Select[MainInterface, MainInterfaceList]):
     """Query builder starting at MainInterface nodes (pygen-models:MainInterface/1)."""
 
     _view_id = MainInterface._view_id
     _read_class = MainInterface
+    _list_class = MainInterfaceList
 
     main_value = TextProperty("mainValue")
 
-    def list_main_interface(self, limit: int | None = 25) -> list[MainInterface]:
+    def list_main_interface(self, limit: int | None = 25) -> MainInterfaceList:
         """The MainInterface nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class SubInterfaceSelect(Select[SubInterface]):
+class SubInterfaceSelect(Select[SubInterface, SubInterfaceList]):
     """Query builder starting at SubInterface nodes (pygen-models:SubInterface/1)."""
 
     _view_id = SubInterface._view_id
     _read_class = SubInterface
+    _list_class = SubInterfaceList
 
     main_value = TextProperty("mainValue")
     sub_value = TextProperty("subValue")
 
-    def list_sub_interface(self, limit: int | None = 25) -> list[SubInterface]:
+    def list_sub_interface(self, limit: int | None = 25) -> SubInterfaceList:
         """The SubInterface nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class Implementation1_1Select(Select[Implementation1_1]):
+class Implementation1_1Select(Select[Implementation1_1, Implementation1_1List]):
     """Query builder starting at Implementation1_1 nodes (pygen-models-other:Implementation1/1)."""
 
     _view_id = Implementation1_1._view_id
     _read_class = Implementation1_1
+    _list_class = Implementation1_1List
 
     main_value = TextProperty("mainValue")
     value1 = TextProperty("value1")
     value2 = TextProperty("value2")
 
-    def list_implementation1_1(self, limit: int | None = 25) -> list[Implementation1_1]:
+    def list_implementation1_1(self, limit: int | None = 25) -> Implementation1_1List:
         """The Implementation1_1 nodes the builder stands on, up to ``limit``."""
         return self._list(limit)

@@ -5,34 +5,36 @@ from __future__ import annotations
 
 from pygen_runtime.query import Select, TextProperty
 
-from .data_classes._main_interface import MainInterface
-from .data_classes._sub_interface import SubInterface
+from .data_classes._main_interface import MainInterface, MainInterfaceList
+from .data_classes._sub_interface import SubInterface, SubInterfaceList
 
 __all__ = ["MainInterfaceSelect", "SubInterfaceSelect"]
 
 
-class MainInterfaceSelect(Select[MainInterface]):
+class MainInterfaceSelect(Select[MainInterface, MainInterfaceList]):
     """Query builder starting at MainInterface nodes (pygen-models:MainInterface/1)."""
 
     _view_id = MainInterface._view_id
     _read_class = MainInterface
+    _list_class = MainInterfaceList
 
     main_value = TextProperty("mainValue")
 
-    def list_main_interface(self, limit: int | None = 25) -> list[MainInterface]:
+    def list_main_interface(self, limit: int | None = 25) -> MainInterfaceList:
         """The MainInterface nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class SubInterfaceSelect(Select[SubInterface]):
+class SubInterfaceSelect(Select[SubInterface, SubInterfaceList]):
     """Query builder starting at SubInterface nodes (pygen-models:SubInterface/1)."""
 
     _view_id = SubInterface._view_id
     _read_class = SubInterface
+    _list_class = SubInterfaceList
 
     main_value = TextProperty("mainValue")
     sub_value = TextProperty("subValue")
 
-    def list_sub_interface(self, limit: int | None = 25) -> list[SubInterface]:
+    def list_sub_interface(self, limit: int | None = 25) -> SubInterfaceList:
         """The SubInterface nodes the builder stands on, up to ``limit``."""
         return self._list(limit)

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from pygen_runtime.query import Select, TextProperty
 
-from .data_classes._implementation1 import Implementation1
+from .data_classes._implementation1 import Implementation1, Implementation1List
 
 __all__ = ["Implementation1Select"]
 
 
-class Implementation1Select(Select[Implementation1]):
+class Implementation1Select(Select[Implementation1, Implementation1List]):
     """Query builder starting at Implementation1 nodes (pygen-models-other:Implementation1/1)."""
 
     _view_id = Implementation1._view_id
     _read_class = Implementation1
+    _list_class = Implementation1List
 
     main_value = TextProperty("mainValue")
     value1 = TextProperty("value1")
     value2 = TextProperty("value2")
 
-    def list_implementation1(self, limit: int | None = 25) -> list[Implementation1]:
+    def list_implementation1(self, limit: int | None = 25) -> Implementation1List:
         """The Implementation1 nodes the builder stands on, up to ``limit``."""
         return self._list(limit)

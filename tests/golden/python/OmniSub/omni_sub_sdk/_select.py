@@ -11,18 +11,19 @@ from pygen_runtime.query import (
     TextProperty,
 )
 
-from .data_classes._connection_item_a import ConnectionItemA
-from .data_classes._connection_item_b import ConnectionItemB
-from .data_classes._connection_item_c import ConnectionItemC
+from .data_classes._connection_item_a import ConnectionItemA, ConnectionItemAList
+from .data_classes._connection_item_b import ConnectionItemB, ConnectionItemBList
+from .data_classes._connection_item_c import ConnectionItemC, ConnectionItemCList
 
 __all__ = ["ConnectionItemASelect", "ConnectionItemBSelect", "ConnectionItemCSelect"]
 
 
-class ConnectionItemASelect(Select[ConnectionItemA]):
+class ConnectionItemASelect(Select[ConnectionItemA, ConnectionItemAList]):
     """Query builder starting at ConnectionItemA nodes (sp_pygen_models:ConnectionItemA/1)."""
 
     _view_id = ConnectionItemA._view_id
     _read_class = ConnectionItemA
+    _list_class = ConnectionItemAList
 
     name = TextProperty("name")
     other_direct_id = DirectRelationProperty("otherDirect")
@@ -45,16 +46,17 @@ class ConnectionItemASelect(Select[ConnectionItemA]):
         property="selfDirect",
     )
 
-    def list_connection_item_a(self, limit: int | None = 25) -> list[ConnectionItemA]:
+    def list_connection_item_a(self, limit: int | None = 25) -> ConnectionItemAList:
         """The ConnectionItemA nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemBSelect(Select[ConnectionItemB]):
+class ConnectionItemBSelect(Select[ConnectionItemB, ConnectionItemBList]):
     """Query builder starting at ConnectionItemB nodes (sp_pygen_models:ConnectionItemB/1)."""
 
     _view_id = ConnectionItemB._view_id
     _read_class = ConnectionItemB
+    _list_class = ConnectionItemBList
 
     inwards = EdgeTraversal(
         "inwards",
@@ -70,16 +72,17 @@ class ConnectionItemBSelect(Select[ConnectionItemB]):
         direction="outwards",
     )
 
-    def list_connection_item_b(self, limit: int | None = 25) -> list[ConnectionItemB]:
+    def list_connection_item_b(self, limit: int | None = 25) -> ConnectionItemBList:
         """The ConnectionItemB nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class ConnectionItemCSelect(Select[ConnectionItemC]):
+class ConnectionItemCSelect(Select[ConnectionItemC, ConnectionItemCList]):
     """Query builder starting at ConnectionItemC nodes (sp_pygen_models:ConnectionItemC/1)."""
 
     _view_id = ConnectionItemC._view_id
     _read_class = ConnectionItemC
+    _list_class = ConnectionItemCList
 
     connection_item_a = EdgeTraversal(
         "connection_item_a",
@@ -94,6 +97,6 @@ class ConnectionItemCSelect(Select[ConnectionItemC]):
         direction="outwards",
     )
 
-    def list_connection_item_c(self, limit: int | None = 25) -> list[ConnectionItemC]:
+    def list_connection_item_c(self, limit: int | None = 25) -> ConnectionItemCList:
         """The ConnectionItemC nodes the builder stands on, up to ``limit``."""
         return self._list(limit)

@@ -5,30 +5,32 @@ from __future__ import annotations
 
 from pygen_runtime.query import EdgeTraversal, Select, TextProperty
 
-from .data_classes._pump import Pump
-from .data_classes._pumps import Pumps
+from .data_classes._pump import Pump, PumpList
+from .data_classes._pumps import Pumps, PumpsList
 
 __all__ = ["PumpSelect", "PumpsSelect"]
 
 
-class PumpSelect(Select[Pump]):
+class PumpSelect(Select[Pump, PumpList]):
     """Query builder starting at Pump nodes (IntegrationTestsImmutable:Pump/ed1171a2f52bc5)."""
 
     _view_id = Pump._view_id
     _read_class = Pump
+    _list_class = PumpList
 
     name = TextProperty("name")
 
-    def list_pump(self, limit: int | None = 25) -> list[Pump]:
+    def list_pump(self, limit: int | None = 25) -> PumpList:
         """The Pump nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class PumpsSelect(Select[Pumps]):
+class PumpsSelect(Select[Pumps, PumpsList]):
     """Query builder starting at Pumps nodes (IntegrationTestsImmutable:Pumps/b11435aac1b0a4)."""
 
     _view_id = Pumps._view_id
     _read_class = Pumps
+    _list_class = PumpsList
 
     contains = EdgeTraversal(
         "contains",
@@ -38,6 +40,6 @@ class PumpsSelect(Select[Pumps]):
     )
     name = TextProperty("name")
 
-    def list_pumps(self, limit: int | None = 25) -> list[Pumps]:
+    def list_pumps(self, limit: int | None = 25) -> PumpsList:
         """The Pumps nodes the builder stands on, up to ``limit``."""
         return self._list(limit)

@@ -18,22 +18,22 @@ from pygen_runtime.query import (
 )
 from pygen_runtime.schema import ViewId
 
-from .data_classes._blade import Blade
-from .data_classes._data_sheet import DataSheet
+from .data_classes._blade import Blade, BladeList
+from .data_classes._data_sheet import DataSheet, DataSheetList
 from .data_classes._distance import Distance
-from .data_classes._gearbox import Gearbox
-from .data_classes._generating_unit import GeneratingUnit
-from .data_classes._generator import Generator
-from .data_classes._high_speed_shaft import HighSpeedShaft
-from .data_classes._main_shaft import MainShaft
-from .data_classes._metmast import Metmast
-from .data_classes._nacelle import Nacelle
-from .data_classes._power_inverter import PowerInverter
-from .data_classes._rotor import Rotor
-from .data_classes._sensor_position import SensorPosition
-from .data_classes._sensor_time_series import SensorTimeSeries
-from .data_classes._solar_panel import SolarPanel
-from .data_classes._wind_turbine import WindTurbine
+from .data_classes._gearbox import Gearbox, GearboxList
+from .data_classes._generating_unit import GeneratingUnit, GeneratingUnitList
+from .data_classes._generator import Generator, GeneratorList
+from .data_classes._high_speed_shaft import HighSpeedShaft, HighSpeedShaftList
+from .data_classes._main_shaft import MainShaft, MainShaftList
+from .data_classes._metmast import Metmast, MetmastList
+from .data_classes._nacelle import Nacelle, NacelleList
+from .data_classes._power_inverter import PowerInverter, PowerInverterList
+from .data_classes._rotor import Rotor, RotorList
+from .data_classes._sensor_position import SensorPosition, SensorPositionList
+from .data_classes._sensor_time_series import SensorTimeSeries, SensorTimeSeriesList
+from .data_classes._solar_panel import SolarPanel, SolarPanelList
+from .data_classes._wind_turbine import WindTurbine, WindTurbineList
 
 __all__ = [
     "BladeSelect",
@@ -54,11 +54,12 @@ __all__ = [
 ]
 
 
-class BladeSelect(Select[Blade]):
+class BladeSelect(Select[Blade, BladeList]):
     """Query builder starting at Blade nodes (sp_pygen_power:Blade/1)."""
 
     _view_id = Blade._view_id
     _read_class = Blade
+    _list_class = BladeList
 
     is_damaged = BooleanProperty("is_damaged")
     name = TextProperty("name")
@@ -68,16 +69,17 @@ class BladeSelect(Select[Blade]):
         "blade",
     )
 
-    def list_blade(self, limit: int | None = 25) -> list[Blade]:
+    def list_blade(self, limit: int | None = 25) -> BladeList:
         """The Blade nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class DataSheetSelect(Select[DataSheet]):
+class DataSheetSelect(Select[DataSheet, DataSheetList]):
     """Query builder starting at DataSheet nodes (sp_pygen_power:DataSheet/1)."""
 
     _view_id = DataSheet._view_id
     _read_class = DataSheet
+    _list_class = DataSheetList
 
     description = TextProperty("description")
     directory = TextProperty("directory")
@@ -86,16 +88,17 @@ class DataSheetSelect(Select[DataSheet]):
     name = TextProperty("name")
     uploaded_time = TimeProperty("uploadedTime")
 
-    def list_data_sheet(self, limit: int | None = 25) -> list[DataSheet]:
+    def list_data_sheet(self, limit: int | None = 25) -> DataSheetList:
         """The DataSheet nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class GearboxSelect(Select[Gearbox]):
+class GearboxSelect(Select[Gearbox, GearboxList]):
     """Query builder starting at Gearbox nodes (sp_pygen_power:Gearbox/1)."""
 
     _view_id = Gearbox._view_id
     _read_class = Gearbox
+    _list_class = GearboxList
 
     displacement_x_id = DirectRelationProperty("displacement_x")
     displacement_x = DirectTraversal("displacement_x", lambda: SensorTimeSeriesSelect)
@@ -105,31 +108,33 @@ class GearboxSelect(Select[Gearbox]):
     displacement_z = DirectTraversal("displacement_z", lambda: SensorTimeSeriesSelect)
     nacelle = ReverseTraversal("nacelle", lambda: NacelleSelect, "gearbox")
 
-    def list_gearbox(self, limit: int | None = 25) -> list[Gearbox]:
+    def list_gearbox(self, limit: int | None = 25) -> GearboxList:
         """The Gearbox nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class GeneratingUnitSelect(Select[GeneratingUnit]):
+class GeneratingUnitSelect(Select[GeneratingUnit, GeneratingUnitList]):
     """Query builder starting at GeneratingUnit nodes (sp_pygen_power:GeneratingUnit/1)."""
 
     _view_id = GeneratingUnit._view_id
     _read_class = GeneratingUnit
+    _list_class = GeneratingUnitList
 
     capacity = NumberProperty("capacity")
     description = TextProperty("description")
     name = TextProperty("name")
 
-    def list_generating_unit(self, limit: int | None = 25) -> list[GeneratingUnit]:
+    def list_generating_unit(self, limit: int | None = 25) -> GeneratingUnitList:
         """The GeneratingUnit nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class GeneratorSelect(Select[Generator]):
+class GeneratorSelect(Select[Generator, GeneratorList]):
     """Query builder starting at Generator nodes (sp_pygen_power:Generator/1)."""
 
     _view_id = Generator._view_id
     _read_class = Generator
+    _list_class = GeneratorList
 
     generator_speed_controller_id = DirectRelationProperty("generator_speed_controller")
     generator_speed_controller = DirectTraversal(
@@ -145,16 +150,17 @@ class GeneratorSelect(Select[Generator]):
     )
     nacelle = ReverseTraversal("nacelle", lambda: NacelleSelect, "main_shaft")
 
-    def list_generator(self, limit: int | None = 25) -> list[Generator]:
+    def list_generator(self, limit: int | None = 25) -> GeneratorList:
         """The Generator nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class HighSpeedShaftSelect(Select[HighSpeedShaft]):
+class HighSpeedShaftSelect(Select[HighSpeedShaft, HighSpeedShaftList]):
     """Query builder starting at HighSpeedShaft nodes (sp_pygen_power:HighSpeedShaft/1)."""
 
     _view_id = HighSpeedShaft._view_id
     _read_class = HighSpeedShaft
+    _list_class = HighSpeedShaftList
 
     bending_moment_y_id = DirectRelationProperty("bending_moment_y")
     bending_moment_y = DirectTraversal(
@@ -170,16 +176,17 @@ class HighSpeedShaftSelect(Select[HighSpeedShaft]):
     torque_id = DirectRelationProperty("torque")
     torque = DirectTraversal("torque", lambda: SensorTimeSeriesSelect)
 
-    def list_high_speed_shaft(self, limit: int | None = 25) -> list[HighSpeedShaft]:
+    def list_high_speed_shaft(self, limit: int | None = 25) -> HighSpeedShaftList:
         """The HighSpeedShaft nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class MainShaftSelect(Select[MainShaft]):
+class MainShaftSelect(Select[MainShaft, MainShaftList]):
     """Query builder starting at MainShaft nodes (sp_pygen_power:MainShaft/1)."""
 
     _view_id = MainShaft._view_id
     _read_class = MainShaft
+    _list_class = MainShaftList
 
     bending_x_id = DirectRelationProperty("bending_x")
     bending_x = DirectTraversal("bending_x", lambda: SensorTimeSeriesSelect)
@@ -199,16 +206,17 @@ class MainShaftSelect(Select[MainShaft]):
     torque_id = DirectRelationProperty("torque")
     torque = DirectTraversal("torque", lambda: SensorTimeSeriesSelect)
 
-    def list_main_shaft(self, limit: int | None = 25) -> list[MainShaft]:
+    def list_main_shaft(self, limit: int | None = 25) -> MainShaftList:
         """The MainShaft nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class MetmastSelect(Select[Metmast]):
+class MetmastSelect(Select[Metmast, MetmastList]):
     """Query builder starting at Metmast nodes (sp_pygen_power:Metmast/1)."""
 
     _view_id = Metmast._view_id
     _read_class = Metmast
+    _list_class = MetmastList
 
     position = NumberProperty("position")
     wind_turbines = EdgeTraversal(
@@ -220,16 +228,17 @@ class MetmastSelect(Select[Metmast]):
         edge_class=lambda: Distance,
     )
 
-    def list_metmast(self, limit: int | None = 25) -> list[Metmast]:
+    def list_metmast(self, limit: int | None = 25) -> MetmastList:
         """The Metmast nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class NacelleSelect(Select[Nacelle]):
+class NacelleSelect(Select[Nacelle, NacelleList]):
     """Query builder starting at Nacelle nodes (sp_pygen_power:Nacelle/1)."""
 
     _view_id = Nacelle._view_id
     _read_class = Nacelle
+    _list_class = NacelleList
 
     acc_from_back_side_x_id = DirectRelationProperty("acc_from_back_side_x")
     acc_from_back_side_y_id = DirectRelationProperty("acc_from_back_side_y")
@@ -262,16 +271,17 @@ class NacelleSelect(Select[Nacelle]):
     yaw_error_id = DirectRelationProperty("yaw_error")
     yaw_error = DirectTraversal("yaw_error", lambda: SensorTimeSeriesSelect)
 
-    def list_nacelle(self, limit: int | None = 25) -> list[Nacelle]:
+    def list_nacelle(self, limit: int | None = 25) -> NacelleList:
         """The Nacelle nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class PowerInverterSelect(Select[PowerInverter]):
+class PowerInverterSelect(Select[PowerInverter, PowerInverterList]):
     """Query builder starting at PowerInverter nodes (sp_pygen_power:PowerInverter/1)."""
 
     _view_id = PowerInverter._view_id
     _read_class = PowerInverter
+    _list_class = PowerInverterList
 
     active_power_total_id = DirectRelationProperty("active_power_total")
     active_power_total = DirectTraversal(
@@ -290,16 +300,17 @@ class PowerInverterSelect(Select[PowerInverter]):
         lambda: SensorTimeSeriesSelect,
     )
 
-    def list_power_inverter(self, limit: int | None = 25) -> list[PowerInverter]:
+    def list_power_inverter(self, limit: int | None = 25) -> PowerInverterList:
         """The PowerInverter nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class RotorSelect(Select[Rotor]):
+class RotorSelect(Select[Rotor, RotorList]):
     """Query builder starting at Rotor nodes (sp_pygen_power:Rotor/1)."""
 
     _view_id = Rotor._view_id
     _read_class = Rotor
+    _list_class = RotorList
 
     rotor_speed_controller_id = DirectRelationProperty("rotor_speed_controller")
     rotor_speed_controller = DirectTraversal(
@@ -313,16 +324,17 @@ class RotorSelect(Select[Rotor]):
     )
     wind_turbine = ReverseTraversal("wind_turbine", lambda: WindTurbineSelect, "rotor")
 
-    def list_rotor(self, limit: int | None = 25) -> list[Rotor]:
+    def list_rotor(self, limit: int | None = 25) -> RotorList:
         """The Rotor nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class SensorPositionSelect(Select[SensorPosition]):
+class SensorPositionSelect(Select[SensorPosition, SensorPositionList]):
     """Query builder starting at SensorPosition nodes (sp_pygen_power:SensorPosition/1)."""
 
     _view_id = SensorPosition._view_id
     _read_class = SensorPosition
+    _list_class = SensorPositionList
 
     blade_id = DirectRelationProperty("blade")
     blade = DirectTraversal("blade", lambda: BladeSelect)
@@ -376,16 +388,17 @@ class SensorPositionSelect(Select[SensorPosition]):
     )
     position = NumberProperty("position")
 
-    def list_sensor_position(self, limit: int | None = 25) -> list[SensorPosition]:
+    def list_sensor_position(self, limit: int | None = 25) -> SensorPositionList:
         """The SensorPosition nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class SensorTimeSeriesSelect(Select[SensorTimeSeries]):
+class SensorTimeSeriesSelect(Select[SensorTimeSeries, SensorTimeSeriesList]):
     """Query builder starting at SensorTimeSeries nodes (sp_pygen_power:SensorTimeSeries/1)."""
 
     _view_id = SensorTimeSeries._view_id
     _read_class = SensorTimeSeries
+    _list_class = SensorTimeSeriesList
 
     aliases = ListProperty("aliases")
     concept_id = TextProperty("conceptId")
@@ -396,16 +409,17 @@ class SensorTimeSeriesSelect(Select[SensorTimeSeries]):
     standard_name = TextProperty("standardName")
     type_ = EnumProperty("type")
 
-    def list_sensor_time_series(self, limit: int | None = 25) -> list[SensorTimeSeries]:
+    def list_sensor_time_series(self, limit: int | None = 25) -> SensorTimeSeriesList:
         """The SensorTimeSeries nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class SolarPanelSelect(Select[SolarPanel]):
+class SolarPanelSelect(Select[SolarPanel, SolarPanelList]):
     """Query builder starting at SolarPanel nodes (sp_pygen_power:SolarPanel/1)."""
 
     _view_id = SolarPanel._view_id
     _read_class = SolarPanel
+    _list_class = SolarPanelList
 
     capacity = NumberProperty("capacity")
     description = TextProperty("description")
@@ -415,16 +429,17 @@ class SolarPanelSelect(Select[SolarPanel]):
     orientation_id = DirectRelationProperty("orientation")
     orientation = DirectTraversal("orientation", lambda: SensorTimeSeriesSelect)
 
-    def list_solar_panel(self, limit: int | None = 25) -> list[SolarPanel]:
+    def list_solar_panel(self, limit: int | None = 25) -> SolarPanelList:
         """The SolarPanel nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
 
 
-class WindTurbineSelect(Select[WindTurbine]):
+class WindTurbineSelect(Select[WindTurbine, WindTurbineList]):
     """Query builder starting at WindTurbine nodes (sp_pygen_power:WindTurbine/1)."""
 
     _view_id = WindTurbine._view_id
     _read_class = WindTurbine
+    _list_class = WindTurbineList
 
     blades_ids = ListProperty("blades")
     blades = DirectTraversal("blades", lambda: BladeSelect)
@@ -447,6 +462,6 @@ class WindTurbineSelect(Select[WindTurbine]):
     rotor = DirectTraversal("rotor", lambda: RotorSelect)
     windfarm = TextProperty("windfarm")
 
-    def list_wind_turbine(self, limit: int | None = 25) -> list[WindTurbine]:
+    def list_wind_turbine(self, limit: int | None = 25) -> WindTurbineList:
         """The WindTurbine nodes the builder stands on, up to ``limit``."""
         return self._list(limit)
