@@ -330,7 +330,7 @@ class EdgeRead(InstanceRead):
 class _WritePlan:
     """What writing an object of one write class needs from the class, looked up once per class
     instead of once per object: its properties in order, with their wire identifiers; its view as
-    an apply body names it (None for a class without a view); and its edge fields."""
+    an apply body names it (None for a class without a ViewId); and its edge fields."""
 
     properties: tuple[tuple[str, str], ...]
     view: dict[str, Any] | None
@@ -421,9 +421,9 @@ class InstanceWrite(_TypedInstance):
         if extra:
             for key, value in extra.items():
                 values[key] = _write_value(value, default_space, nested, f"{type(self).__name__}.{key}")
-        if plan.view is None:
-            self.view_id()  # raises the error naming what the class lacks
-        return {"source": dict(plan.view or ()), "properties": values}
+        # A class without a ViewId takes the general path, which says what it lacks.
+        view = dict(plan.view) if plan.view is not None else _view_json(self.view_id())
+        return {"source": view, "properties": values}
 
     def _space(self, default_space: str | None) -> str:
         return self.space or _need_space(default_space, self.external_id, type(self).__name__)
