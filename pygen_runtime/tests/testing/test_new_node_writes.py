@@ -16,8 +16,9 @@ import pytest
 import yaml
 from cdf_material import OMNI_MODEL, SHARED_CDF, WRITE_INSTANCE_FILES
 from pygen_runtime.testing import Emulator
+from pygen_runtime.testing._encoded_json import encode_json
 from pygen_runtime.testing._instance_writes import _write_instances, write_instances
-from pygen_runtime.testing._new_node_writes import insert_new_nodes
+from pygen_runtime.testing._new_node_writes import answers_json, insert_new_nodes, slim_answer
 from pygen_runtime.testing._project import Project
 
 COGNITE_CORE = SHARED_CDF / "models" / "CogniteCore.yaml"
@@ -80,14 +81,15 @@ def _assert_same_writes(
 ) -> None:
     fast, general = _emulator(*models), _emulator(*models)
     for items in requests:
-        fast_answers = insert_new_nodes(
+        nodes = insert_new_nodes(
             fast.state, copy.deepcopy(items), options or APPLY_DEFAULTS, check_required=check_required
         )
         general_answers = _write_instances(
             general.state, copy.deepcopy(items), options or APPLY_DEFAULTS, check_required=check_required
         )
-        assert fast_answers is not None, "the fast path declined a request it should take"
-        assert fast_answers == general_answers
+        assert nodes is not None, "the fast path declined a request it should take"
+        assert [slim_answer(inst, True) for inst in nodes] == general_answers
+        assert answers_json(nodes) == encode_json(general_answers)
     assert _stored(fast.state) == _stored(general.state)
     assert fast.state.clock.reads == general.state.clock.reads  # type: ignore[attr-defined]
 

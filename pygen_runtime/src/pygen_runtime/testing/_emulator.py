@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pygen_runtime.testing._api_request import ApiRequest
 from pygen_runtime.testing._auth import ClientCredentials, TokenIssuer
+from pygen_runtime.testing._encoded_json import EncodedJson, encode_json
 from pygen_runtime.testing._errors import EmulatorRequestError
 from pygen_runtime.testing._faults import FaultPlan
 from pygen_runtime.testing._gc_pause import collector_paused
@@ -55,10 +56,7 @@ class EmulatorResponse:
 
 
 def _json_response(status: int, body: Any, extra_headers: Iterable[tuple[str, str]] = ()) -> EmulatorResponse:
-    # Bodies are trees of JSON values the emulator built, never cyclic: skip the cycle check.
-    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False, check_circular=False).encode(
-        "utf-8"
-    )
+    payload = bytes(body) if isinstance(body, EncodedJson) else encode_json(body).encode("utf-8")
     headers = [("content-type", "application/json"), *extra_headers]
     return EmulatorResponse(status=status, headers=headers, body=payload)
 

@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pygen_runtime.testing._api_request import ApiRequest
+from pygen_runtime.testing._encoded_json import EncodedJson, encode_json
 from pygen_runtime.testing._errors import ConflictError, EmulatorRequestError
 from pygen_runtime.testing._gc_pause import collector_paused
 from pygen_runtime.testing._identifiers import check_instance_external_id, check_space
 from pygen_runtime.testing._limits import INSTANCE_ITEMS_MAX
-from pygen_runtime.testing._new_node_writes import auto_node, insert_new_nodes, slim_answer
+from pygen_runtime.testing._new_node_writes import answers_json, auto_node, insert_new_nodes, slim_answer
 from pygen_runtime.testing._project import Project
 from pygen_runtime.testing._store import InstanceKey, StoredInstance
 from pygen_runtime.testing._value_types import NOT_DECIDED, check_value
@@ -317,9 +318,9 @@ def write_instances(
     is for loading read-format snapshots, which show only the properties of the views read.
     """
     with collector_paused():
-        answers = insert_new_nodes(project, raw_items, options, check_required=check_required)
-        if answers is not None:
-            return answers
+        nodes = insert_new_nodes(project, raw_items, options, check_required=check_required)
+        if nodes is not None:
+            return [slim_answer(inst, True) for inst in nodes]
         return _write_instances(project, raw_items, options, check_required=check_required)
 
 
@@ -479,7 +480,7 @@ def _delete(project: Project, raw_items: list[Any], skip_conflicts: bool) -> lis
     return deleted
 
 
-def apply_instances(project: Project, request: ApiRequest) -> dict[str, Any]:
+def apply_instances(project: Project, request: ApiRequest) -> dict[str, Any] | EncodedJson:
     """``POST /models/instances``."""
     items = request.items(INSTANCE_ITEMS_MAX, allow_empty=True)
     deletes = request.items(INSTANCE_ITEMS_MAX, key="delete", allow_empty=True)
@@ -498,10 +499,20 @@ def apply_instances(project: Project, request: ApiRequest) -> dict[str, Any]:
             ("autoCreateEndNodes", False),
         )
     }
-    response: dict[str, Any] = {"items": write_instances(project, items, options)}
+    with collector_paused():
+        nodes = insert_new_nodes(project, items, options, check_required=True)
+        if nodes is None:
+            response: dict[str, Any] = {
+                "items": _write_instances(project, items, options, check_required=True)
+            }
+            if deletes:
+                response["deleted"] = _delete(project, deletes, options["skipOnVersionConflict"])
+            return response
+    # Only new nodes: the answer is written from a template (the same text, at a tenth of the cost).
+    answer = '{"items":' + answers_json(nodes)
     if deletes:
-        response["deleted"] = _delete(project, deletes, options["skipOnVersionConflict"])
-    return response
+        answer += ',"deleted":' + encode_json(_delete(project, deletes, options["skipOnVersionConflict"]))
+    return EncodedJson((answer + "}").encode("utf-8"))
 
 
 def delete_instances(project: Project, request: ApiRequest) -> dict[str, Any]:

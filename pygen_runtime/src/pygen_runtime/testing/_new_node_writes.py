@@ -18,6 +18,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from pygen_runtime.testing._encoded_json import encode_string
 from pygen_runtime.testing._errors import EmulatorRequestError
 from pygen_runtime.testing._identifiers import check_space
 from pygen_runtime.testing._project import Project
@@ -27,7 +28,7 @@ from pygen_runtime.testing._value_types import NOT_DECIDED, check_value
 from pygen_runtime.testing._write_plans import ContainerWritePlan, container_write_plan
 from pygen_runtime.testing._write_sources import Field, WriteSource, resolve_source, source_key
 
-__all__ = ["auto_node", "insert_new_nodes", "slim_answer"]
+__all__ = ["answers_json", "auto_node", "insert_new_nodes", "slim_answer"]
 
 
 def slim_answer(inst: StoredInstance, modified: bool) -> dict[str, Any]:
@@ -41,6 +42,25 @@ def slim_answer(inst: StoredInstance, modified: bool) -> dict[str, Any]:
         "createdTime": inst.created_time,
         "lastUpdatedTime": inst.last_updated_time,
     }
+
+
+def answers_json(nodes: list[StoredInstance]) -> str:
+    """The JSON array of :func:`slim_answer` for new nodes, as :func:`encode_json` writes it.
+
+    The answer to an apply of 1,000 nodes is 1,000 objects that differ only in their identity;
+    written from a template, it costs a tenth of encoding 1,000 dicts.
+    """
+    spaces: dict[str, str] = {}
+    parts = []
+    for inst in nodes:
+        head = spaces.get(inst.space)
+        if head is None:
+            head = spaces[inst.space] = '{"instanceType":"node","space":' + encode_string(inst.space)
+        parts.append(
+            f'{head},"externalId":{encode_string(inst.external_id)},"version":{inst.version},'
+            f'"wasModified":true,"createdTime":{inst.created_time},"lastUpdatedTime":{inst.last_updated_time}}}'
+        )
+    return "[" + ",".join(parts) + "]"
 
 
 def auto_node(space: str, external_id: str, now: int) -> StoredInstance:
@@ -278,8 +298,9 @@ def _nodes_to_create(project: Project, nodes: _NewNodes, auto_create: bool) -> l
 
 def insert_new_nodes(
     project: Project, raw_items: list[Any], options: Mapping[str, Any], *, check_required: bool
-) -> list[dict[str, Any]] | None:
-    """Store the request's nodes and answer as the general path would, or None to leave it to it.
+) -> list[StoredInstance] | None:
+    """Store the request's nodes as the general path would and return them, or None to leave
+    the request to the general path. Each node's answer is ``slim_answer(node, True)``.
 
     None (nothing stored, the clock not read) unless every item is a valid node that does not
     exist yet and every value is valid.
@@ -293,7 +314,7 @@ def insert_new_nodes(
     store = project.store
     for space, external_id in created:
         store.put(auto_node(space, external_id, now))
-    answers = []
+    stored = []
     for (space, external_id), node_type, rows in zip(nodes.keys, nodes.types, nodes.data, strict=True):
         inst = StoredInstance(
             instance_type="node",
@@ -309,5 +330,5 @@ def insert_new_nodes(
             data=rows,
         )
         store.put(inst)
-        answers.append(slim_answer(inst, True))
-    return answers
+        stored.append(inst)
+    return stored

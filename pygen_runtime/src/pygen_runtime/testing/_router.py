@@ -9,11 +9,12 @@ from typing import Any
 
 from pygen_runtime.testing import _instance_reads, _instance_search, _instance_writes, _schema_api
 from pygen_runtime.testing._api_request import ApiRequest
+from pygen_runtime.testing._encoded_json import EncodedJson
 from pygen_runtime.testing._project import Project
 
 __all__ = ["Route", "find_route", "known_methods"]
 
-Handler = Callable[[Project, ApiRequest], dict[str, Any]]
+Handler = Callable[[Project, ApiRequest], dict[str, Any] | EncodedJson]
 
 
 @dataclass(frozen=True)
