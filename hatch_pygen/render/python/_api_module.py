@@ -44,31 +44,36 @@ def api_module(
         assert model.filters is not None
         for edge_api in model.edge_apis:
             edge_view = edge_api.edge_view
-            imports.setdefault(f"..{DATA_PACKAGE}.{edge_view.module}", set()).update(
-                {edge_view.read, edge_view.read_list, *_literals(edge_view)}
-            )
             function = f"_{edge_api.api_stem}_filter"
-            functions.append(_filter_function(function, edge_api.filters))
+            functions.append(_filter_function(function, edge_api.filters, with_view=edge_view is not None))
+            if edge_view is None:
+                # Edges without properties: the runtime's plain edge objects, listed by type.
+                read, read_list, list_class, what = (
+                    "EdgeRead",
+                    "EdgeReadList[EdgeRead]",
+                    "EdgeReadList",
+                    "Edges",
+                )
+                imports["pygen_runtime.typed"].update({"EdgeRead", "EdgeReadList"})
+            else:
+                read, read_list, list_class = edge_view.read, edge_view.read_list, edge_view.read_list
+                what = f"{edge_view.read} edges"
+                imports.setdefault(f"..{DATA_PACKAGE}.{edge_view.module}", set()).update(
+                    {edge_view.read, edge_view.read_list, *_literals(edge_view)}
+                )
             apis.append(
                 _api_class(
                     edge_api.api,
                     "EdgeAPI",
-                    edge_view.read,
-                    edge_view.read_list,
+                    read,
+                    read_list,
                     edge_api.doc,
                     [
-                        statement(f"_read_class = {edge_view.read}", indent=INDENT),
-                        statement(f"_list_class = {edge_view.read_list}", indent=INDENT),
+                        statement(f"_read_class = {read}", indent=INDENT),
+                        statement(f"_list_class = {list_class}", indent=INDENT),
                         statement(edge_api.edge_type, indent=INDENT, prefix="_edge_type = "),
                     ],
-                    _methods(
-                        edge_view.read_list,
-                        edge_api.filters,
-                        "edge",
-                        f"{edge_view.read} edges",
-                        function,
-                        edge_view,
-                    ),
+                    _methods(read_list, edge_api.filters, "edge", what, function, edge_view),
                 )
             )
             names.append(edge_api.api)
@@ -262,9 +267,12 @@ def _select_method(read: str, select: str) -> str:
     )
 
 
-def _filter_function(name: str, model: FilterModel) -> str:
-    """``def _x_filter(view_id, default_space, <typed filters>, filter) -> Filter | None``."""
-    parameters = ["view_id: ViewId", "default_space: str | None"]
+def _filter_function(name: str, model: FilterModel, *, with_view: bool = True) -> str:
+    """``def _x_filter(view_id, default_space, <typed filters>, filter) -> Filter | None``
+    (without ``view_id`` for edges without properties, whose filters name no property)."""
+    parameters = (
+        ["view_id: ViewId", "default_space: str | None"] if with_view else ["default_space: str | None"]
+    )
     parameters.extend(parameter.declaration for parameter in model.parameters)
     parameters.append("filter: Filter | None = None")
     signature = statement(Call(f"def {name}", tuple(parameters)), suffix=" -> Filter | None:", explode=True)
@@ -315,10 +323,14 @@ def _names_type(alias: str | None, *, optional: bool = True) -> str:
 
 
 def _methods(
-    read_list: str, model: FilterModel, kind: str, what: str, function: str, view: ViewModel
+    read_list: str, model: FilterModel, kind: str, what: str, function: str, view: ViewModel | None
 ) -> list[dict[str, str]]:
+    """``list``, ``iterate``, ``search``, ``aggregate`` and ``histogram`` with the typed filters;
+    only ``list`` and ``iterate`` for edges without properties (``view`` None), which have
+    nothing to search or aggregate."""
     declared = [parameter.declaration for parameter in model.parameters]
-    fields, text_fields = view.fields_literal, view.text_fields_literal
+    fields = view.fields_literal if view is not None else None
+    text_fields = view.text_fields_literal if view is not None else None
     sort_parameters = [
         "filter: Filter | None = None",
         f"sort_by: {_names_type(fields)} = None",
@@ -328,7 +340,7 @@ def _methods(
     build = Call(
         f"filter={function}",
         (
-            "self._read_class.view_id()",
+            *(("self._read_class.view_id()",) if view is not None else ()),
             "self._client.instance_space",
             *(f"{parameter.name}={parameter.name}" for parameter in model.parameters),
             "filter=filter",
@@ -353,7 +365,7 @@ def _methods(
         ):
             parameters.append('retrieve_connections: RetrieveConnections = "skip"')
             arguments.append("retrieve_connections=retrieve_connections")
-    return [
+    methods = [
         {
             "signature": _signature("list", list_parameters, read_list),
             "doc": docstring(
@@ -389,6 +401,11 @@ def _methods(
             ),
             "body": _call("super().iterate", iterate_arguments),
         },
+    ]
+    if view is None:
+        return methods
+    return [
+        *methods,
         {
             "signature": _signature(
                 "search",

@@ -191,12 +191,14 @@ class ViewModel:
 
 @dataclass(frozen=True)
 class EdgeAPIModel:
-    """The API of one edge property: the edges of its type from (or to) the view's nodes."""
+    """The API of one edge property: the edges of its type from (or to) the view's nodes. With
+    ``edge_view`` None (edges without properties, or whose properties' view is not generated)
+    it lists the runtime's plain ``EdgeRead`` objects."""
 
     attribute: str
     api: str
     api_stem: str  # the snake name the module-level filter function is named after
-    edge_view: ViewModel
+    edge_view: ViewModel | None
     edge_type: Call
     filters: FilterModel
     doc: str
@@ -452,11 +454,10 @@ def _edge_apis(model: ViewModel, by_key: ModelsByKey, taken: set[str]) -> list[E
     attributes = attribute_names(model.view)
     used: set[str] = set()
     for prop in model.view.properties:
-        if prop.kind != "edge" or prop.edge is None or prop.edge.edge_properties is None:
+        if prop.kind != "edge" or prop.edge is None:
             continue
-        edge_view = by_key.get((view_key(prop.edge.edge_properties), "edge"))
-        if edge_view is None:
-            continue
+        properties = prop.edge.edge_properties
+        edge_view = by_key.get((view_key(properties), "edge")) if properties is not None else None
         attribute = f"{attributes[prop.identifier].rstrip('_')}_edge"
         if attribute in RESERVED_API_ATTRIBUTES:
             attribute = f"{attribute}_"
@@ -474,10 +475,15 @@ def _edge_apis(model: ViewModel, by_key: ModelsByKey, taken: set[str]) -> list[E
                 api=claim(f"{model.read}{pascal_case(attributes[prop.identifier])}API", taken),
                 edge_view=edge_view,
                 edge_type=node_id_call(prop.edge.type.space, prop.edge.type.external_id),
-                filters=build_filters(edge_view.view, "edge"),
+                filters=build_filters(edge_view.view if edge_view is not None else None, "edge"),
                 doc=docstring(
-                    f"The {label} edges of {model.read} nodes ({ends[0]} to {ends[1]}), with their "
-                    f"{edge_view.read} properties: ``client.{model.attribute}.{attribute}``.",
+                    f"The {label} edges of {model.read} nodes ({ends[0]} to {ends[1]}), "
+                    + (
+                        f"with their {edge_view.read} properties"
+                        if edge_view is not None
+                        else "without properties (plain ``EdgeRead`` objects)"
+                    )
+                    + f": ``client.{model.attribute}.{attribute}``.",
                     INDENT,
                 ),
             )

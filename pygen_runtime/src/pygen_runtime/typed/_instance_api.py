@@ -15,11 +15,24 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 
+from pydantic import TypeAdapter, ValidationError
+
 from pygen_runtime._api._aggregations import Aggregation, Avg, Count, Histogram, Max, Min, Sum
-from pygen_runtime._api._calls import Call, Chunk, Page, Pager, expect_cursor, expect_items, require_limit
+from pygen_runtime._api._calls import (
+    Call,
+    Chunk,
+    Page,
+    Pager,
+    UnexpectedResponseError,
+    describe_validation_error,
+    expect_cursor,
+    expect_items,
+    require_limit,
+)
 from pygen_runtime._api._instances import (
     AGGREGATE_LIMIT,
     DEFAULT_LIST_LIMIT,
@@ -33,7 +46,7 @@ from pygen_runtime._api._instances import (
 )
 from pygen_runtime.errors import InvalidArgumentError
 from pygen_runtime.query._limits import limit_or_all
-from pygen_runtime.schema import EdgeId, NodeId
+from pygen_runtime.schema import EdgeId, NodeId, ViewId
 from pygen_runtime.schema._instances import AggregatedHistogram, AggregateResult
 from pygen_runtime.typed import filters as _filters
 from pygen_runtime.typed._connections import Edges, ReverseDirectRelation
@@ -101,12 +114,11 @@ class _InstanceAPI(Generic[ReadT, ListT]):
     def _wire_property(self, name: str, what: str) -> list[str]:
         """A property (Python name or wire identifier) as a reference in this API's view."""
         cls = self._read_class
-        view = cls.view_id()
         wire_names = cls._property_wire_names
         if name in wire_names:
-            return _filters.property_reference(view, wire_names[name])
+            return _filters.property_reference(cls.view_id(), wire_names[name])
         if name in wire_names.values():
-            return _filters.property_reference(view, name)
+            return _filters.property_reference(cls.view_id(), name)
         if name in _INSTANCE_SORT_FIELDS:
             return [self._instance_type, _INSTANCE_SORT_FIELDS[name]]
         known = ", ".join(sorted(wire_names)) or "none"
@@ -132,8 +144,24 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         )
         return specs or None
 
+    def _view(self) -> ViewId | None:
+        """The view this API reads through; None for an edge API of edges without properties."""
+        view = getattr(self._read_class, "_view_id", None)
+        return view if isinstance(view, ViewId) else None
+
+    def _view_to(self, what: str) -> ViewId:
+        """The view ``what`` (search, aggregate) needs, or a clear error for an API without one."""
+        view = self._view()
+        if view is None:
+            raise InvalidArgumentError(
+                f"{type(self).__name__} lists edges that have no properties, so there is nothing to {what}; "
+                "use list() or iterate() (filtered by start_node and end_node)."
+            )
+        return view
+
     def _combined_filter(self, filter: Filter | None) -> Filter | None:
-        return _filters.and_(_filters.has_data(self._read_class.view_id()), self._base_filter(), filter)
+        view = self._view()
+        return _filters.and_(None if view is None else _filters.has_data(view), self._base_filter(), filter)
 
     def _pager(
         self,
@@ -144,10 +172,23 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         cursor: str | None,
     ) -> Pager[Any]:
         cls = self._read_class
+        view = self._view()
+        if view is None:  # edges without properties: nothing to read but the edges themselves
+            plain = list_pager(
+                instance_type=self._instance_type,
+                sources=None,
+                filter=filter,
+                sort=sort,
+                include_typing=False,
+                limit=limit,
+                chunk_size=chunk_size,
+                cursor=cursor,
+            )
+            return _parsing_with(plain, _plain_edge_page)
         read_content = page_content_reader(cls)
         pager = list_pager(
             instance_type=self._instance_type,
-            sources=cls.view_id(),
+            sources=view,
             filter=filter,
             sort=sort,
             # The fast reader checks CDF's typing for properties the SDK does not know.
@@ -267,7 +308,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
                 "to combine several requests); filter on fewer values."
             )
         call = search_call(
-            cls.view_id(),
+            self._view_to("search"),
             query,
             properties=wire,
             instance_type=self._instance_type,
@@ -307,7 +348,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
                 "several requests cannot be combined in general); filter on fewer values."
             )
         chunks: builtins.list[Chunk[AggregateResult]] = aggregate_chunks(
-            self._read_class.view_id(),
+            self._view_to("aggregate"),
             wanted,
             group_by=None if groups is None else [self._property_name(name, "group_by") for name in groups],
             instance_type=self._instance_type,
@@ -369,6 +410,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
     ) -> AggregatedHistogram:
         """How many values of the numeric ``property`` fall in each bucket of width ``interval``
         (``search_property`` is pygen v1's name of ``search_properties``)."""
+        self._view_to("aggregate")
         wire = self._property_name(property, "property")
         results = self.aggregate(
             Histogram(wire, interval),
@@ -384,15 +426,19 @@ class _InstanceAPI(Generic[ReadT, ListT]):
                     return value
         return AggregatedHistogram(property=wire, interval=interval, buckets=[])
 
-    def _retrieve_in_order(self, ids: Sequence[NodeId | EdgeId]) -> builtins.list[Any]:
-        """The instances of ``ids`` that have data in this view, in the order asked."""
+    def _retrieve_in_order(
+        self, ids: Sequence[NodeId | EdgeId], parse: Callable[[Any], Any] | None = None
+    ) -> builtins.list[Any]:
+        """The instances of ``ids`` that have data in this view (or that ``parse`` keeps), in the
+        order asked."""
         cls = self._read_class
+        view = None if parse is not None else cls.view_id()
         chunks = [
             Chunk(
-                dataclasses.replace(chunk.call, parse=typed_items_parser(cls, only_with_data=True)),
+                dataclasses.replace(chunk.call, parse=parse or typed_items_parser(cls, only_with_data=True)),
                 chunk.inputs,
             )
-            for chunk in retrieve_chunks(ids, cls.view_id(), False)
+            for chunk in retrieve_chunks(ids, view, False)
         ]
         found = {(item.space, item.external_id): item for item in self._http.run_chunks(chunks)}
         return [found[key] for key in ((id_.space, id_.external_id) for id_ in ids) if key in found]
@@ -507,6 +553,59 @@ def _at_most(limit: int | None, most: int) -> int:
     means as many as one request returns."""
     limit = limit_or_all(limit)
     return most if limit is None else limit
+
+
+@functools.cache
+def _plain_edges_adapter() -> TypeAdapter[builtins.list[EdgeRead]]:
+    return TypeAdapter(builtins.list[EdgeRead])
+
+
+def _plain_edges(raw_items: Sequence[Any]) -> builtins.list[EdgeRead]:
+    """CDF's JSON of edges as ``EdgeRead`` objects: the edges alone, without properties."""
+    flat = []
+    for index, raw in enumerate(raw_items):
+        if not isinstance(raw, Mapping):
+            raise UnexpectedResponseError(f"items[{index}] should be an object, got {type(raw).__name__}")
+        edge = {
+            "space": raw.get("space"),
+            "external_id": raw.get("externalId"),
+            "version": raw.get("version"),
+            "created_time": raw.get("createdTime"),
+            "last_updated_time": raw.get("lastUpdatedTime"),
+            "type": raw.get("type"),
+            "start_node": raw.get("startNode"),
+            "end_node": raw.get("endNode"),
+        }
+        if "deletedTime" in raw:
+            edge["deleted_time"] = raw["deletedTime"]
+        flat.append(edge)
+    try:
+        return _plain_edges_adapter().validate_python(flat)
+    except ValidationError as error:
+        raise UnexpectedResponseError(describe_validation_error(error, "items")) from None
+
+
+def _plain_edge_page(body: Any) -> Page[EdgeRead]:
+    page = _raw_page(body)
+    return Page(items=_plain_edges(page.items), next_cursor=page.next_cursor)
+
+
+def _plain_edges_of(type_: NodeId | None) -> Callable[[Any], builtins.list[EdgeRead]]:
+    """A parser of a by-ids answer keeping the edges of type ``type_`` (any type when None): a
+    by-ids request answers with whatever instance has the id."""
+    edge_type = None if type_ is None else type_.dump(include_type=False)
+
+    def parse(body: Any) -> builtins.list[EdgeRead]:
+        edges = [
+            item
+            for item in expect_items(body, "items")
+            if isinstance(item, Mapping)
+            and item.get("instanceType") == "edge"
+            and (edge_type is None or item.get("type") == edge_type)
+        ]
+        return _plain_edges(edges)
+
+    return parse
 
 
 def _raw_items(body: Any) -> Any:
@@ -740,7 +839,9 @@ class EdgeAPI(_InstanceAPI[EdgeReadT, EdgeListT]):
         many = isinstance(external_id, builtins.list)
         given = external_id if isinstance(external_id, builtins.list) else [external_id]
         ids = [_edge_id(item, default_space) for item in given]
-        items = self._list_class(self._retrieve_in_order(ids))
+        # Edges without properties have no view to read through: the edges of this type.
+        parse = _plain_edges_of(self._edge_type) if self._view() is None else None
+        items = self._list_class(self._retrieve_in_order(ids, parse))
         if many:
             return items  # type: ignore[no-any-return]
         return items[0] if items else None

@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
+from pygen_runtime.schema import AggregatedHistogram, AggregateResult, NodeId, ViewId
 from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
+    EdgeAPI,
+    EdgeRead,
+    EdgeReadList,
     NodeAPI,
     NodeRead,
+    NodeReference,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -26,9 +30,49 @@ from ..data_classes._connection_item_b import (
 )
 
 if TYPE_CHECKING:
+    from pygen_runtime.typed import TypedClient
+
     from .._select import ConnectionItemBSelect
 
-__all__ = ["ConnectionItemBAPI"]
+__all__ = [
+    "ConnectionItemBAPI",
+    "ConnectionItemBInwardsAPI",
+    "ConnectionItemBSelfEdgeAPI",
+]
+
+
+def _connection_item_b_inwards_filter(
+    default_space: str | None,
+    start_node: NodeReference | Sequence[NodeReference] | None = None,
+    end_node: NodeReference | Sequence[NodeReference] | None = None,
+    external_id_prefix: str | None = None,
+    space: str | Sequence[str] | None = None,
+    filter: Filter | None = None,
+) -> Filter | None:
+    return filters.and_(
+        filters.edge_start_node(start_node, default_space),
+        filters.edge_end_node(end_node, default_space),
+        filters.external_id_prefix(external_id_prefix, "edge"),
+        filters.space(space, "edge"),
+        filter,
+    )
+
+
+def _connection_item_b_self_edge_filter(
+    default_space: str | None,
+    start_node: NodeReference | Sequence[NodeReference] | None = None,
+    end_node: NodeReference | Sequence[NodeReference] | None = None,
+    external_id_prefix: str | None = None,
+    space: str | Sequence[str] | None = None,
+    filter: Filter | None = None,
+) -> Filter | None:
+    return filters.and_(
+        filters.edge_start_node(start_node, default_space),
+        filters.edge_end_node(end_node, default_space),
+        filters.external_id_prefix(external_id_prefix, "edge"),
+        filters.space(space, "edge"),
+        filter,
+    )
 
 
 def _connection_item_b_filter(
@@ -49,11 +93,186 @@ def _connection_item_b_filter(
     )
 
 
+class ConnectionItemBInwardsAPI(EdgeAPI[EdgeRead, EdgeReadList[EdgeRead]]):
+    """The inwards edges of ConnectionItemB nodes (ConnectionItemA to ConnectionItemB), without properties (plain ``EdgeRead`` objects): ``client.connection_item_b.inwards_edge``."""
+
+    _read_class = EdgeRead
+    _list_class = EdgeReadList
+    _edge_type = NodeId(space="sp_pygen_models", external_id="bidirectional")
+
+    def list(
+        self,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = 25,
+    ) -> EdgeReadList[EdgeRead]:
+        """Edges matching the filters, up to ``limit`` (None, or -1, for all).
+
+        Args:
+            start_node: The node (or nodes) the edges start at.
+            end_node: The node (or nodes) the edges end at.
+            external_id_prefix: The start of the external id.
+            space: The space (or spaces) of the instances.
+            filter: A CDF filter, combined with the ones above.
+            sort_by: Properties to sort by (Python names or identifiers).
+            direction: ``ascending`` or ``descending``.
+            sort: CDF sort specifications, for what ``sort_by`` cannot say.
+            limit: The most to return; None (or -1) for all, fetched page by page.
+        """
+        return super().list(
+            filter=_connection_item_b_inwards_filter(
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+        )
+
+    def iterate(
+        self,
+        chunk_size: int = 1000,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Iterator[EdgeReadList[EdgeRead]]:
+        """Edges matching the filters (as in ``list``), ``chunk_size`` at a time; the next
+        chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
+        (``cursor=``).
+        """
+        return super().iterate(
+            chunk_size,
+            filter=_connection_item_b_inwards_filter(
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+
+
+class ConnectionItemBSelfEdgeAPI(EdgeAPI[EdgeRead, EdgeReadList[EdgeRead]]):
+    """The selfEdge edges of ConnectionItemB nodes (ConnectionItemB to ConnectionItemB), without properties (plain ``EdgeRead`` objects): ``client.connection_item_b.self_edge_edge``."""
+
+    _read_class = EdgeRead
+    _list_class = EdgeReadList
+    _edge_type = NodeId(space="sp_pygen_models", external_id="reflexive")
+
+    def list(
+        self,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = 25,
+    ) -> EdgeReadList[EdgeRead]:
+        """Edges matching the filters, up to ``limit`` (None, or -1, for all).
+
+        Args:
+            start_node: The node (or nodes) the edges start at.
+            end_node: The node (or nodes) the edges end at.
+            external_id_prefix: The start of the external id.
+            space: The space (or spaces) of the instances.
+            filter: A CDF filter, combined with the ones above.
+            sort_by: Properties to sort by (Python names or identifiers).
+            direction: ``ascending`` or ``descending``.
+            sort: CDF sort specifications, for what ``sort_by`` cannot say.
+            limit: The most to return; None (or -1) for all, fetched page by page.
+        """
+        return super().list(
+            filter=_connection_item_b_self_edge_filter(
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+        )
+
+    def iterate(
+        self,
+        chunk_size: int = 1000,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Iterator[EdgeReadList[EdgeRead]]:
+        """Edges matching the filters (as in ``list``), ``chunk_size`` at a time; the next
+        chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
+        (``cursor=``).
+        """
+        return super().iterate(
+            chunk_size,
+            filter=_connection_item_b_self_edge_filter(
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+
+
 class ConnectionItemBAPI(NodeAPI[ConnectionItemB, ConnectionItemBList]):
     """The ConnectionItemB nodes (sp_pygen_models:ConnectionItemB/1): ``client.connection_item_b``."""
 
     _read_class = ConnectionItemB
     _list_class = ConnectionItemBList
+
+    def __init__(self, client: TypedClient) -> None:
+        super().__init__(client)
+        self.inwards_edge = ConnectionItemBInwardsAPI(client)
+        self.self_edge_edge = ConnectionItemBSelfEdgeAPI(client)
 
     def _connection_targets(self) -> dict[str, type[NodeRead]]:
         """The classes ``retrieve_connections="full"`` fills relation fields with."""

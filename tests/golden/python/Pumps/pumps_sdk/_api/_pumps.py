@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from pygen_runtime.schema import AggregatedHistogram, AggregateResult, ViewId
+from pygen_runtime.schema import AggregatedHistogram, AggregateResult, NodeId, ViewId
 from pygen_runtime.typed import (
     AggregateName,
     Aggregation,
+    EdgeAPI,
+    EdgeRead,
+    EdgeReadList,
     NodeAPI,
     NodeRead,
+    NodeReference,
     RetrieveConnections,
     SortDirection,
     filters,
@@ -21,9 +25,28 @@ from pygen_runtime.typed.filters import Filter
 from ..data_classes._pumps import Pumps, PumpsFields, PumpsList, PumpsTextFields
 
 if TYPE_CHECKING:
+    from pygen_runtime.typed import TypedClient
+
     from .._select import PumpsSelect
 
-__all__ = ["PumpsAPI"]
+__all__ = ["PumpsAPI", "PumpsContainsAPI"]
+
+
+def _pumps_contains_filter(
+    default_space: str | None,
+    start_node: NodeReference | Sequence[NodeReference] | None = None,
+    end_node: NodeReference | Sequence[NodeReference] | None = None,
+    external_id_prefix: str | None = None,
+    space: str | Sequence[str] | None = None,
+    filter: Filter | None = None,
+) -> Filter | None:
+    return filters.and_(
+        filters.edge_start_node(start_node, default_space),
+        filters.edge_end_node(end_node, default_space),
+        filters.external_id_prefix(external_id_prefix, "edge"),
+        filters.space(space, "edge"),
+        filter,
+    )
 
 
 def _pumps_filter(
@@ -44,11 +67,100 @@ def _pumps_filter(
     )
 
 
+class PumpsContainsAPI(EdgeAPI[EdgeRead, EdgeReadList[EdgeRead]]):
+    """The contains edges of Pumps nodes (Pumps to Pump), without properties (plain ``EdgeRead`` objects): ``client.pumps.contains_edge``."""
+
+    _read_class = EdgeRead
+    _list_class = EdgeReadList
+    _edge_type = NodeId(space="IntegrationTestsImmutable", external_id="Pumps.contains")
+
+    def list(
+        self,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = 25,
+    ) -> EdgeReadList[EdgeRead]:
+        """Edges matching the filters, up to ``limit`` (None, or -1, for all).
+
+        Args:
+            start_node: The node (or nodes) the edges start at.
+            end_node: The node (or nodes) the edges end at.
+            external_id_prefix: The start of the external id.
+            space: The space (or spaces) of the instances.
+            filter: A CDF filter, combined with the ones above.
+            sort_by: Properties to sort by (Python names or identifiers).
+            direction: ``ascending`` or ``descending``.
+            sort: CDF sort specifications, for what ``sort_by`` cannot say.
+            limit: The most to return; None (or -1) for all, fetched page by page.
+        """
+        return super().list(
+            filter=_pumps_contains_filter(
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+        )
+
+    def iterate(
+        self,
+        chunk_size: int = 1000,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: str | Sequence[str] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Iterator[EdgeReadList[EdgeRead]]:
+        """Edges matching the filters (as in ``list``), ``chunk_size`` at a time; the next
+        chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
+        (``cursor=``).
+        """
+        return super().iterate(
+            chunk_size,
+            filter=_pumps_contains_filter(
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+
+
 class PumpsAPI(NodeAPI[Pumps, PumpsList]):
     """The Pumps nodes (IntegrationTestsImmutable:Pumps/b11435aac1b0a4): ``client.pumps``."""
 
     _read_class = Pumps
     _list_class = PumpsList
+
+    def __init__(self, client: TypedClient) -> None:
+        super().__init__(client)
+        self.contains_edge = PumpsContainsAPI(client)
 
     def _connection_targets(self) -> dict[str, type[NodeRead]]:
         """The classes ``retrieve_connections="full"`` fills relation fields with."""
