@@ -318,3 +318,33 @@ def test_retrieve_leaves_out_nodes_without_data_in_the_view(farm: WindTurbineCli
     assert farm.wind_turbine.retrieve("b-1a") is None
     assert [turbine.external_id for turbine in farm.wind_turbine.retrieve(["b-1a", "wt-2"])] == ["wt-2"]
     assert farm.distance.retrieve("wt-1") is None
+
+
+def test_edges_without_properties_from_a_broken_answer_are_a_clear_error() -> None:
+    from pygen_runtime._api._calls import UnexpectedResponseError
+    from pygen_runtime.typed._instance_api import _plain_edge_page
+
+    edge = {
+        "instanceType": "edge",
+        "space": SPACE,
+        "externalId": "e-1",
+        "version": 1,
+        "createdTime": 0,
+        "lastUpdatedTime": 0,
+        "deletedTime": 5,
+        "type": {"space": SPACE, "externalId": "connects"},
+        "startNode": {"space": SPACE, "externalId": "a"},
+        "endNode": {"space": SPACE, "externalId": "b"},
+    }
+
+    [read] = _plain_edge_page({"items": [edge], "nextCursor": None}).items
+
+    assert (read.external_id, read.deleted_time, read.end_node) == (
+        "e-1",
+        5,
+        NodeId(space=SPACE, external_id="b"),
+    )
+    with pytest.raises(UnexpectedResponseError, match=r"items\[0\] should be an object"):
+        _plain_edge_page({"items": ["edge"]})
+    with pytest.raises(UnexpectedResponseError, match=r"items\[0\]\.start_node: Input should be"):
+        _plain_edge_page({"items": [{**edge, "startNode": "a"}]})
