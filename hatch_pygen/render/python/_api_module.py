@@ -391,11 +391,11 @@ def _methods(
             "doc": docstring(
                 f"{what} matching the filters (as in ``list``), ``chunk_size`` at a time; the next\n"
                 "chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later\n"
-                "(``cursor=``)."
+                "(``cursor=``)"
                 + (
-                    "\n``retrieve_connections`` fills each chunk's connections as ``list`` fills its\nresult."
+                    "; ``retrieve_connections`` fills each chunk's connections as ``list``\nfills its result."
                     if kind == "node"
-                    else ""
+                    else "."
                 ),
                 METHOD_INDENT,
             ),

@@ -309,9 +309,8 @@ class Cognite360ImageAPI(NodeAPI[Cognite360Image, Cognite360ImageList]):
     ) -> Iterator[Cognite360ImageList]:
         """Cognite360Image nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
-        (``cursor=``).
-        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
-        result.
+        (``cursor=``); ``retrieve_connections`` fills each chunk's connections as ``list``
+        fills its result.
         """
         return super().iterate(
             chunk_size,

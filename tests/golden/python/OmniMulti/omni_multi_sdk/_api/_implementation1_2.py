@@ -151,9 +151,8 @@ class Implementation1_2API(NodeAPI[Implementation1_2, Implementation1_2List]):
     ) -> Iterator[Implementation1_2List]:  # fmt: skip
         """Implementation1_2 nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
-        (``cursor=``).
-        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
-        result.
+        (``cursor=``); ``retrieve_connections`` fills each chunk's connections as ``list``
+        fills its result.
         """
         return super().iterate(
             chunk_size,

@@ -146,9 +146,8 @@ class SubInterfaceAPI(NodeAPI[SubInterface, SubInterfaceList]):
     ) -> Iterator[SubInterfaceList]:
         """SubInterface nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
-        (``cursor=``).
-        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
-        result.
+        (``cursor=``); ``retrieve_connections`` fills each chunk's connections as ``list``
+        fills its result.
         """
         return super().iterate(
             chunk_size,

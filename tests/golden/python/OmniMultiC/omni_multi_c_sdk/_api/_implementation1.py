@@ -151,9 +151,8 @@ class Implementation1API(NodeAPI[Implementation1, Implementation1List]):
     ) -> Iterator[Implementation1List]:
         """Implementation1 nodes matching the filters (as in ``list``), ``chunk_size`` at a time; the next
         chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
-        (``cursor=``).
-        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its
-        result.
+        (``cursor=``); ``retrieve_connections`` fills each chunk's connections as ``list``
+        fills its result.
         """
         return super().iterate(
             chunk_size,
