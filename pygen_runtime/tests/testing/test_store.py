@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pygen_runtime.testing._store import InstanceStore, StoredInstance
 
 
@@ -109,3 +110,39 @@ def test_edges_at_a_node_follow_writes_moves_and_deletes() -> None:
     store.mark_deleted(store.get("edge", "s", "link"), 9)  # type: ignore[arg-type]
     assert store.edges_at("s", "a") == []
     assert link.start_node == ("s", "a")
+
+
+def _state(store: InstanceStore) -> list[tuple[Any, ...]]:
+    return (
+        [
+            (inst.key, inst.sequence, slot, [edge.key for edge in store.edges_at(*inst.key)])
+            for slot, inst in store.live_from(0)
+        ]
+        + [(inst.key, inst.sequence) for inst in store.changed_since(0)]
+        + [(store.current_sequence(), len(store))]
+    )
+
+
+def test_put_new_stores_as_put_does_one_by_one() -> None:
+    one_by_one, bulk = InstanceStore(), InstanceStore()
+    for store in (one_by_one, bulk):
+        store.put(node("old"))
+    batch = [node("a"), edge("e", "a", "old"), node("b", space="t")]
+    for inst in batch:
+        one_by_one.put(inst)
+    bulk.put_new([node("a"), edge("e", "a", "old"), node("b", space="t")])
+
+    assert _state(bulk) == _state(one_by_one)
+
+
+def test_put_new_refuses_identities_already_stored_or_named_twice_and_stores_nothing() -> None:
+    store = InstanceStore()
+    store.put(node("gone"))
+    store.mark_deleted(store.get_any("s", "gone"), 5)  # type: ignore[arg-type]
+    before = _state(store)
+
+    for batch in ([node("new"), node("gone")], [node("new"), node("new")]):
+        with pytest.raises(ValueError, match="put_new"):
+            store.put_new(batch)
+
+    assert _state(store) == before

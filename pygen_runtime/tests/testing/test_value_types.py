@@ -69,6 +69,14 @@ INVALID_VALUES: list[tuple[dict[str, Any], Any, str]] = [
     ({"type": "text", "maxTextSize": 3}, "\u00e9\u00e9", "longer than 3 bytes"),
     ({"type": "int32", "list": True}, [1, True], "property 'p'[1]"),
     ({"type": "direct", "list": True}, [DIRECT, {"space": "s"}], "property 'p'[1]"),
+    ({"type": "text", "list": True}, ["a", 5], "property 'p'[1]: 5 is not a valid value; expected a string"),
+    ({"type": "text", "list": True}, ["a", None], "property 'p'[1]: null is not a valid value"),
+    ({"type": "text", "list": True}, ["a", "b\x00"], "property 'p'[1]: text values cannot contain the NUL"),
+    (
+        {"type": "text", "list": True, "maxTextSize": 3},
+        ["ab", "\u00e9\u00e9"],
+        "[1]: the text is longer than 3",
+    ),
 ]
 
 
@@ -119,6 +127,13 @@ def test_the_fast_check_never_accepts_what_the_full_check_refuses(
         ({"type": "direct", "list": True}, [DIRECT, DIRECT], [DIRECT, DIRECT]),
         (ENUM, "closed", "closed"),
         ({"type": "boolean", "list": True}, [True, False], [True, False]),
+        ({"type": "text", "list": True}, ["pump", "", "north"], ["pump", "", "north"]),
+        # Too long together to be sure of at a glance; each item is measured.
+        (
+            {"type": "text", "list": True, "maxTextSize": 8},
+            ["abc", "\u00e9\u00e9\u00e9"],
+            ["abc", "\u00e9\u00e9\u00e9"],
+        ),
     ],
 )
 def test_the_fast_check_decides_the_common_values_itself(
@@ -129,6 +144,15 @@ def test_the_fast_check_decides_the_common_values_itself(
     # Twice: the second timestamp comes from the remembered normal forms.
     assert check(value) == stored
     assert check(value) == stored
+
+
+def test_a_text_list_is_stored_as_a_new_list() -> None:
+    written = ["pump", "north"]
+
+    stored = fast_value_check({"type": "text", "list": True})(written)
+
+    assert stored == written
+    assert stored is not written
 
 
 def test_a_direct_relation_is_stored_as_a_new_object_each_time() -> None:

@@ -274,10 +274,15 @@ def _nodes_to_create(project: Project, nodes: _NewNodes, auto_create: bool) -> l
                 direct = direct_of[container] = container_write_plan(schema, container).direct
             if not direct:
                 continue
-            for identifier, value in row.items():
-                if identifier not in direct:
-                    continue
-                required = direct[identifier]
+            found: tuple[tuple[Any, ContainerKey | None], ...]
+            if len(direct) == 1:
+                # One direct relation property (as in most containers): one look-up, not a scan.
+                ((identifier, required),) = direct.items()
+                value = row.get(identifier)
+                found = () if value is None else ((value, required),)
+            else:
+                found = tuple((value, direct[name]) for name, value in row.items() if name in direct)
+            for value, required in found:
                 for ref in value if type(value) is list else (value,):
                     node = (ref["space"], ref["externalId"])
                     if required is None:
@@ -314,9 +319,8 @@ def insert_new_nodes(
     store = project.store
     for space, external_id in created:
         store.put(auto_node(space, external_id, now))
-    stored = []
-    for (space, external_id), node_type, rows in zip(nodes.keys, nodes.types, nodes.data, strict=True):
-        inst = StoredInstance(
+    stored = [
+        StoredInstance(
             instance_type="node",
             space=space,
             external_id=external_id,
@@ -329,6 +333,8 @@ def insert_new_nodes(
             end_node=None,
             data=rows,
         )
-        store.put(inst)
-        stored.append(inst)
+        for (space, external_id), node_type, rows in zip(nodes.keys, nodes.types, nodes.data, strict=True)
+    ]
+    # Checked above: no identity of the request has a slot yet, and none comes twice.
+    store.put_new(stored)
     return stored

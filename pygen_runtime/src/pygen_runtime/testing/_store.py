@@ -182,6 +182,31 @@ class InstanceStore:
         self._index_edge(inst)
         return inst
 
+    def put_new(self, instances: list[StoredInstance]) -> None:
+        """Store instances whose identities were never written, in order: ``put`` of each, in bulk.
+
+        Raises ValueError, before storing anything, if an identity already has a slot (soft-deleted
+        ones included) or comes twice: those need :meth:`put`.
+        """
+        keys = [(inst.space, inst.external_id) for inst in instances]
+        if len(set(keys)) != len(keys) or any(key in self._slot_of for key in keys):
+            raise ValueError("put_new() takes identities never stored before, each once; use put().")
+        self._derived.clear()
+        slots = self._slots
+        slot_of = self._slot_of
+        by_change = self._by_change
+        sequence = self._sequence
+        for key, inst in zip(keys, instances, strict=True):
+            sequence += 1
+            inst.sequence = sequence
+            slot_of[key] = len(slots)
+            slots.append(inst)
+            by_change[key] = inst
+            if inst.instance_type == "edge":
+                self._index_edge(inst)
+        self._sequence = sequence
+        self._live_count += len(instances)
+
     def mark_deleted(self, inst: StoredInstance, now_ms: int) -> None:
         """Soft-delete a live instance: it leaves every read but stays visible to sync."""
         if inst.deleted_time is not None:

@@ -265,4 +265,21 @@ def fast_value_check(prop_type: Mapping[str, Any]) -> ValueCheck:
         checked = [scalar(item) for item in value]
         return NOT_DECIDED if NOT_DECIDED in checked else checked
 
-    return listed
+    if kind != "text":
+        return listed
+    # Joined, a list of short texts is checked in one go: every item is a string (join refuses
+    # anything else), none holds NUL, and none is longer than the whole.
+    unmeasured = int(prop_type.get("maxTextSize") or TEXT_BYTES_MAX) // 4
+
+    def texts(value: Any) -> Any:
+        if type(value) is not list or len(value) > limit:
+            return NOT_DECIDED
+        try:
+            joined = "".join(value)
+        except TypeError:
+            return NOT_DECIDED
+        if len(joined) > unmeasured or "\x00" in joined:
+            return listed(value)
+        return list(value)
+
+    return texts
