@@ -171,6 +171,15 @@ SHOP = {
         {"space": "shop", "externalId": "Shelf", "properties": {"row": {"type": {"type": "int64"}}}},
         {
             "space": "shop",
+            "externalId": "Link",
+            "properties": {
+                "first": {"type": {"type": "direct"}},
+                "second": {"type": {"type": "direct"}},
+                "others": {"type": {"type": "direct", "list": True}},
+            },
+        },
+        {
+            "space": "shop",
             "externalId": "Ticket",
             "properties": {"number": {"type": {"type": "int64"}, "autoIncrement": True}},
         },
@@ -179,6 +188,7 @@ SHOP = {
 ITEM = {"type": "container", "space": "shop", "externalId": "Item"}
 SHELF = {"type": "container", "space": "shop", "externalId": "Shelf"}
 TICKET = {"type": "container", "space": "shop", "externalId": "Ticket"}
+LINK = {"type": "container", "space": "shop", "externalId": "Link"}
 
 
 def node(external_id: str, *sources: tuple[dict[str, Any], dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -199,6 +209,26 @@ def test_defaults_values_the_full_check_decides_and_required_container_targets_m
         node("i2", (ITEM, {"label": "b", "state": None, "count": 5.0})),
     ]
     _assert_same_writes([SHOP], [items])
+
+
+def test_nodes_created_for_direct_relations_come_in_the_general_order() -> None:
+    def ref(external_id: str) -> dict[str, str]:
+        return {"space": "shop", "externalId": external_id}
+
+    items = [
+        # The row's order, not the container's: second before first.
+        node("l1", (LINK, {"second": ref("x2"), "others": [ref("x3"), ref("x1")], "first": ref("x1")})),
+        node("s1", (SHELF, {"row": 1})),
+        # Two entries: the rows and their values in the order of writing.
+        node(
+            "l2",
+            (LINK, {"first": ref("y1")}),
+            (ITEM, {"label": "a", "shelf": ref("s1")}),
+            (LINK, {"first": None, "second": ref("y2"), "others": [ref("y3")]}),
+            type=ref("linkType"),
+        ),
+    ]
+    _assert_same_writes([SHOP], [items[:2], items[2:]])
 
 
 def _declined(emulator: Emulator, items: list[dict[str, Any]], options: dict[str, Any] | None = None) -> None:

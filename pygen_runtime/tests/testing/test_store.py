@@ -146,3 +146,15 @@ def test_put_new_refuses_identities_already_stored_or_named_twice_and_stores_not
             store.put_new(batch)
 
     assert _state(store) == before
+
+
+def test_is_live_node_answers_as_get_does() -> None:
+    store = InstanceStore()
+    store.put(node("a"))
+    store.put(edge("e", "a", "b"))
+    store.put(node("gone"))
+    store.mark_deleted(store.get_any("s", "gone"), 5)  # type: ignore[arg-type]
+
+    for external_id in ("a", "e", "gone", "missing"):
+        assert store.is_live_node(("s", external_id)) == (store.get("node", "s", external_id) is not None)
+    assert store.is_live_node(("s", "a"))

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 from pygen_runtime.testing._encoded_json import encode_string
 from pygen_runtime.testing._errors import EmulatorRequestError
@@ -24,9 +25,9 @@ from pygen_runtime.testing._identifiers import check_space
 from pygen_runtime.testing._project import Project
 from pygen_runtime.testing._schema_store import ContainerKey, SchemaStore
 from pygen_runtime.testing._store import InstanceKey, StoredInstance
-from pygen_runtime.testing._value_types import NOT_DECIDED, check_value
-from pygen_runtime.testing._write_plans import ContainerWritePlan, container_write_plan
-from pygen_runtime.testing._write_sources import Field, WriteSource, resolve_source, source_key
+from pygen_runtime.testing._value_types import NOT_DECIDED, ValueCheck, check_value
+from pygen_runtime.testing._write_plans import container_write_plan
+from pygen_runtime.testing._write_sources import WriteSource, resolve_source, source_key
 
 __all__ = ["answers_json", "auto_node", "insert_new_nodes", "slim_answer"]
 
@@ -80,23 +81,48 @@ def auto_node(space: str, external_id: str, now: int) -> StoredInstance:
     )
 
 
+_Target = tuple[InstanceKey, "ContainerKey | None"]
+
+
 class _Declined(Exception):
     """The request is not one this path takes; the general path decides it."""
 
 
-class _SourceLookup:
-    """Resolves an item's source reference, reusing the previous answer for an equal reference."""
+@dataclass(frozen=True, slots=True)
+class _EntryPlan:
+    """How the values of one ``{source, properties}`` entry, named in one order, land in rows."""
+
+    # The rows the entry writes, in the order the general path creates them: by first value,
+    # then the source's other containers.
+    containers: tuple[ContainerKey, ...]
+    # For each value in order: its row's position in ``containers``, identifier, check and type.
+    steps: tuple[tuple[int, str, ValueCheck, Mapping[str, Any]], ...]
+    # No row has defaults to fill in or required properties to look for.
+    plain: bool
+    # The direct relation properties among the values: container, identifier and the container
+    # the target must have (if any), in the order of the rows and of each row's keys.
+    direct_reads: tuple[tuple[ContainerKey, str, ContainerKey | None], ...]
+
+
+class _EntryPlans:
+    """The plan for each source and order of property names that a request's entries use.
+
+    A client writes every item of a request the same way, so the few plans are worked out once
+    per request, and each value then goes straight to its row.
+    """
 
     def __init__(self, schema: SchemaStore) -> None:
         self.schema = schema
         self._last_ref: dict[str, Any] | None = None
-        self._last: tuple[WriteSource, dict[str, Field]] | None = None
+        self._last_source: WriteSource | None = None
+        self._plans: dict[tuple[str, tuple[str, ...]], _EntryPlan] = {}
 
-    def __call__(self, ref: Any) -> tuple[WriteSource, dict[str, Field]]:
+    def source(self, ref: Any) -> WriteSource:
+        """The write source an entry names."""
         # Equal to a reference whose values are all strings means the same strings, hence the
         # same source (an equal int, float or bool would name another version).
-        if ref == self._last_ref and self._last is not None:
-            return self._last
+        if ref == self._last_ref and self._last_source is not None:
+            return self._last_source
         if type(ref) is not dict or any(type(value) is not str for value in ref.values()):
             raise _Declined
         key = source_key(ref)
@@ -106,22 +132,49 @@ class _SourceLookup:
         if source is None or "node" not in source.used_for:
             raise _Declined
         self._last_ref = ref
-        self._last = (source, source.fields)
-        return self._last
+        self._last_source = source
+        return source
+
+    def plan(self, source: WriteSource, names: tuple[str, ...]) -> _EntryPlan:
+        """The plan for values of ``source`` named ``names``, in that order."""
+        plan = self._plans.get((source.label, names))
+        if plan is None:
+            plan = self._plans[(source.label, names)] = self._build(source, names)
+        return plan
+
+    def _build(self, source: WriteSource, names: tuple[str, ...]) -> _EntryPlan:
+        positions: dict[ContainerKey, int] = {}
+        steps = []
+        for name in names:
+            field = source.fields.get(name)
+            if field is None:
+                raise _Declined
+            container, identifier, check, prop_type = field
+            position = positions.setdefault(container, len(positions))
+            steps.append((position, identifier, check, prop_type))
+        for container in source.containers:
+            positions.setdefault(container, len(positions))
+        containers = tuple(positions)
+        writes = [container_write_plan(self.schema, container) for container in containers]
+        direct_reads = {
+            (containers[position], identifier, writes[position].direct[identifier]): None
+            for position, identifier, _, _ in sorted(steps, key=lambda step: step[0])
+            if identifier in writes[position].direct
+        }
+        return _EntryPlan(
+            containers=containers,
+            steps=tuple(steps),
+            plain=not any(write.fills or write.required for write in writes),
+            direct_reads=tuple(direct_reads),
+        )
 
 
 def _finish_rows(
-    rows: dict[ContainerKey, dict[str, Any]],
-    plans: dict[ContainerKey, ContainerWritePlan],
-    schema: SchemaStore,
-    saw_null: bool,
-    check_required: bool,
+    rows: dict[ContainerKey, dict[str, Any]], schema: SchemaStore, saw_null: bool, check_required: bool
 ) -> None:
     """Defaults first, then the written values without nulls: the row the general path builds."""
     for container, row in rows.items():
-        plan = plans.get(container)
-        if plan is None:
-            plan = plans[container] = container_write_plan(schema, container)
+        plan = container_write_plan(schema, container)
         if plan.fills:
             filled: dict[str, Any] = {}
             for fill in plan.fills:
@@ -144,29 +197,35 @@ def _finish_rows(
 
 
 def _node_rows(
-    raw: Any,
-    lookup: _SourceLookup,
-    plans: dict[ContainerKey, ContainerWritePlan],
-    schema: SchemaStore,
-    check_required: bool,
+    raw: dict[str, Any], plans: _EntryPlans, check_required: bool, targets: list[_Target]
 ) -> dict[ContainerKey, dict[str, Any]]:
+    """The node's rows; appends the nodes its direct relations point to (see ``_NewNodes``)."""
     sources = raw.get("sources") or []
     if type(sources) is not list:
         raise _Declined
     rows: dict[ContainerKey, dict[str, Any]] = {}
     saw_null = False
+    plain = True
+    plan = None
     for entry in sources:
         if type(entry) is not dict:
             raise _Declined
-        source, fields = lookup(entry.get("source"))
+        source = plans.source(entry.get("source"))
         values = entry.get("properties") or {}
         if type(values) is not dict:
             raise _Declined
-        for name, value in values.items():
-            field = fields.get(name)
-            if field is None:
-                raise _Declined
-            container, identifier, check, prop_type = field
+        plan = plans.plan(source, tuple(values))
+        plain = plain and plan.plain
+        if rows:
+            # A later entry: its containers not written yet join the rows after the others.
+            row_list = [rows.setdefault(container, {}) for container in plan.containers]
+        else:
+            rows = {container: {} for container in plan.containers}
+            row_list = list(rows.values())
+        # The plan was made for these names in this order: one step for each value. (A keyword
+        # argument to zip costs more than the loop over eleven values it would check.)
+        steps = zip(values.values(), plan.steps)  # noqa: B905
+        for value, (position, identifier, check, prop_type) in steps:
             if value is None:
                 checked = None
                 saw_null = True
@@ -177,57 +236,82 @@ def _node_rows(
                         checked = check_value(prop_type, value, "")
                     except Exception:  # the general path words the error
                         raise _Declined from None
-            row = rows.get(container)
-            if row is None:
-                row = rows[container] = {}
-            row[identifier] = checked
-        for container in source.containers:
-            if container not in rows:
-                rows[container] = {}
-    _finish_rows(rows, plans, schema, saw_null, check_required)
+            row_list[position][identifier] = checked
+    if saw_null or not plain:
+        _finish_rows(rows, plans.schema, saw_null, check_required)
+    if plan is not None and len(sources) == 1:
+        # One entry: its plan knows where the direct relations are.
+        for container, identifier, required in plan.direct_reads:
+            value = rows[container].get(identifier)
+            if type(value) is dict:
+                targets.append(((value["space"], value["externalId"]), required))
+            else:
+                _add_targets(value, required, targets)
+    elif len(sources) > 1:
+        for container, row in rows.items():
+            direct = container_write_plan(plans.schema, container).direct
+            for identifier, value in row.items():
+                if identifier in direct:
+                    _add_targets(value, direct[identifier], targets)
     return rows
 
 
+def _add_targets(value: Any, required: ContainerKey | None, targets: list[_Target]) -> None:
+    if value is None:
+        return
+    for ref in value if type(value) is list else (value,):
+        targets.append(((ref["space"], ref["externalId"]), required))
+
+
 class _NewNodes:
-    """The request's nodes as checked: identities, node types and rows, in request order."""
+    """The request's nodes as checked: identities, node types and rows, in request order.
+
+    ``targets`` are the nodes that direct relations and node types point to, each with the
+    container it must have data in (if any), in the order the general path checks them: node
+    by node, direct relations in row order, then the node type.
+    """
 
     def __init__(self) -> None:
         self.keys: list[InstanceKey] = []
         self.types: list[InstanceKey | None] = []
         self.data: list[dict[ContainerKey, dict[str, Any]]] = []
+        self.targets: list[_Target] = []
 
 
-def _checked_space(value: Any, valid: dict[str, str]) -> str:
-    space = valid.get(value) if type(value) is str else None
-    if space is None:
-        try:
-            # Interned: a space name repeats in every instance of the space.
-            space = valid[value] = sys.intern(check_space(value, ""))
-        except EmulatorRequestError:
-            raise _Declined from None
-    return space
+def _checked_space(value: Any) -> str:
+    try:
+        # Interned: a space name repeats in every instance of the space.
+        return sys.intern(check_space(value, ""))
+    except EmulatorRequestError:
+        raise _Declined from None
 
 
-def _checked_external_id(value: Any) -> str:
-    if type(value) is not str or not 1 <= len(value) <= 256 or "\x00" in value:
-        raise _Declined
-    return value
+def _is_instance_external_id(value: Any) -> TypeGuard[str]:
+    """What ``check_instance_external_id`` accepts."""
+    return type(value) is str and 1 <= len(value) <= 256 and "\x00" not in value
 
 
 def _new_nodes(project: Project, raw_items: list[Any], check_required: bool) -> _NewNodes:
     schema = project.schema
-    lookup = _SourceLookup(schema)
-    plans: dict[ContainerKey, ContainerWritePlan] = {}
-    valid_spaces: dict[str, str] = {}
+    plans = _EntryPlans(schema)
+    # The spaces of this request's items that are valid and exist, each as its interned string.
+    item_spaces: dict[str, str] = {}
     nodes = _NewNodes()
     slot_of = project.store.slot_of
     for raw in raw_items:
         if type(raw) is not dict or raw.get("instanceType") != "node":
             raise _Declined
-        space = _checked_space(raw.get("space"), valid_spaces)
-        if space not in schema.spaces:
+        raw_space = raw.get("space")
+        space = item_spaces.get(raw_space) if type(raw_space) is str else None
+        if space is None:
+            space = _checked_space(raw_space)
+            if space not in schema.spaces:
+                raise _Declined
+            item_spaces[space] = space
+        external_id = raw.get("externalId")
+        if not _is_instance_external_id(external_id):
             raise _Declined
-        key = (space, _checked_external_id(raw.get("externalId")))
+        key = (space, external_id)
         existing_version = raw.get("existingVersion")
         # A new node conflicts with no version but a negative one.
         if existing_version is not None and (type(existing_version) is not int or existing_version < 0):
@@ -240,13 +324,15 @@ def _new_nodes(project: Project, raw_items: list[Any], check_required: bool) -> 
         if node_type is not None:
             if type(node_type) is not dict:
                 raise _Declined
-            node_type = (
-                _checked_space(node_type.get("space"), valid_spaces),
-                _checked_external_id(node_type.get("externalId")),
-            )
+            type_external_id = node_type.get("externalId")
+            if not _is_instance_external_id(type_external_id):
+                raise _Declined
+            node_type = (_checked_space(node_type.get("space")), type_external_id)
         nodes.keys.append(key)
         nodes.types.append(node_type)
-        nodes.data.append(_node_rows(raw, lookup, plans, schema, check_required))
+        nodes.data.append(_node_rows(raw, plans, check_required, nodes.targets))
+        if node_type is not None:
+            nodes.targets.append((node_type, None))
     if len(set(nodes.keys)) != len(nodes.keys):
         raise _Declined
     return nodes
@@ -257,45 +343,21 @@ def _nodes_to_create(project: Project, nodes: _NewNodes, auto_create: bool) -> l
     schema = project.schema
     store = project.store
     incoming = dict(zip(nodes.keys, nodes.data, strict=True))
-    direct_of: dict[ContainerKey, Mapping[str, ContainerKey | None]] = {}
     created: dict[InstanceKey, None] = {}
-
-    def create_if_missing(node: InstanceKey) -> None:
-        if node in incoming or node in created or store.get("node", *node) is not None:
-            return
-        if not auto_create:
-            raise _Declined
-        created[node] = None
-
-    for rows, node_type in zip(nodes.data, nodes.types, strict=True):
-        for container, row in rows.items():
-            direct = direct_of.get(container)
-            if direct is None:
-                direct = direct_of[container] = container_write_plan(schema, container).direct
-            if not direct:
+    for node, required in nodes.targets:
+        if required is None:
+            if node in incoming or node in created or store.is_live_node(node):
                 continue
-            found: tuple[tuple[Any, ContainerKey | None], ...]
-            if len(direct) == 1:
-                # One direct relation property (as in most containers): one look-up, not a scan.
-                ((identifier, required),) = direct.items()
-                value = row.get(identifier)
-                found = () if value is None else ((value, required),)
-            else:
-                found = tuple((value, direct[name]) for name, value in row.items() if name in direct)
-            for value, required in found:
-                for ref in value if type(value) is list else (value,):
-                    node = (ref["space"], ref["externalId"])
-                    if required is None:
-                        create_if_missing(node)
-                        continue
-                    holder = incoming.get(node)
-                    if holder is None:
-                        stored = store.get("node", *node)
-                        holder = None if stored is None else stored.data
-                    if holder is None or required not in holder:
-                        raise _Declined
-        if node_type is not None:
-            create_if_missing(node_type)
+            if not auto_create:
+                raise _Declined
+            created[node] = None
+            continue
+        holder = incoming.get(node)
+        if holder is None:
+            stored = store.get("node", *node)
+            holder = None if stored is None else stored.data
+        if holder is None or required not in holder:
+            raise _Declined
     if any(space not in schema.spaces for space, _ in created):
         raise _Declined
     return list(created)
@@ -319,20 +381,9 @@ def insert_new_nodes(
     store = project.store
     for space, external_id in created:
         store.put(auto_node(space, external_id, now))
+    # Positional arguments, in StoredInstance's field order: a third of the keyword call's cost.
     stored = [
-        StoredInstance(
-            instance_type="node",
-            space=space,
-            external_id=external_id,
-            version=1,
-            created_time=now,
-            last_updated_time=now,
-            deleted_time=None,
-            type=node_type,
-            start_node=None,
-            end_node=None,
-            data=rows,
-        )
+        StoredInstance("node", space, external_id, 1, now, now, None, node_type, None, None, rows)
         for (space, external_id), node_type, rows in zip(nodes.keys, nodes.types, nodes.data, strict=True)
     ]
     # Checked above: no identity of the request has a slot yet, and none comes twice.

@@ -92,6 +92,14 @@ class InstanceStore:
         slot = self._slot_of.get((space, external_id))
         return None if slot is None else self._slots[slot]
 
+    def is_live_node(self, key: InstanceKey) -> bool:
+        """Whether a node with identity ``key`` exists (``get("node", *key) is not None``)."""
+        slot = self._slot_of.get(key)
+        if slot is None:
+            return False
+        inst = self._slots[slot]
+        return inst.instance_type == "node" and inst.deleted_time is None
+
     def slot_of(self, key: InstanceKey) -> int | None:
         """The slot of the identity ``key`` (live or soft-deleted), or None if never written."""
         return self._slot_of.get(key)
@@ -189,7 +197,7 @@ class InstanceStore:
         ones included) or comes twice: those need :meth:`put`.
         """
         keys = [(inst.space, inst.external_id) for inst in instances]
-        if len(set(keys)) != len(keys) or any(key in self._slot_of for key in keys):
+        if len(set(keys)) != len(keys) or not self._slot_of.keys().isdisjoint(keys):
             raise ValueError("put_new() takes identities never stored before, each once; use put().")
         self._derived.clear()
         slots = self._slots
