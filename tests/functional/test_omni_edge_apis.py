@@ -77,6 +77,14 @@ def test_an_edge_without_properties_gets_an_api_listing_its_edges_by_start_node(
     frame = listed.to_pandas()
     assert frame.shape == (3, len(EdgeRead.model_fields))
     assert sorted(node.external_id for node in frame["start_node"]) == [start] * 3
+    # Dumped as CDF holds such an edge: its own fields, no properties.
+    wire_fields = ("instanceType", "space", "externalId", "type", "startNode", "endNode")
+    dumped = sorted(listed.dump(), key=lambda edge: edge["externalId"])
+    assert [{name: edge[name] for name in wire_fields} for edge in dumped] == sorted(
+        ({name: edge[name] for name in wire_fields} for edge in from_start),
+        key=lambda edge: edge["externalId"],
+    )
+    assert all("properties" not in edge for edge in dumped)
 
 
 def test_the_other_direction_filters_by_end_node_and_iterates(

@@ -199,7 +199,6 @@ class InstanceRead(_TypedInstance):
         raise NotImplementedError
 
     def _read_dump(self, instance_type: str) -> dict[str, Any]:
-        view = self.view_id()
         out: dict[str, Any] = {
             "instanceType": instance_type,
             "space": self.space,
@@ -210,7 +209,11 @@ class InstanceRead(_TypedInstance):
         }
         if self.deleted_time is not None:
             out["deletedTime"] = self.deleted_time
-        out["properties"] = {view.space: {f"{view.external_id}/{view.version}": self.property_values()}}
+        view = getattr(type(self), "_view_id", None)
+        if view is not None:
+            out["properties"] = {view.space: {f"{view.external_id}/{view.version}": self.property_values()}}
+        # Without a view (the plain edges of a connection whose edges have no properties) there
+        # are no properties to write, as CDF leaves them out of such an edge.
         return out
 
 
