@@ -17,7 +17,7 @@ import yaml
 from cdf_material import OMNI_MODEL, SHARED_CDF, WRITE_INSTANCE_FILES
 from pygen_runtime.testing import Emulator
 from pygen_runtime.testing._encoded_json import encode_json
-from pygen_runtime.testing._instance_writes import _write_instances, write_instances
+from pygen_runtime.testing._instance_writes import _delete, _write_instances, write_instances
 from pygen_runtime.testing._new_node_writes import answers_json, insert_new_nodes, slim_answer
 from pygen_runtime.testing._project import Project
 
@@ -295,3 +295,23 @@ def test_a_declined_request_gets_the_general_path_s_answer() -> None:
         in response.json()["error"]["message"]
     )
     assert list(emulator.state.store.including_deleted()) == []
+
+
+def test_an_apply_of_new_nodes_with_deletes_answers_the_bytes_the_general_path_answers() -> None:
+    items = [
+        node("s1", (SHELF, {"row": 1})),
+        node("s2", (SHELF, {"row": 2}), type={"space": "shop", "externalId": "t"}),
+    ]
+    deletes = [{"instanceType": "node", "space": "shop", "externalId": "old"}]
+    fast, general = _emulator(SHOP), _emulator(SHOP)
+    for emulator in (fast, general):
+        write_instances(emulator.state, [node("old", (SHELF, {}))], APPLY_DEFAULTS)
+
+    with httpx.Client(transport=fast.transport(), base_url=fast.api_url()) as api:
+        response = api.post("/models/instances", json={"items": items, "delete": deletes})
+    written = _write_instances(general.state, copy.deepcopy(items), APPLY_DEFAULTS, check_required=True)
+    deleted = _delete(general.state, deletes, False)
+
+    assert response.status_code == 200
+    assert response.content == encode_json({"items": written, "deleted": deleted}).encode("utf-8")
+    assert _stored(fast.state) == _stored(general.state)
