@@ -18,7 +18,7 @@ from cdf_material import OMNI_MODEL, SHARED_CDF, WRITE_INSTANCE_FILES
 from pygen_runtime.testing import Emulator
 from pygen_runtime.testing._encoded_json import encode_json
 from pygen_runtime.testing._instance_writes import _delete, _write_instances, write_instances
-from pygen_runtime.testing._new_node_writes import answers_json, insert_new_nodes, slim_answer
+from pygen_runtime.testing._new_node_writes import insert_new_nodes, slim_answer
 from pygen_runtime.testing._project import Project
 
 COGNITE_CORE = SHARED_CDF / "models" / "CogniteCore.yaml"
@@ -81,15 +81,16 @@ def _assert_same_writes(
 ) -> None:
     fast, general = _emulator(*models), _emulator(*models)
     for items in requests:
-        nodes = insert_new_nodes(
+        inserted = insert_new_nodes(
             fast.state, copy.deepcopy(items), options or APPLY_DEFAULTS, check_required=check_required
         )
         general_answers = _write_instances(
             general.state, copy.deepcopy(items), options or APPLY_DEFAULTS, check_required=check_required
         )
-        assert nodes is not None, "the fast path declined a request it should take"
-        assert [slim_answer(inst, True) for inst in nodes] == general_answers
-        assert answers_json(nodes) == encode_json(general_answers)
+        assert inserted is not None, "the fast path declined a request it should take"
+        assert inserted.answers() == general_answers
+        assert [slim_answer(inst, True) for inst in inserted.nodes] == general_answers
+        assert inserted.answers_json() == encode_json(general_answers)
     assert _stored(fast.state) == _stored(general.state)
     assert fast.state.clock.reads == general.state.clock.reads  # type: ignore[attr-defined]
 
@@ -315,3 +316,10 @@ def test_an_apply_of_new_nodes_with_deletes_answers_the_bytes_the_general_path_a
     assert response.status_code == 200
     assert response.content == encode_json({"items": written, "deleted": deleted}).encode("utf-8")
     assert _stored(fast.state) == _stored(general.state)
+
+
+def test_the_answer_text_of_nodes_in_several_spaces_with_quotes_and_non_ascii_ids_is_the_general_one() -> (
+    None
+):
+    items = [asset(1), {**asset(2), "space": "other", "externalId": 'Pumpe "Ærø" \\ 2\u2028'}, asset(3)]
+    _assert_same_writes([COGNITE_CORE, {"spaces": [{"space": SPACE}, {"space": "other"}]}], [items])

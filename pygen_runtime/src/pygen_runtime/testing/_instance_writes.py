@@ -35,7 +35,7 @@ from pygen_runtime.testing._errors import ConflictError, EmulatorRequestError
 from pygen_runtime.testing._gc_pause import collector_paused
 from pygen_runtime.testing._identifiers import check_instance_external_id, check_space
 from pygen_runtime.testing._limits import INSTANCE_ITEMS_MAX
-from pygen_runtime.testing._new_node_writes import answers_json, auto_node, insert_new_nodes, slim_answer
+from pygen_runtime.testing._new_node_writes import auto_node, insert_new_nodes, slim_answer
 from pygen_runtime.testing._project import Project
 from pygen_runtime.testing._store import InstanceKey, StoredInstance
 from pygen_runtime.testing._value_types import NOT_DECIDED, check_value
@@ -318,9 +318,9 @@ def write_instances(
     is for loading read-format snapshots, which show only the properties of the views read.
     """
     with collector_paused():
-        nodes = insert_new_nodes(project, raw_items, options, check_required=check_required)
-        if nodes is not None:
-            return [slim_answer(inst, True) for inst in nodes]
+        inserted = insert_new_nodes(project, raw_items, options, check_required=check_required)
+        if inserted is not None:
+            return inserted.answers()
         return _write_instances(project, raw_items, options, check_required=check_required)
 
 
@@ -500,8 +500,8 @@ def apply_instances(project: Project, request: ApiRequest) -> dict[str, Any] | E
         )
     }
     with collector_paused():
-        nodes = insert_new_nodes(project, items, options, check_required=True)
-        if nodes is None:
+        inserted = insert_new_nodes(project, items, options, check_required=True)
+        if inserted is None:
             response: dict[str, Any] = {
                 "items": _write_instances(project, items, options, check_required=True)
             }
@@ -509,7 +509,7 @@ def apply_instances(project: Project, request: ApiRequest) -> dict[str, Any] | E
                 response["deleted"] = _delete(project, deletes, options["skipOnVersionConflict"])
             return response
     # Only new nodes: the answer is written from a template (the same text, at a tenth of the cost).
-    answer = '{"items":' + answers_json(nodes)
+    answer = '{"items":' + inserted.answers_json()
     if deletes:
         answer += ',"deleted":' + encode_json(_delete(project, deletes, options["skipOnVersionConflict"]))
     return EncodedJson((answer + "}").encode("utf-8"))
