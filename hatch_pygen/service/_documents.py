@@ -7,16 +7,10 @@ than a file, and with errors naming the request body instead of a path.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from pydantic import ValidationError
-from pygen_runtime.schema import load_data_models
-
 from hatch_pygen.errors import SourceError
 from hatch_pygen.service._errors import ServiceError
 from hatch_pygen.sources import ModelSnapshot
-from hatch_pygen.sources._snapshot import describe_load_error, is_snapshot
+from hatch_pygen.sources._file import read_model_text
 
 __all__ = ["BODY", "JSON_MEDIA_TYPES", "YAML_MEDIA_TYPES", "media_type_of", "read_model_document"]
 
@@ -34,26 +28,6 @@ _READABLE = JSON_MEDIA_TYPES | YAML_MEDIA_TYPES | UNDECLARED_MEDIA_TYPES
 
 def _invalid(message: str) -> ServiceError:
     return ServiceError(422, "invalid-model-document", f"{BODY}: {message}")
-
-
-def _parse_json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _invalid(f"not valid JSON (line {error.lineno}: {error.msg})") from None
-
-
-def _parse_yaml(text: str) -> Any:
-    import yaml  # the service extra brings PyYAML; imported here to keep startup light
-
-    try:
-        # libyaml's loader, where PyYAML was built with it, parses a large model ~10x faster.
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(error, "problem", None) or "cannot be parsed"
-        raise _invalid(f"not valid YAML ({where}{problem})") from None
 
 
 def media_type_of(content_type: str | None) -> str:
@@ -82,18 +56,9 @@ def read_model_document(body: bytes, content_type: str | None) -> list[ModelSnap
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _invalid(f"is not UTF-8 text (byte {error.start})") from None
-    data = _parse_json(text) if media_type in JSON_MEDIA_TYPES else _parse_yaml(text)
-    if is_snapshot(data):
-        try:
-            return [ModelSnapshot.from_json_dict(data, origin=BODY)]
-        except SourceError as error:  # its message names the body already
-            raise ServiceError(422, "invalid-model-document", str(error)) from None
-    if data is None or isinstance(data, (str, int, float, bool)):
-        raise _invalid("does not hold a data model (expected a mapping with space, externalId, ...)")
+    # The reading and its wording are the model files' (`pygen generate --model`), with the
+    # request body named where a file's path would be.
     try:
-        models = load_data_models(data)
-    except (TypeError, ValidationError) as error:
-        raise _invalid(f"not a data model ({describe_load_error(error)})") from None
-    if not models:
-        raise _invalid("holds no data model")
-    return [ModelSnapshot(data_model=model) for model in models]
+        return read_model_text(text, origin=BODY, as_yaml=media_type not in JSON_MEDIA_TYPES)
+    except SourceError as error:
+        raise ServiceError(422, "invalid-model-document", str(error)) from None

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 
-def _yaml_module(path: Path) -> ModuleType:
+def _yaml_module(origin: str) -> ModuleType:
     # Imported here, not at the top: a build that reads no YAML file need not have PyYAML.
     try:
         import yaml
@@ -31,19 +31,19 @@ def _yaml_module(path: Path) -> ModuleType:
             raise
         raise SourceError(
             missing_message(
-                f"{path}: reading a YAML model file", YAML_REQUIREMENT, "or give the model as JSON"
+                f"{origin}: reading a YAML model file", YAML_REQUIREMENT, "or give the model as JSON"
             )
         ) from None
     return yaml
 
 
-def _parse(path: Path, text: str) -> Any:
-    if not reads_as_yaml(path):
+def _parse(origin: str, text: str, *, as_yaml: bool) -> Any:
+    if not as_yaml:
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            raise SourceError(f"{path}: not valid JSON (line {error.lineno}: {error.msg})") from None
-    yaml = _yaml_module(path)
+            raise SourceError(f"{origin}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    yaml = _yaml_module(origin)
     try:
         # JSON is YAML, so one parser covers .yaml, .yml and anything else. libyaml's loader,
         # where PyYAML was built with it, parses a model like CogniteCore ~10x faster.
@@ -52,7 +52,34 @@ def _parse(path: Path, text: str) -> Any:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(error, "problem", None) or "cannot be parsed"
-        raise SourceError(f"{path}: not valid YAML ({where}{problem})") from None
+        raise SourceError(f"{origin}: not valid YAML ({where}{problem})") from None
+
+
+def read_model_text(text: str, *, origin: str, as_yaml: bool) -> list[ModelSnapshot]:
+    """Every data model in ``text`` (YAML, or JSON when ``as_yaml`` is false), as snapshots.
+
+    ``origin`` names where the text came from (a file's path, the service's request body) in
+    every error. Raises :class:`~hatch_pygen.errors.SourceError` when the text does not parse or
+    does not hold a data model.
+
+    Example::
+
+        [snapshot] = read_model_text(body, origin="request body", as_yaml=True)
+    """
+    data = _parse(origin, text, as_yaml=as_yaml)
+    if is_snapshot(data):
+        return [ModelSnapshot.from_json_dict(data, origin=origin)]
+    if data is None or isinstance(data, (str, int, float, bool)):
+        raise SourceError(
+            f"{origin}: does not hold a data model (expected a mapping with space, externalId, ...)"
+        )
+    try:
+        models = load_data_models(data)
+    except (TypeError, ValidationError) as error:
+        raise SourceError(f"{origin}: not a data model ({describe_load_error(error)})") from None
+    if not models:
+        raise SourceError(f"{origin}: holds no data model")
+    return [ModelSnapshot(data_model=model) for model in models]
 
 
 def load_model_file(path: Path) -> list[ModelSnapshot]:
@@ -69,17 +96,4 @@ def load_model_file(path: Path) -> list[ModelSnapshot]:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise SourceError(f"{path}: cannot be read ({error.strerror})") from None
-    data = _parse(path, text)
-    if is_snapshot(data):
-        return [ModelSnapshot.from_json_dict(data, origin=str(path))]
-    if data is None or isinstance(data, (str, int, float, bool)):
-        raise SourceError(
-            f"{path}: does not hold a data model (expected a mapping with space, externalId, ...)"
-        )
-    try:
-        models = load_data_models(data)
-    except (TypeError, ValidationError) as error:
-        raise SourceError(f"{path}: not a data model ({describe_load_error(error)})") from None
-    if not models:
-        raise SourceError(f"{path}: holds no data model")
-    return [ModelSnapshot(data_model=model) for model in models]
+    return read_model_text(text, origin=str(path), as_yaml=reads_as_yaml(path))
