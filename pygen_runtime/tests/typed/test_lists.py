@@ -147,3 +147,69 @@ def test_an_int64_column_with_a_gap_keeps_every_value_exact() -> None:
     assert frame["counter"].isna().tolist() == [False, True]
     assert frame["version"].dtype == "Int64"
     assert list(frame["name"]) == [with_value.name, without.name]
+
+
+# The fields of a WindTurbine that turbines() leaves empty in every row.
+NEVER_SET = {
+    "blades",
+    "datasheets",
+    "deleted_time",
+    "description",
+    "metmast",
+    "nacelle",
+    "power_curve",
+    "rotor",
+    "type",
+    "windfarm",
+}
+
+
+def test_dropna_columns_leaves_out_exactly_the_columns_empty_in_every_row() -> None:
+    items = turbines()  # capacity is set on the first turbine only
+
+    every_column = items.to_pandas()
+    filled_columns = items.to_pandas(dropna_columns=True)
+
+    assert set(every_column.columns) - set(filled_columns.columns) == NEVER_SET
+    assert list(filled_columns.columns) == [name for name in every_column.columns if name not in NEVER_SET]
+    assert filled_columns["capacity"].isna().tolist() == [False, True]
+    assert list(filled_columns["name"]) == ["WT 1", "WT 2"]
+
+
+def test_dropna_columns_keeps_an_empty_list_s_columns_and_a_column_of_empty_lists() -> None:
+    with_empty_list = WindTurbine(external_id="wt-1", **INSTANCE, tags=[])  # type: ignore[call-arg]
+
+    assert list(WindTurbineList().to_pandas(dropna_columns=True).columns) == list(WindTurbine.model_fields)
+    assert "tags" in WindTurbineList([with_empty_list]).to_pandas(dropna_columns=True).columns
+
+
+def test_dropna_columns_on_one_item_leaves_out_exactly_its_empty_fields() -> None:
+    turbine = turbines()[1]  # no capacity
+
+    every_field = turbine.to_pandas()
+    filled_fields = turbine.to_pandas(dropna_columns=True)
+
+    assert set(every_field.index) - set(filled_fields.index) == NEVER_SET | {"capacity"}
+    assert filled_fields["name"] == "WT 2"
+    assert filled_fields["version"] == 2
+
+
+def test_one_item_shows_as_a_table_of_its_fields_with_its_values_escaped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    turbine = WindTurbine(external_id="wt-1", name="<b>WT</b> & co", capacity=5.5, **INSTANCE)
+    write = WindTurbineWrite(external_id="wt-<2>")
+
+    html = turbine._repr_html_()
+    write_html = write._repr_html_()
+
+    assert html is not None
+    assert "<table" in html
+    assert "&lt;b&gt;WT&lt;/b&gt; &amp; co" in html
+    assert "<b>WT" not in html
+    assert "<th>capacity</th>" in html
+    assert "5.5" in html
+    assert write_html is not None
+    assert "wt-&lt;2&gt;" in write_html
+    monkeypatch.setitem(sys.modules, "pandas", None)  # makes ``import pandas`` fail
+    assert turbine._repr_html_() is None

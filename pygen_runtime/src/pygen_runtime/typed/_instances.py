@@ -169,13 +169,23 @@ class _TypedInstance(BaseModel):
                 f"{cls.__name__} has no view: a typed class needs `_view_id: ClassVar[ViewId] = ViewId(...)`."
             ) from None
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self, dropna_columns: bool = False) -> Any:
         """This instance as a ``pandas.Series`` indexed by field name (needs
-        ``pip install 'pygen-runtime[pandas]'``)."""
+        ``pip install 'pygen-runtime[pandas]'``). ``dropna_columns=True`` leaves out the fields
+        without a value (None, or NaN), as a list's ``to_pandas`` leaves out its empty columns.
+        """
         from pygen_runtime._pandas import import_pandas
         from pygen_runtime.typed._lists import _row
 
-        return import_pandas().Series(_row(self))
+        series = import_pandas().Series(_row(self))
+        return series.dropna() if dropna_columns else series
+
+    def _repr_html_(self) -> str | None:
+        """In notebooks, a table of this instance's fields and values, drawn by pandas as a list's
+        table is (values escaped); the plain ``repr`` without pandas."""
+        from pygen_runtime._pandas import notebook_table
+
+        return notebook_table(lambda: self.to_pandas().to_frame("value"))
 
     def property_values(self) -> dict[str, Any]:
         """The stored property values by wire identifier, as JSON values (connections left out;

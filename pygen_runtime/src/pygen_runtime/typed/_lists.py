@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from pygen_runtime._pandas import PandasMissingError, import_pandas
+from pygen_runtime._pandas import PandasMissingError, import_pandas, notebook_table
 from pygen_runtime.schema import EdgeId, NodeId
 from pygen_runtime.typed._instances import (
     EdgeRead,
@@ -68,9 +68,13 @@ class _TypedList(list[ItemT], Generic[ItemT]):
         """Each item's ``dump()``: CDF's JSON for it."""
         return [item.dump() for item in self]  # type: ignore[union-attr]
 
-    def to_pandas(self) -> pandas.DataFrame:
+    def to_pandas(self, dropna_columns: bool = False) -> pandas.DataFrame:
         """A DataFrame with one row per item and one column per field (needs
-        ``pip install 'pygen-runtime[pandas]'``)."""
+        ``pip install 'pygen-runtime[pandas]'``).
+
+        ``dropna_columns=True`` leaves out the columns with no value in any row (None, or NaN);
+        an empty list keeps every column, so that code picking columns still finds them.
+        """
         pd = import_pandas()
         if not self:
             return pd.DataFrame(columns=self._columns())
@@ -81,7 +85,10 @@ class _TypedList(list[ItemT], Generic[ItemT]):
                 columns.setdefault(name, [])
         for name, values in columns.items():
             values.extend(row.get(name) for row in rows)
-        return pd.DataFrame({name: _column(pd, values) for name, values in columns.items()})
+        frame = pd.DataFrame({name: _column(pd, values) for name, values in columns.items()})
+        if dropna_columns:
+            frame = frame.dropna(axis="columns", how="all")
+        return frame
 
     def _columns(self) -> list[str]:
         return list(self._item_class.model_fields)
@@ -91,12 +98,7 @@ class _TypedList(list[ItemT], Generic[ItemT]):
 
     def _repr_html_(self) -> str | None:
         """A table in notebooks, when pandas is installed."""
-        try:
-            frame = self.to_pandas()
-        except PandasMissingError:
-            return None
-        html: str = frame._repr_html_()
-        return html
+        return notebook_table(self.to_pandas)
 
 
 class NodeReadList(_TypedList[NodeReadT], Generic[NodeReadT]):
