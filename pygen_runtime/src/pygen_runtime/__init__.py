@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from pygen_runtime._api._calls import Page
     from pygen_runtime.client import AsyncCDFClient, CDFClient
     from pygen_runtime.config import ClientConfig
-    from pygen_runtime.credentials import Credentials, OAuthClientCredentials, Token, TokenProvider
+    from pygen_runtime.credentials import (
+        CogniteSdkCredentials,
+        Credentials,
+        OAuthClientCredentials,
+        Token,
+        TokenProvider,
+    )
     from pygen_runtime.datapoints import Datapoints, DatapointsList
     from pygen_runtime.errors import (
         CDFAPIError,
@@ -63,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "CDFServerError": "pygen_runtime.errors",
     "CDFTimeoutError": "pygen_runtime.errors",
     "ClientConfig": "pygen_runtime.config",
+    "CogniteSdkCredentials": "pygen_runtime.credentials",
     "ConfigurationError": "pygen_runtime.errors",
     "Count": "pygen_runtime._api._aggregations",
     "Credentials": "pygen_runtime.credentials",
@@ -99,6 +106,7 @@ __all__ = [
     "CDFServerError",
     "CDFTimeoutError",
     "ClientConfig",
+    "CogniteSdkCredentials",
     "ConfigurationError",
     "Count",
     "Credentials",

@@ -6,6 +6,9 @@
 >>> with CDFClient(ClientConfig.from_env()) as client:  # doctest: +SKIP
 ...     [model] = client.data_models.retrieve(core, inline_views=True)
 
+A client for the project an existing cognite-sdk ``CogniteClient`` talks to, with its credentials:
+``CDFClient.from_cognite_client(cognite_client)``.
+
 Endpoint groups are created on first use, so a client that only reads views never imports the
 instance machinery.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from pygen_runtime.config import ClientConfig
+from pygen_runtime.config import ClientConfig, CogniteClientLike, CogniteConfigLike
 from pygen_runtime.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -53,6 +56,19 @@ class CDFClient:
 
         self.config = _require_config(config, "CDFClient")
         self._http = SyncHTTPClient(self.config, transport)
+
+    @classmethod
+    def from_cognite_client(
+        cls,
+        client: CogniteClientLike | CogniteConfigLike,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        **overrides: Any,
+    ) -> CDFClient:
+        """A client for the project a cognite-sdk ``CogniteClient`` talks to, asking its credential
+        provider for every request's token; ``overrides`` are ``ClientConfig`` fields (see
+        ``ClientConfig.from_cognite_client``)."""
+        return cls(ClientConfig.from_cognite_client(client, **overrides), transport=transport)
 
     def __repr__(self) -> str:
         return f"CDFClient(project={self.config.project!r}, base_url={self.config.base_url!r})"
@@ -129,6 +145,19 @@ class AsyncCDFClient:
 
         self.config = _require_config(config, "AsyncCDFClient")
         self._http = AsyncHTTPClient(self.config, transport)
+
+    @classmethod
+    def from_cognite_client(
+        cls,
+        client: CogniteClientLike | CogniteConfigLike,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        **overrides: Any,
+    ) -> AsyncCDFClient:
+        """A client for the project a cognite-sdk ``CogniteClient`` talks to, asking its credential
+        provider for every request's token; ``overrides`` are ``ClientConfig`` fields (see
+        ``ClientConfig.from_cognite_client``)."""
+        return cls(ClientConfig.from_cognite_client(client, **overrides), transport=transport)
 
     def __repr__(self) -> str:
         return f"AsyncCDFClient(project={self.config.project!r}, base_url={self.config.base_url!r})"

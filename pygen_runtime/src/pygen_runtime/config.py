@@ -1,7 +1,8 @@
 """``ClientConfig``: everything a CDF client needs to know, checked as a whole.
 
-Build one directly, or from the environment with ``ClientConfig.from_env()``. Every problem is
-reported at once, each naming the field (or environment variable) and how to fix it.
+Build one directly, from the environment with ``ClientConfig.from_env()``, or from a cognite-sdk
+``CogniteClient`` with ``ClientConfig.from_cognite_client(client)``. Every problem is reported at
+once, each naming the field (or environment variable) and how to fix it.
 """
 
 from __future__ import annotations
@@ -10,13 +11,26 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from pygen_runtime.credentials import Credentials, OAuthClientCredentials, Token, TokenProvider
+from pygen_runtime.credentials import (
+    AuthorizationHeaderProvider,
+    CogniteSdkCredentials,
+    Credentials,
+    OAuthClientCredentials,
+    Token,
+    TokenProvider,
+)
 from pygen_runtime.errors import ConfigurationError
 
-__all__ = ["DEFAULT_CDF_VERSION", "ClientConfig"]
+__all__ = [
+    "DEFAULT_CDF_VERSION",
+    "ClientConfig",
+    "CogniteClientLike",
+    "CogniteConfigLike",
+    "is_cognite_client",
+]
 
 # The API version the official spec this package is built against describes.
 DEFAULT_CDF_VERSION = "20230101"
@@ -76,6 +90,38 @@ def _header_problem(value: object, label: str) -> str | None:
     if not isinstance(value, str) or not value.strip() or any(ord(char) < 0x20 for char in value):
         return f"{label} must be a non-empty single-line string, got {value!r}."
     return None
+
+
+class CogniteConfigLike(Protocol):
+    """The part of cognite-sdk's ``ClientConfig`` a ``ClientConfig`` is made from (cognite-sdk is
+    not imported; any object of this shape will do)."""
+
+    @property
+    def project(self) -> str: ...
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def credentials(self) -> AuthorizationHeaderProvider: ...
+
+
+class CogniteClientLike(Protocol):
+    """A cognite-sdk ``CogniteClient`` (or ``AsyncCogniteClient``), as far as a ``ClientConfig``
+    made from it needs: its ``config``."""
+
+    @property
+    def config(self) -> CogniteConfigLike: ...
+
+
+def is_cognite_client(value: object) -> bool:
+    """Whether ``value`` looks like a cognite-sdk ``CogniteClient``: it has ``.config.project``,
+    ``.config.base_url`` and ``.config.credentials``."""
+    return _is_cognite_config(getattr(value, "config", None))
+
+
+def _is_cognite_config(value: object) -> bool:
+    return value is not None and all(hasattr(value, name) for name in ("project", "base_url", "credentials"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,6 +257,65 @@ class ClientConfig:
             scopes=[f"{base_url}/.default"],
         )
         return cls(base_url=base_url, project=project, credentials=credentials, **settings)
+
+    @classmethod
+    def from_cognite_client(
+        cls, client: CogniteClientLike | CogniteConfigLike, **overrides: Any
+    ) -> ClientConfig:
+        """A configuration for the project an existing cognite-sdk ``CogniteClient`` talks to
+        (its ``config`` may be given instead); keyword arguments override what is taken from it.
+
+        Taken over: ``project``, ``base_url``, ``client_name``, ``timeout``, ``api_subversion`` (as
+        ``cdf_version``), ``headers`` (as ``extra_headers``, less ``Authorization``), and the
+        credentials: the client's credential provider is wrapped in ``CogniteSdkCredentials``, so
+        every request asks it for the current token and its token refresh keeps working. Retry
+        and concurrency settings are this package's own (see the fields). cognite-sdk is not
+        imported; the client is recognised by its shape.
+
+        >>> from cognite.client import ClientConfig as CogniteConfig, CogniteClient  # doctest: +SKIP
+        >>> from cognite.client.credentials import Token as CogniteToken  # doctest: +SKIP
+        >>> cognite_client = CogniteClient(
+        ...     CogniteConfig(
+        ...         client_name="wind-dashboard", project="my-project",
+        ...         base_url="https://westeurope-1.cognitedata.com", credentials=CogniteToken("eyJ0eXAi..."),
+        ...     )
+        ... )  # doctest: +SKIP
+        >>> ClientConfig.from_cognite_client(cognite_client).project_url  # doctest: +SKIP
+        'https://westeurope-1.cognitedata.com/api/v1/projects/my-project'
+        """
+        # Duck-typed: cognite-sdk is not a dependency, so its classes cannot be checked for.
+        config: Any = client if _is_cognite_config(client) else getattr(client, "config", None)
+        if not _is_cognite_config(config):
+            raise ConfigurationError(
+                [
+                    "from_cognite_client expects a cognite-sdk CogniteClient (or its ClientConfig): an "
+                    "object with .config.project, .config.base_url and .config.credentials; got "
+                    f"{type(client).__name__}."
+                ]
+            )
+        values: dict[str, Any] = {
+            "project": config.project,
+            "base_url": config.base_url,
+        }
+        if "credentials" not in overrides:
+            values["credentials"] = CogniteSdkCredentials(config.credentials)
+        client_name = getattr(config, "client_name", None)
+        if isinstance(client_name, str) and client_name.strip():
+            values["client_name"] = client_name
+        timeout = getattr(config, "timeout", None)
+        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+            values["timeout"] = float(timeout)
+        api_subversion = getattr(config, "api_subversion", None)
+        if isinstance(api_subversion, str) and api_subversion.strip():
+            values["cdf_version"] = api_subversion
+        headers = getattr(config, "headers", None)
+        if isinstance(headers, Mapping):
+            values["extra_headers"] = {
+                name: value
+                for name, value in headers.items()
+                if not (isinstance(name, str) and name.lower() == "authorization")
+            }
+        return cls(**{**values, **overrides})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ClientConfig:

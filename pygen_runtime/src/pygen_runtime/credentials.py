@@ -8,6 +8,8 @@ Three kinds cover every way of getting a token:
   ahead of its expiry, one refresh at a time, under threads and under asyncio alike.
 - ``TokenProvider``: a callable you supply (a device-code flow, a secrets manager, anything else).
   A plain callable given as ``ClientConfig(credentials=...)`` is wrapped in one.
+- ``CogniteSdkCredentials``: a cognite-sdk credential provider (what ``CogniteClient.config.credentials``
+  holds), asked for its ``Authorization`` header before every request; it refreshes its tokens itself.
 
 Token requests go through the same HTTP client (and retry policy) as CDF requests, so an injected
 transport such as the in-process emulator serves them too.
@@ -24,7 +26,7 @@ import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 from urllib.parse import quote, urlsplit
 
 from pygen_runtime.errors import ConfigurationError, TokenRequestError
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncSend",
+    "AuthorizationHeaderProvider",
+    "CogniteSdkCredentials",
     "Credentials",
     "OAuthClientCredentials",
     "SyncSend",
@@ -164,6 +168,80 @@ class TokenProvider(Credentials):
         if inspect.isawaitable(value):
             value = await value
         return self._header_from(value)
+
+    def invalidate(self, authorization: str) -> bool:
+        return True
+
+
+class AuthorizationHeaderProvider(Protocol):
+    """What cognite-sdk's credential providers (``Token``, ``OAuthClientCredentials``,
+    ``OAuthDeviceCode``, ``OAuthInteractive``, ...) have in common: the header to send, as
+    ``("Authorization", "Bearer ...")``, with the token refreshed by the provider when due."""
+
+    def authorization_header(self) -> tuple[str, str]: ...
+
+
+class CogniteSdkCredentials(Credentials):
+    """A cognite-sdk credential provider, asked for the ``Authorization`` header before every
+    request.
+
+    The provider caches and refreshes its token itself (as it does for the ``CogniteClient`` it came
+    from), so a client built on it keeps working across token expiry, and shares the provider's
+    token with that ``CogniteClient``. cognite-sdk is not imported: any object with an
+    ``authorization_header()`` method returning ``(header name, header value)`` will do.
+
+    After CDF rejects a header with 401 the request is retried once with whatever the provider
+    returns next. With ``AsyncCDFClient`` the provider (which may block while it fetches a token)
+    is called in a worker thread, so it never stalls the event loop.
+
+    >>> class Provider:
+    ...     def authorization_header(self) -> tuple[str, str]:
+    ...         return "Authorization", "Bearer eyJ0eXAi..."
+    >>> CogniteSdkCredentials(Provider())
+    CogniteSdkCredentials(Provider)
+    """
+
+    def __init__(self, provider: AuthorizationHeaderProvider) -> None:
+        if not callable(getattr(provider, "authorization_header", None)):
+            raise ConfigurationError(
+                [
+                    f"CogniteSdkCredentials expects a cognite-sdk credential provider (an object with an "
+                    f"authorization_header() method, such as CogniteClient.config.credentials), got "
+                    f"{type(provider).__name__}."
+                ]
+            )
+        self.provider = provider
+
+    def __repr__(self) -> str:
+        return f"CogniteSdkCredentials({type(self.provider).__name__})"
+
+    def authorization(self, send: SyncSend) -> str:
+        header = self.provider.authorization_header()
+        name, value = header if isinstance(header, tuple) and len(header) == 2 else (None, None)
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ConfigurationError(
+                [
+                    f"the credential provider {type(self.provider).__name__} returned "
+                    f"{type(header).__name__} from authorization_header(); it must return a "
+                    "(header name, header value) pair of str."
+                ]
+            )
+        if name.strip().lower() != "authorization":
+            # CDF takes OAuth tokens in the Authorization header only.
+            raise ConfigurationError(
+                [
+                    f"the credential provider {type(self.provider).__name__} gives the header {name!r}; "
+                    "CDF needs an OAuth token in the Authorization header (use a cognite-sdk Token or "
+                    "OAuth credential provider)."
+                ]
+            )
+        return _bearer(value, f"the Authorization header from {type(self.provider).__name__}")
+
+    async def authorization_async(self, send: AsyncSend) -> str:
+        # Imported here so that sync-only programs never load asyncio.
+        import asyncio
+
+        return await asyncio.to_thread(self.authorization, _no_sync_send)
 
     def invalidate(self, authorization: str) -> bool:
         return True

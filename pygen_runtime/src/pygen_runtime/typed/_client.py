@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from typing_extensions import Self
 
 from pygen_runtime.client import CDFClient
-from pygen_runtime.config import ClientConfig
+from pygen_runtime.config import ClientConfig, CogniteClientLike, is_cognite_client
 from pygen_runtime.credentials import OAuthClientCredentials, Token
 from pygen_runtime.errors import ConfigurationError, InvalidArgumentError
 
@@ -52,9 +52,10 @@ _PASSED_THROUGH = {f.name for f in fields(ClientConfig)} - {"base_url", "credent
 class TypedClient:
     """A client for one data model's typed SDK.
 
-    Give it a ``ClientConfig`` (or an existing ``CDFClient`` to share its connection pool), or
-    build it with ``from_env()`` or ``from_toml(path)``. ``instance_space`` is where instances
-    given by external id alone are read and written.
+    Give it a ``ClientConfig``, an existing ``CDFClient`` (to share its connection pool), or a
+    cognite-sdk ``CogniteClient`` (its project, URL and credentials are used, see
+    ``ClientConfig.from_cognite_client``), or build it with ``from_env()`` or ``from_toml(path)``.
+    ``instance_space`` is where instances given by external id alone are read and written.
     """
 
     # Generated clients set this from the SDK's configuration.
@@ -64,7 +65,7 @@ class TypedClient:
 
     def __init__(
         self,
-        config: ClientConfig | CDFClient,
+        config: ClientConfig | CDFClient | CogniteClientLike,
         *,
         instance_space: str | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -75,10 +76,19 @@ class TypedClient:
                     "transport applies to a new CDFClient; give a ClientConfig instead."
                 )
             self.cdf = config
-            self._owns_client = False
-        else:
+        elif isinstance(config, ClientConfig):
             self.cdf = CDFClient(config, transport=transport)
-            self._owns_client = True
+        elif is_cognite_client(config):
+            # A new connection pool of our own, asking the CogniteClient's credential provider for
+            # every request's token (so its token refresh carries over).
+            self.cdf = CDFClient(ClientConfig.from_cognite_client(config), transport=transport)
+        else:
+            raise InvalidArgumentError(
+                f"{type(self).__name__} expects a ClientConfig (e.g. ClientConfig.from_env()), a CDFClient, "
+                f"or a cognite-sdk CogniteClient, got {type(config).__name__}; or build the client with "
+                f"{type(self).__name__}.from_env() or .from_toml(path)."
+            )
+        self._owns_client = self.cdf is not config
         self.instance_space = instance_space or self.default_instance_space
 
     @classmethod
