@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pygen_runtime.schema import NodeId
 from pygen_runtime.testing import Emulator, Fault, FaultPlan
-from pygen_runtime.typed import MAX_IN_FILTER_VALUES, NodeAPI
+from pygen_runtime.typed import MAX_IN_FILTER_VALUES
 from reference_sdk import BladeWrite, WindTurbineClient, WindTurbineWrite
 from typed_testbed import INSTANCE_SPACE, WIND_TURBINE_MODEL, RecordingTransport, make_config
 
@@ -218,11 +218,8 @@ def test_iterate_fills_each_chunks_connections_before_handing_it_out(client: Win
             for index in range(5)
         ]
     )
-    # The reference SDK's override predates the parameter; the base method takes it.
-    api = client.wind_turbine
-
-    full = list(NodeAPI.iterate(api, 2, retrieve_connections="full"))
-    skipped = list(NodeAPI.iterate(api, 2))
+    full = list(client.wind_turbine.iterate(2, external_id_prefix="wt-", retrieve_connections="full"))
+    skipped = list(client.wind_turbine.iterate(2))
 
     assert [len(chunk) for chunk in full] == [2, 2, 1]
     for chunk in full:
@@ -234,7 +231,7 @@ def test_iterate_fills_each_chunks_connections_before_handing_it_out(client: Win
     )
     assert all(turbine.metmast is None for chunk in skipped for turbine in chunk)
     with pytest.raises(InvalidArgumentError, match="retrieve_connections must be"):
-        NodeAPI.iterate(api, retrieve_connections="all")  # type: ignore[arg-type]
+        client.wind_turbine.iterate(retrieve_connections="all")  # type: ignore[arg-type]
 
 
 def test_typed_listings_and_searches_ask_for_typing_so_their_pages_can_be_read_from_bytes(

@@ -7,7 +7,6 @@ from datetime import date, datetime, timezone
 
 import pytest
 from pygen_runtime.schema import NodeId
-from pygen_runtime.typed import NodeAPI
 from reference_sdk import (
     BladeWrite,
     DataSheetWrite,
@@ -240,13 +239,12 @@ def test_aggregate_refuses_unknown_aggregates_and_missing_properties(farm: WindT
 
 
 def test_aggregate_and_histogram_take_pygen_v1_argument_names(farm: WindTurbineClient) -> None:
-    # The reference SDK's overrides predate the v1 names; the base methods take them.
-    api = farm.wind_turbine
-    [north] = NodeAPI.aggregate(api, "count", query="north", search_property="windfarm")
-    [by_name] = NodeAPI.aggregate(api, "count", query="north", search_property=["name"])
-    [both] = NodeAPI.aggregate(api, "count", ["capacity", "name"])
-    [ranged] = NodeAPI.aggregate(api, ["min", "max"], ["capacity"])
-    histogram = NodeAPI.histogram(api, "capacity", 5.0, query="south", search_property="windfarm")
+    turbines = farm.wind_turbine
+    [north] = turbines.aggregate("count", query="north", search_property="windfarm")
+    [by_name] = turbines.aggregate("count", query="north", search_property=["name"])
+    [both] = turbines.aggregate("count", ["capacity", "name"])
+    [ranged] = turbines.aggregate(["min", "max"], ["capacity"])
+    histogram = turbines.histogram("capacity", 5.0, query="south", search_property="windfarm")
 
     assert north.value("count") == 2
     assert by_name.value("count") == 2  # "WT North 1", "WT North 2"
@@ -254,7 +252,7 @@ def test_aggregate_and_histogram_take_pygen_v1_argument_names(farm: WindTurbineC
     assert (ranged.value("min", "capacity"), ranged.value("max", "capacity")) == (0.5, 8.0)
     assert {bucket.start: bucket.count for bucket in histogram.buckets} == {0.0: 1, 5.0: 1}
     with pytest.raises(InvalidArgumentError, match="give search_properties or search_property"):
-        NodeAPI.aggregate(api, "count", search_properties="name", search_property="name")
+        turbines.aggregate("count", search_properties="name", search_property="name")
 
 
 def test_histogram_buckets_capacity(farm: WindTurbineClient) -> None:

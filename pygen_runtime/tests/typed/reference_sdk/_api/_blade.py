@@ -102,9 +102,11 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[BladeList]:
         """Blade nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_blade_filter(
@@ -122,6 +124,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -139,7 +142,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> BladeList:
         """Blade nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -165,18 +168,19 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: BladeFields | None = None,
+        property: BladeFields | Sequence[BladeFields] | None = None,
         *,
         group_by: BladeFields | Sequence[BladeFields] | None = None,
         query: str | None = None,
         search_properties: BladeTextFields | Sequence[BladeTextFields] | None = None,
+        search_property: BladeTextFields | Sequence[BladeTextFields] | None = None,
         is_damaged: bool | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Blade nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -186,6 +190,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_blade_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -206,6 +211,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
         *,
         query: str | None = None,
         search_properties: BladeTextFields | Sequence[BladeTextFields] | None = None,
+        search_property: BladeTextFields | Sequence[BladeTextFields] | None = None,
         is_damaged: bool | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -219,6 +225,7 @@ class BladeAPI(NodeAPI[Blade, BladeList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_blade_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -142,9 +142,11 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[DataSheetList]:
         """DataSheet nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_data_sheet_filter(
@@ -170,6 +172,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -195,7 +198,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> DataSheetList:
         """DataSheet nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -229,11 +232,12 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: DataSheetFields | None = None,
+        property: DataSheetFields | Sequence[DataSheetFields] | None = None,
         *,
         group_by: DataSheetFields | Sequence[DataSheetFields] | None = None,
         query: str | None = None,
         search_properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
+        search_property: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
         directory: str | Sequence[str] | None = None,
@@ -248,7 +252,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching DataSheet nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -258,6 +262,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_data_sheet_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -286,6 +291,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
         *,
         query: str | None = None,
         search_properties: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
+        search_property: DataSheetTextFields | Sequence[DataSheetTextFields] | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
         directory: str | Sequence[str] | None = None,
@@ -307,6 +313,7 @@ class DataSheetAPI(NodeAPI[DataSheet, DataSheetList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_data_sheet_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

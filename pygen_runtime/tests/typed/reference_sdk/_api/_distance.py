@@ -131,7 +131,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> DistanceList:
         """Distance edges whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -158,11 +158,12 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: DistanceFields | None = None,
+        property: DistanceFields | Sequence[DistanceFields] | None = None,
         *,
         group_by: DistanceFields | Sequence[DistanceFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_distance: float | None = None,
@@ -170,7 +171,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Distance edges,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -180,6 +181,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_distance_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -201,6 +203,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         start_node: NodeReference | Sequence[NodeReference] | None = None,
         end_node: NodeReference | Sequence[NodeReference] | None = None,
         min_distance: float | None = None,
@@ -215,6 +218,7 @@ class DistanceAPI(EdgeAPI[Distance, DistanceList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_distance_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -124,9 +124,11 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[GeneratingUnitList]:
         """GeneratingUnit nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_generating_unit_filter(
@@ -147,6 +149,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -167,7 +170,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> GeneratingUnitList:
         """GeneratingUnit nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -196,11 +199,12 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: GeneratingUnitFields | None = None,
+        property: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         *,
         group_by: GeneratingUnitFields | Sequence[GeneratingUnitFields] | None = None,
         query: str | None = None,
         search_properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
+        search_property: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -210,7 +214,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching GeneratingUnit nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -220,6 +224,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_generating_unit_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -243,6 +248,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
         *,
         query: str | None = None,
         search_properties: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
+        search_property: GeneratingUnitTextFields | Sequence[GeneratingUnitTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -259,6 +265,7 @@ class GeneratingUnitAPI(NodeAPI[GeneratingUnit, GeneratingUnitList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_generating_unit_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -110,9 +110,11 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[GeneratorList]:
         """Generator nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_generator_filter(
@@ -129,6 +131,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -145,7 +148,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> GeneratorList:
         """Generator nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -170,17 +173,18 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: GeneratorFields | None = None,
+        property: GeneratorFields | Sequence[GeneratorFields] | None = None,
         *,
         group_by: GeneratorFields | Sequence[GeneratorFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         generator_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
         generator_speed_controller_reference: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Generator nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -190,6 +194,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_generator_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -209,6 +214,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         generator_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
         generator_speed_controller_reference: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
@@ -221,6 +227,7 @@ class GeneratorAPI(NodeAPI[Generator, GeneratorList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_generator_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -113,9 +113,11 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[HighSpeedShaftList]:
         """HighSpeedShaft nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_high_speed_shaft_filter(
@@ -133,6 +135,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -150,7 +153,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> HighSpeedShaftList:
         """HighSpeedShaft nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -176,18 +179,19 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: HighSpeedShaftFields | None = None,
+        property: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         *,
         group_by: HighSpeedShaftFields | Sequence[HighSpeedShaftFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         bending_moment_y: NodeReference | Sequence[NodeReference] | None = None,
         bending_monent_x: NodeReference | Sequence[NodeReference] | None = None,
         torque: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching HighSpeedShaft nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -197,6 +201,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_high_speed_shaft_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -217,6 +222,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         bending_moment_y: NodeReference | Sequence[NodeReference] | None = None,
         bending_monent_x: NodeReference | Sequence[NodeReference] | None = None,
         torque: NodeReference | Sequence[NodeReference] | None = None,
@@ -230,6 +236,7 @@ class HighSpeedShaftAPI(NodeAPI[HighSpeedShaft, HighSpeedShaftList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_high_speed_shaft_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

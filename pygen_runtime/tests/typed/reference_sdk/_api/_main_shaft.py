@@ -121,9 +121,11 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[MainShaftList]:
         """MainShaft nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_main_shaft_filter(
@@ -143,6 +145,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -162,7 +165,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> MainShaftList:
         """MainShaft nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -190,11 +193,12 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: MainShaftFields | None = None,
+        property: MainShaftFields | Sequence[MainShaftFields] | None = None,
         *,
         group_by: MainShaftFields | Sequence[MainShaftFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         bending_x: NodeReference | Sequence[NodeReference] | None = None,
         bending_y: NodeReference | Sequence[NodeReference] | None = None,
         calculated_tilt_moment: NodeReference | Sequence[NodeReference] | None = None,
@@ -203,7 +207,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching MainShaft nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -213,6 +217,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_main_shaft_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -235,6 +240,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         bending_x: NodeReference | Sequence[NodeReference] | None = None,
         bending_y: NodeReference | Sequence[NodeReference] | None = None,
         calculated_tilt_moment: NodeReference | Sequence[NodeReference] | None = None,
@@ -250,6 +256,7 @@ class MainShaftAPI(NodeAPI[MainShaft, MainShaftList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_main_shaft_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

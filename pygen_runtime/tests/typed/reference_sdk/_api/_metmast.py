@@ -27,7 +27,7 @@ from reference_sdk.data_classes._wind_turbine import WindTurbine
 if TYPE_CHECKING:
     from pygen_runtime.typed import TypedClient
 
-__all__ = ["MetmastAPI", "MetmastWind_turbinesAPI"]
+__all__ = ["MetmastAPI", "MetmastWindTurbinesAPI"]
 
 
 def _metmast_filter(
@@ -80,7 +80,7 @@ def _metmast_wind_turbines_filter(
     )
 
 
-class MetmastWind_turbinesAPI(EdgeAPI[Distance, DistanceList]):
+class MetmastWindTurbinesAPI(EdgeAPI[Distance, DistanceList]):
     """The wind_turbines edges of Metmast nodes (WindTurbine to Metmast), with their Distance properties:
     `client.metmast.wind_turbines_edge`."""
 
@@ -124,6 +124,165 @@ class MetmastWind_turbinesAPI(EdgeAPI[Distance, DistanceList]):
             limit=limit,
         )
 
+    def iterate(
+        self,
+        chunk_size: int = 1000,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        min_distance: float | None = None,
+        max_distance: float | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Iterator[DistanceList]:
+        """Distance edges matching the filters (as in ``list``), ``chunk_size`` at a time; the next
+        chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
+        (``cursor=``)."""
+        return super().iterate(
+            chunk_size,
+            filter=_metmast_wind_turbines_filter(
+                self._read_class.view_id(),
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                min_distance=min_distance,
+                max_distance=max_distance,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+
+    def search(
+        self,
+        query: str | None = None,
+        properties: str | Sequence[str] | None = None,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        min_distance: float | None = None,
+        max_distance: float | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        operator: Literal["AND", "OR"] | None = None,
+        limit: int | None = 25,
+    ) -> DistanceList:
+        """Distance edges whose text properties (or ``properties``) match ``query``, filtered as in
+        ``list``; at most 1,000."""
+        return super().search(
+            query,
+            properties,
+            filter=_metmast_wind_turbines_filter(
+                self._read_class.view_id(),
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                min_distance=min_distance,
+                max_distance=max_distance,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            operator=operator,
+            limit=limit,
+        )
+
+    def aggregate(
+        self,
+        aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
+        property: DistanceFields | Sequence[DistanceFields] | None = None,
+        *,
+        group_by: DistanceFields | Sequence[DistanceFields] | None = None,
+        query: str | None = None,
+        search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        min_distance: float | None = None,
+        max_distance: float | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        limit: int | None = 100,
+    ) -> Sequence[AggregateResult]:
+        """Count, average, minimum, maximum or sum of ``property`` over the matching Distance
+        edges (filtered as in ``list``), per ``group_by`` group."""
+        return super().aggregate(
+            aggregate,
+            property,
+            group_by=group_by,
+            query=query,
+            search_properties=search_properties,
+            search_property=search_property,
+            filter=_metmast_wind_turbines_filter(
+                self._read_class.view_id(),
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                min_distance=min_distance,
+                max_distance=max_distance,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            limit=limit,
+        )
+
+    def histogram(
+        self,
+        property: DistanceFields,
+        interval: float,
+        *,
+        query: str | None = None,
+        search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        min_distance: float | None = None,
+        max_distance: float | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+    ) -> AggregatedHistogram:
+        """How many matching Distance edges (filtered as in ``list``) have ``property`` in each
+        bucket of width ``interval``."""
+        return super().histogram(
+            property,
+            interval,
+            query=query,
+            search_properties=search_properties,
+            search_property=search_property,
+            filter=_metmast_wind_turbines_filter(
+                self._read_class.view_id(),
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                min_distance=min_distance,
+                max_distance=max_distance,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+        )
+
 
 class MetmastAPI(NodeAPI[Metmast, MetmastList]):
     """The Metmast nodes: `client.metmast`."""
@@ -133,7 +292,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
 
     def __init__(self, client: TypedClient) -> None:
         super().__init__(client)
-        self.wind_turbines_edge = MetmastWind_turbinesAPI(client)
+        self.wind_turbines_edge = MetmastWindTurbinesAPI(client)
 
     def _connection_targets(self) -> dict[str, type[NodeRead]]:
         return {"wind_turbines": WindTurbine}
@@ -202,9 +361,11 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[MetmastList]:
         """Metmast nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_metmast_filter(
@@ -227,6 +388,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -249,7 +411,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> MetmastList:
         """Metmast nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -280,11 +442,12 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: MetmastFields | None = None,
+        property: MetmastFields | Sequence[MetmastFields] | None = None,
         *,
         group_by: MetmastFields | Sequence[MetmastFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         min_position: float | None = None,
         max_position: float | None = None,
         temperature: str | Sequence[str] | None = None,
@@ -296,7 +459,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Metmast nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -306,6 +469,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_metmast_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -331,6 +495,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         min_position: float | None = None,
         max_position: float | None = None,
         temperature: str | Sequence[str] | None = None,
@@ -349,6 +514,7 @@ class MetmastAPI(NodeAPI[Metmast, MetmastList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_metmast_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -155,9 +155,11 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[NacelleList]:
         """Nacelle nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_nacelle_filter(
@@ -182,6 +184,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -206,7 +209,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> NacelleList:
         """Nacelle nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -239,11 +242,12 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: NacelleFields | None = None,
+        property: NacelleFields | Sequence[NacelleFields] | None = None,
         *,
         group_by: NacelleFields | Sequence[NacelleFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         acc_from_back_side_x: NodeReference | Sequence[NodeReference] | None = None,
         acc_from_back_side_y: NodeReference | Sequence[NodeReference] | None = None,
         acc_from_back_side_z: NodeReference | Sequence[NodeReference] | None = None,
@@ -257,7 +261,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Nacelle nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -267,6 +271,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_nacelle_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -294,6 +299,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         acc_from_back_side_x: NodeReference | Sequence[NodeReference] | None = None,
         acc_from_back_side_y: NodeReference | Sequence[NodeReference] | None = None,
         acc_from_back_side_z: NodeReference | Sequence[NodeReference] | None = None,
@@ -314,6 +320,7 @@ class NacelleAPI(NodeAPI[Nacelle, NacelleList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_nacelle_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -109,9 +109,11 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[PowerInverterList]:
         """PowerInverter nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_power_inverter_filter(
@@ -129,6 +131,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -146,7 +149,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> PowerInverterList:
         """PowerInverter nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -172,18 +175,19 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: PowerInverterFields | None = None,
+        property: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         *,
         group_by: PowerInverterFields | Sequence[PowerInverterFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         active_power_total: NodeReference | Sequence[NodeReference] | None = None,
         apparent_power_total: NodeReference | Sequence[NodeReference] | None = None,
         reactive_power_total: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching PowerInverter nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -193,6 +197,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_power_inverter_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -213,6 +218,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         active_power_total: NodeReference | Sequence[NodeReference] | None = None,
         apparent_power_total: NodeReference | Sequence[NodeReference] | None = None,
         reactive_power_total: NodeReference | Sequence[NodeReference] | None = None,
@@ -226,6 +232,7 @@ class PowerInverterAPI(NodeAPI[PowerInverter, PowerInverterList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_power_inverter_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -103,9 +103,11 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[RotorList]:
         """Rotor nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_rotor_filter(
@@ -122,6 +124,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -138,7 +141,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> RotorList:
         """Rotor nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -163,17 +166,18 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: RotorFields | None = None,
+        property: RotorFields | Sequence[RotorFields] | None = None,
         *,
         group_by: RotorFields | Sequence[RotorFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         rotor_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
         rpm_low_speed_shaft: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching Rotor nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -183,6 +187,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_rotor_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -202,6 +207,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         rotor_speed_controller: NodeReference | Sequence[NodeReference] | None = None,
         rpm_low_speed_shaft: NodeReference | Sequence[NodeReference] | None = None,
         external_id_prefix: str | None = None,
@@ -214,6 +220,7 @@ class RotorAPI(NodeAPI[Rotor, RotorList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_rotor_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -177,9 +177,11 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[SensorPositionList]:
         """SensorPosition nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_sensor_position_filter(
@@ -205,6 +207,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -230,7 +233,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> SensorPositionList:
         """SensorPosition nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -264,11 +267,12 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: SensorPositionFields | None = None,
+        property: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         *,
         group_by: SensorPositionFields | Sequence[SensorPositionFields] | None = None,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         blade: NodeReference | Sequence[NodeReference] | None = None,
         edgewise_bend_mom_crosstalk_corrected: NodeReference | Sequence[NodeReference] | None = None,
         edgewise_bend_mom_offset: NodeReference | Sequence[NodeReference] | None = None,
@@ -283,7 +287,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching SensorPosition nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -293,6 +297,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_sensor_position_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -321,6 +326,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
         *,
         query: str | None = None,
         search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
         blade: NodeReference | Sequence[NodeReference] | None = None,
         edgewise_bend_mom_crosstalk_corrected: NodeReference | Sequence[NodeReference] | None = None,
         edgewise_bend_mom_offset: NodeReference | Sequence[NodeReference] | None = None,
@@ -342,6 +348,7 @@ class SensorPositionAPI(NodeAPI[SensorPosition, SensorPositionList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_sensor_position_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -157,9 +157,11 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[SensorTimeSeriesList]:
         """SensorTimeSeries nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_sensor_time_series_filter(
@@ -188,6 +190,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -216,7 +219,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> SensorTimeSeriesList:
         """SensorTimeSeries nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -253,11 +256,12 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: SensorTimeSeriesFields | None = None,
+        property: SensorTimeSeriesFields | Sequence[SensorTimeSeriesFields] | None = None,
         *,
         group_by: SensorTimeSeriesFields | Sequence[SensorTimeSeriesFields] | None = None,
         query: str | None = None,
         search_properties: SensorTimeSeriesTextFields | Sequence[SensorTimeSeriesTextFields] | None = None,
+        search_property: SensorTimeSeriesTextFields | Sequence[SensorTimeSeriesTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         concept_id: str | Sequence[str] | None = None,
@@ -275,7 +279,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching SensorTimeSeries nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -285,6 +289,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_sensor_time_series_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -316,6 +321,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
         *,
         query: str | None = None,
         search_properties: SensorTimeSeriesTextFields | Sequence[SensorTimeSeriesTextFields] | None = None,
+        search_property: SensorTimeSeriesTextFields | Sequence[SensorTimeSeriesTextFields] | None = None,
         aliases_contains_any: Sequence[str] | None = None,
         aliases_contains_all: Sequence[str] | None = None,
         concept_id: str | Sequence[str] | None = None,
@@ -340,6 +346,7 @@ class SensorTimeSeriesAPI(NodeAPI[SensorTimeSeries, SensorTimeSeriesList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_sensor_time_series_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

@@ -132,9 +132,11 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[SolarPanelList]:
         """SolarPanel nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_solar_panel_filter(
@@ -157,6 +159,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -179,7 +182,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> SolarPanelList:
         """SolarPanel nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -210,11 +213,12 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: SolarPanelFields | None = None,
+        property: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         *,
         group_by: SolarPanelFields | Sequence[SolarPanelFields] | None = None,
         query: str | None = None,
         search_properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
+        search_property: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -226,7 +230,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching SolarPanel nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -236,6 +240,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_solar_panel_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -261,6 +266,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
         *,
         query: str | None = None,
         search_properties: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
+        search_property: SolarPanelTextFields | Sequence[SolarPanelTextFields] | None = None,
         min_capacity: float | None = None,
         max_capacity: float | None = None,
         description: str | Sequence[str] | None = None,
@@ -279,6 +285,7 @@ class SolarPanelAPI(NodeAPI[SolarPanel, SolarPanelList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_solar_panel_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,

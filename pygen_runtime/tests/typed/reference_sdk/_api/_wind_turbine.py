@@ -149,6 +149,165 @@ class WindTurbineMetmastAPI(EdgeAPI[Distance, DistanceList]):
             limit=limit,
         )
 
+    def iterate(
+        self,
+        chunk_size: int = 1000,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        min_distance: float | None = None,
+        max_distance: float | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Iterator[DistanceList]:
+        """Distance edges matching the filters (as in ``list``), ``chunk_size`` at a time; the next
+        chunk is fetched while you work on this one. ``chunk.next_cursor`` resumes later
+        (``cursor=``)."""
+        return super().iterate(
+            chunk_size,
+            filter=_wind_turbine_metmast_filter(
+                self._read_class.view_id(),
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                min_distance=min_distance,
+                max_distance=max_distance,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+
+    def search(
+        self,
+        query: str | None = None,
+        properties: str | Sequence[str] | None = None,
+        *,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        min_distance: float | None = None,
+        max_distance: float | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        sort_by: DistanceFields | Sequence[DistanceFields] | None = None,
+        direction: SortDirection = "ascending",
+        sort: Sequence[Filter] | None = None,
+        operator: Literal["AND", "OR"] | None = None,
+        limit: int | None = 25,
+    ) -> DistanceList:
+        """Distance edges whose text properties (or ``properties``) match ``query``, filtered as in
+        ``list``; at most 1,000."""
+        return super().search(
+            query,
+            properties,
+            filter=_wind_turbine_metmast_filter(
+                self._read_class.view_id(),
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                min_distance=min_distance,
+                max_distance=max_distance,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            sort_by=sort_by,
+            direction=direction,
+            sort=sort,
+            operator=operator,
+            limit=limit,
+        )
+
+    def aggregate(
+        self,
+        aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
+        property: DistanceFields | Sequence[DistanceFields] | None = None,
+        *,
+        group_by: DistanceFields | Sequence[DistanceFields] | None = None,
+        query: str | None = None,
+        search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        min_distance: float | None = None,
+        max_distance: float | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+        limit: int | None = 100,
+    ) -> Sequence[AggregateResult]:
+        """Count, average, minimum, maximum or sum of ``property`` over the matching Distance
+        edges (filtered as in ``list``), per ``group_by`` group."""
+        return super().aggregate(
+            aggregate,
+            property,
+            group_by=group_by,
+            query=query,
+            search_properties=search_properties,
+            search_property=search_property,
+            filter=_wind_turbine_metmast_filter(
+                self._read_class.view_id(),
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                min_distance=min_distance,
+                max_distance=max_distance,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+            limit=limit,
+        )
+
+    def histogram(
+        self,
+        property: DistanceFields,
+        interval: float,
+        *,
+        query: str | None = None,
+        search_properties: str | Sequence[str] | None = None,
+        search_property: str | Sequence[str] | None = None,
+        start_node: NodeReference | Sequence[NodeReference] | None = None,
+        end_node: NodeReference | Sequence[NodeReference] | None = None,
+        min_distance: float | None = None,
+        max_distance: float | None = None,
+        external_id_prefix: str | None = None,
+        space: str | Sequence[str] | None = None,
+        filter: Filter | None = None,
+    ) -> AggregatedHistogram:
+        """How many matching Distance edges (filtered as in ``list``) have ``property`` in each
+        bucket of width ``interval``."""
+        return super().histogram(
+            property,
+            interval,
+            query=query,
+            search_properties=search_properties,
+            search_property=search_property,
+            filter=_wind_turbine_metmast_filter(
+                self._read_class.view_id(),
+                self._client.instance_space,
+                start_node=start_node,
+                end_node=end_node,
+                min_distance=min_distance,
+                max_distance=max_distance,
+                external_id_prefix=external_id_prefix,
+                space=space,
+                filter=filter,
+            ),
+        )
+
 
 class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     """The WindTurbine nodes: `client.wind_turbine`."""
@@ -257,9 +416,11 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         sort: Sequence[Filter] | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        retrieve_connections: RetrieveConnections = "skip",
     ) -> Iterator[WindTurbineList]:
         """WindTurbine nodes matching the filters, ``chunk_size`` at a time; the next chunk is fetched
-        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``)."""
+        while you work on this one. ``chunk.next_cursor`` resumes later (``cursor=``);
+        ``retrieve_connections`` fills each chunk's connections as ``list`` fills its result."""
         return super().iterate(
             chunk_size,
             filter=_wind_turbine_filter(
@@ -290,6 +451,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
             sort=sort,
             limit=limit,
             cursor=cursor,
+            retrieve_connections=retrieve_connections,
         )
 
     def search(
@@ -320,7 +482,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         direction: SortDirection = "ascending",
         sort: Sequence[Filter] | None = None,
         operator: Literal["AND", "OR"] | None = None,
-        limit: int = 25,
+        limit: int | None = 25,
     ) -> WindTurbineList:
         """WindTurbine nodes whose text properties (or ``properties``) match ``query``; at most 1,000."""
         return super().search(
@@ -359,11 +521,12 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
     def aggregate(
         self,
         aggregate: AggregateName | Aggregation | Sequence[AggregateName | Aggregation],
-        property: WindTurbineFields | None = None,
+        property: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         *,
         group_by: WindTurbineFields | Sequence[WindTurbineFields] | None = None,
         query: str | None = None,
         search_properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
+        search_property: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
         min_capacity: float | None = None,
@@ -383,7 +546,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
         filter: Filter | None = None,
-        limit: int = 100,
+        limit: int | None = 100,
     ) -> Sequence[AggregateResult]:
         """Count, average, minimum, maximum or sum of ``property`` over the matching WindTurbine nodes,
         per ``group_by`` group; read a result with ``result.value("avg", "capacity")``."""
@@ -393,6 +556,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
             group_by=group_by,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_wind_turbine_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
@@ -426,6 +590,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
         *,
         query: str | None = None,
         search_properties: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
+        search_property: WindTurbineTextFields | Sequence[WindTurbineTextFields] | None = None,
         blades_contains_any: Sequence[NodeReference] | None = None,
         blades_contains_all: Sequence[NodeReference] | None = None,
         min_capacity: float | None = None,
@@ -452,6 +617,7 @@ class WindTurbineAPI(NodeAPI[WindTurbine, WindTurbineList]):
             interval,
             query=query,
             search_properties=search_properties,
+            search_property=search_property,
             filter=_wind_turbine_filter(
                 self._read_class.view_id(),
                 self._client.instance_space,
