@@ -301,3 +301,29 @@ def test_a_node_id_round_trips_through_a_client_built_from_a_cognite_client(serv
 
     assert deleted == [NodeId(space=INSTANCE_SPACE, external_id="wt-delete")]
     assert len(remaining) == 0
+
+
+def test_a_config_of_the_cognite_shape_without_optional_settings_keeps_the_defaults() -> None:
+    class MinimalConfig:
+        project = "wind"
+        base_url = "https://westeurope-1.cognitedata.com/"
+        credentials = HeaderOf(lambda: ("Authorization", "Bearer abc"))
+        client_name = ""
+        timeout = True  # not a number of seconds: the default stays
+        headers = None
+
+    config = ClientConfig.from_cognite_client(MinimalConfig())
+    overridden = ClientConfig.from_cognite_client(MinimalConfig(), credentials=Token("mine"))
+    defaults = ClientConfig(
+        base_url="https://westeurope-1.cognitedata.com", project="wind", credentials=Token("t")
+    )
+
+    assert config.project_url == "https://westeurope-1.cognitedata.com/api/v1/projects/wind"
+    assert (config.client_name, config.timeout, config.cdf_version) == (
+        defaults.client_name,
+        defaults.timeout,
+        defaults.cdf_version,
+    )
+    assert dict(config.extra_headers) == {}
+    assert config.auth.authorization(no_send) == "Bearer abc"  # type: ignore[arg-type]
+    assert isinstance(overridden.credentials, Token)
