@@ -59,6 +59,6 @@ def read_model_document(body: bytes, content_type: str | None) -> list[ModelSnap
     # The reading and its wording are the model files' (`pygen generate --model`), with the
     # request body named where a file's path would be.
     try:
-        return read_model_text(text, origin=BODY, as_yaml=media_type not in JSON_MEDIA_TYPES)
+        return read_model_text(text, origin=BODY, as_yaml=media_type not in JSON_MEDIA_TYPES, aliases=False)
     except SourceError as error:
         raise ServiceError(422, "invalid-model-document", str(error)) from None

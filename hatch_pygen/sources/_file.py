@@ -37,17 +37,40 @@ def _yaml_module(origin: str) -> ModuleType:
     return yaml
 
 
-def _parse(origin: str, text: str, *, as_yaml: bool) -> Any:
+def _too_deep(origin: str, kind: str) -> SourceError:
+    return SourceError(f"{origin}: not valid {kind} (nested too deeply to be a data model)")
+
+
+def _refuse_aliases(yaml: ModuleType, text: str, loader: Any, origin: str) -> None:
+    """Stop at the first YAML alias (``*name``): each one repeats a whole subtree, so a few
+    kilobytes of aliases to aliases expand to gigabytes once loaded."""
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            raise SourceError(
+                f"{origin}: YAML aliases (*name, line {line}) are not accepted here; "
+                "write the repeated values out, or send the model as JSON"
+            )
+
+
+def _parse(origin: str, text: str, *, as_yaml: bool, aliases: bool) -> Any:
     if not as_yaml:
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise SourceError(f"{origin}: not valid JSON (line {error.lineno}: {error.msg})") from None
+        except RecursionError:
+            raise _too_deep(origin, "JSON") from None
     yaml = _yaml_module(origin)
+    # JSON is YAML, so one parser covers .yaml, .yml and anything else. libyaml's loader,
+    # where PyYAML was built with it, parses a model like CogniteCore ~10x faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        # JSON is YAML, so one parser covers .yaml, .yml and anything else. libyaml's loader,
-        # where PyYAML was built with it, parses a model like CogniteCore ~10x faster.
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if not aliases:
+            _refuse_aliases(yaml, text, loader, origin)
+        return yaml.load(text, Loader=loader)
+    except RecursionError:
+        raise _too_deep(origin, "YAML") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -55,18 +78,20 @@ def _parse(origin: str, text: str, *, as_yaml: bool) -> Any:
         raise SourceError(f"{origin}: not valid YAML ({where}{problem})") from None
 
 
-def read_model_text(text: str, *, origin: str, as_yaml: bool) -> list[ModelSnapshot]:
+def read_model_text(text: str, *, origin: str, as_yaml: bool, aliases: bool = True) -> list[ModelSnapshot]:
     """Every data model in ``text`` (YAML, or JSON when ``as_yaml`` is false), as snapshots.
 
     ``origin`` names where the text came from (a file's path, the service's request body) in
-    every error. Raises :class:`~hatch_pygen.errors.SourceError` when the text does not parse or
-    does not hold a data model.
+    every error. ``aliases=False`` refuses YAML aliases, for text from someone else (a request
+    body), where a few kilobytes of nested aliases would expand to gigabytes. Raises
+    :class:`~hatch_pygen.errors.SourceError` when the text does not parse or does not hold a
+    data model.
 
     Example::
 
         [snapshot] = read_model_text(body, origin="request body", as_yaml=True)
     """
-    data = _parse(origin, text, as_yaml=as_yaml)
+    data = _parse(origin, text, as_yaml=as_yaml, aliases=aliases)
     if is_snapshot(data):
         return [ModelSnapshot.from_json_dict(data, origin=origin)]
     if data is None or isinstance(data, (str, int, float, bool)):

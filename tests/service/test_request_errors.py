@@ -141,6 +141,18 @@ async def test_a_malformed_data_model_id_is_422_naming_the_part(
             "application/json",
             "request body: unsupported snapshot format 99 (this pygen reads format 1)",
         ),
+        (
+            b"[" * 100_000 + b"]" * 100_000,
+            "application/json",
+            "request body: not valid JSON (nested too deeply to be a data model)",
+        ),
+        # Aliases to aliases expand to gigabytes from a few kilobytes: refused before loading.
+        (
+            b"v: &v {a: 1}\nm: &m [*v, *v]\nitems: [*m, *m]\n",
+            "application/yaml",
+            "request body: YAML aliases (*name, line 2) are not accepted here; write the repeated "
+            "values out, or send the model as JSON",
+        ),
     ],
 )
 async def test_a_document_that_is_not_a_model_is_422_saying_why(
