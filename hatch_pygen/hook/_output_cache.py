@@ -8,8 +8,10 @@ depends on:
 
 - the generator: hatch-pygen's version and a digest of its own files (code and templates), so
   a development checkout with an edited template never reuses an old entry;
-- the runtime: the project's own requirement on pygen-runtime (the code declares the range of
-  the runtime it was generated with, which must hold the project's);
+- the runtime: the project's own requirement on pygen-runtime. The code declares the range of
+  the runtime it was generated with (its MAJOR.MINOR), and a build that generates asks for the
+  runtime as the project pins it (``hatch_pygen.hook._requirements``), so entries made under one
+  pin are the ones a fresh build under that pin makes;
 - the Python version, the hook's ``language`` option, ``[tool.pygen]`` as parsed, and the CDF
   project the provenance names;
 - the inputs: ``pygen.lock``'s bytes, the bytes of every snapshot it pins, and of every model file.
@@ -17,8 +19,10 @@ depends on:
 The key is made from what a build environment holds before it installs the generator: the
 build asks for the generator's libraries (pydantic, jinja2, httpx, pygen-runtime) only when the
 key misses (``hatch_pygen.hook._requirements``), so neither their files nor their versions can be
-in it. Within the ranges hatch-pygen requires they do not change the output; an entry records
-the versions it was generated with, for whoever looks.
+in it. Within the ranges hatch-pygen requires they do not change the output (the runtime's
+MAJOR.MINOR, which does, follows from the pin above); an entry records the versions it was
+generated with, for whoever looks. A development checkout that edits pygen-runtime's files under
+the same version must clear the cache (or set ``PYGEN_CACHE_DIR``) to see the edit in a build.
 
 Only builds that need no network are cached: a project with CDF models and no lock fetches, and
 its output depends on CDF. Reading an entry needs none of the generator: a hit imports neither
@@ -54,7 +58,15 @@ from hatch_pygen.errors import PygenError
 from hatch_pygen.hook._provenance import cdf_project
 from hatch_pygen.lock import Lock
 
-__all__ = ["MAX_ENTRIES", "OUTPUT_FOLDER", "GeneratedSdk", "output_key", "read_output", "write_output"]
+__all__ = [
+    "MAX_ENTRIES",
+    "OUTPUT_FOLDER",
+    "GeneratedSdk",
+    "output_key",
+    "read_output",
+    "runtime_pins",
+    "write_output",
+]
 
 OUTPUT_FOLDER = "output"
 MAX_ENTRIES = 64
@@ -105,15 +117,16 @@ def _version_of(distribution: str) -> str | None:
         return None
 
 
-def _runtime_pins(dependencies: Iterable[str]) -> list[str]:
-    """The project's requirements on pygen-runtime, normalized (``pygen-runtime<0.2,>=0.1``)."""
+def runtime_pins(dependencies: Iterable[str]) -> list[str] | None:
+    """The project's requirements on pygen-runtime, normalized (``pygen-runtime<0.2,>=0.1``),
+    sorted; None when one of ``dependencies`` does not parse (hatchling refuses such a project
+    before the hook runs)."""
     pins = []
     for text in dependencies:
         try:
             requirement = Requirement(text)
         except InvalidRequirement:
-            # hatchling refuses such a project before the hook runs; nothing to vouch for here.
-            raise _Uncacheable(f"the dependency {text!r} does not parse") from None
+            return None
         if canonicalize_name(requirement.name) == _RUNTIME_DISTRIBUTION:
             pins.append(str(requirement))
     return sorted(pins)
@@ -183,12 +196,15 @@ def output_key(
     for inputs that cannot be read (the build then says what is wrong with them).
     """
     try:
+        pins = runtime_pins(dependencies)
+        if pins is None:
+            raise _Uncacheable("a dependency does not parse")
         lock_digest, snapshot_digests = _locked_inputs(config)
         material = {
             "entry-format": _ENTRY_FORMAT,
             "python": f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}",
             "generator": [__version__, tree_digest(Path(hatch_pygen.__file__).parent)],
-            "runtime": _runtime_pins(dependencies),
+            "runtime": pins,
             "language": language,
             "config": _canonical(config, config.project_root),
             "cdf-project": cdf_project(config, environ),

@@ -6,8 +6,8 @@ cache folder) and packaging. What only some builds need is asked for here, throu
 ``get_requires_for_build_wheel`` and install before the build:
 
 - the generator's libraries (hatch-pygen's ``generate`` extra: pydantic, jinja2, httpx,
-  pygen-runtime), when the wheel's SDK is not in the generated-output cache, and for an sdist
-  (which checks the renderer and the runtime range);
+  pygen-runtime) and pygen-runtime as the project pins it, when the wheel's SDK is not in the
+  generated-output cache, and for an sdist (which checks the renderer and the runtime range);
 - PyYAML, when a wheel that is generated reads a YAML model file.
 
 So a warm build from ``pygen.lock`` asks for nothing: its isolated environment holds hatchling
@@ -27,7 +27,7 @@ from pathlib import Path
 from hatch_pygen._optional import YAML_REQUIREMENT, generator_requirements, reads_as_yaml
 from hatch_pygen.config import FileModel, load_config
 from hatch_pygen.errors import PygenError
-from hatch_pygen.hook._output_cache import output_key, read_output
+from hatch_pygen.hook._output_cache import output_key, read_output, runtime_pins
 
 __all__ = ["build_requirements"]
 
@@ -56,13 +56,17 @@ def build_requirements(
         config = load_config(root / "pyproject.toml")
     except PygenError:
         return []
+    # The runtime as the project pins it: the code declares the range of the runtime it is
+    # generated with, so a build environment holding another MAJOR.MINOR than the project's
+    # would generate code the project's own pin does not fit.
+    generator = [*generator_requirements(), *(runtime_pins(dependencies) or [])]
     if target == "sdist":
-        return list(generator_requirements())
+        return generator
     key = output_key(config, language, environ, dependencies)
     package = config.package
     if key is not None and package is not None and read_output(key, package, environ) is not None:
         return []
-    needed = list(generator_requirements())
+    needed = list(generator)
     if any(isinstance(model, FileModel) and reads_as_yaml(model.path) for model in config.models):
         needed.append(YAML_REQUIREMENT)
     return needed

@@ -31,6 +31,7 @@ from hatch_pygen._optional import (
 from hatch_pygen.config._toml import read_toml
 from hatch_pygen.errors import LockError
 from hatch_pygen.lock import read_lock
+from hatch_pygen.render import runtime_requirement
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SHARED_MODELS = REPOSITORY.parent / "shared" / "cdf" / "models"
@@ -75,9 +76,15 @@ def without_module(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 
 
 # -- what the frontend is asked for -------------------------------------------------------------------
+# The runtime requirement of every test project here (conftest.py's RUNTIME_REQUIREMENT, which a
+# test cannot import), as packaging writes it.
+PROJECT_RUNTIME_PIN = str(Requirement(runtime_requirement()))
+
+
 def generator() -> list[str]:
-    """What a build that generates asks for: hatch-pygen's generate extra."""
-    return list(generator_requirements())
+    """What a build that generates asks for: hatch-pygen's generate extra, and the runtime as the
+    project pins it."""
+    return [*generator_requirements(), PROJECT_RUNTIME_PIN]
 
 
 def test_a_locked_build_asks_for_the_generator_until_its_output_is_cached(
@@ -90,6 +97,17 @@ def test_a_locked_build_asks_for_the_generator_until_its_output_is_cached(
     assert get_requires_for_build_wheel() == []
     # An sdist checks the renderer and the runtime range, which takes the generator.
     assert get_requires_for_build_sdist() == generator()
+
+
+def test_a_generating_build_asks_for_the_runtime_as_the_project_pins_it(
+    sdk_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The code declares the range of the runtime it is generated with, so the build environment
+    # must hold a runtime the project's own pin allows.
+    monkeypatch.chdir(sdk_project(dependencies=["pygen-runtime==0.1.0", "httpx"]))
+    requested = get_requires_for_build_wheel()
+    assert requested[-1] == "pygen-runtime==0.1.0"
+    assert requested[:-1] == list(generator_requirements())
 
 
 def test_a_changed_input_asks_for_the_generator_again(
@@ -166,7 +184,7 @@ def test_the_extras_hold_what_a_build_may_ask_for_with_the_same_ranges() -> None
         assert Requirement(requirement).name not in static_names
     assert f"hatch-pygen[{GENERATE_EXTRA}]" in cli
     # What the hook asks for is the extra as pyproject.toml lists it, and none of it is static.
-    assert set(generator()) == generate
+    assert set(generator_requirements()) == generate
     assert {"pydantic", "jinja2", "httpx", "pygen-runtime"} <= {Requirement(text).name for text in generate}
     assert not static_names & {Requirement(text).name for text in generate}
     assert str(Requirement(CACHE_FOLDER_REQUIREMENT)) in static
