@@ -106,10 +106,15 @@ def _build(
 
 
 def _default_package(model: Any, client: CDFClient | None) -> str:
-    from hatch_pygen.render.python._names import snake_case
+    from hatch_pygen.render.python._names import default_package_name
 
-    first = _snapshots(model, client)[0]
-    return f"{snake_case(first.data_model.external_id)}_sdk"
+    external_id = _snapshots(model, client)[0].data_model.external_id
+    package = default_package_name(external_id)
+    if package is None:
+        raise PygenError(
+            f'the data model {external_id!r} gives no importable package name; pass top_level_package="..."'
+        )
+    return package
 
 
 def _snapshots(model: Any, client: CDFClient | None) -> list[ModelSnapshot]:

@@ -142,3 +142,12 @@ def test_the_docs_example_runs_and_prints_what_the_page_shows(
     assert (tmp_path / "generated" / "wind_sdk" / "_client.py").read_text(encoding="utf-8").count(
         "class WindClient("
     ) == 1
+
+
+def test_a_model_whose_name_gives_no_package_name_needs_top_level_package(tmp_path: Path) -> None:
+    text = model_file("WindTurbine").read_text(encoding="utf-8")
+    renamed = tmp_path / "first.yaml"
+    renamed.write_text(text.replace("\nexternalId: WindTurbine\n", "\nexternalId: 1stTurbine\n", 1))
+    expected = "'1stTurbine' gives no importable package name; pass top_level_package="
+    with pytest.raises(PygenError, match=expected):
+        generate_sdk_notebook(renamed)

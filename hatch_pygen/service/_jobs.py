@@ -77,9 +77,18 @@ def check_language(language: str) -> None:
 
 
 def _default_package(snapshots: Sequence[ModelSnapshot]) -> str:
-    from hatch_pygen.render.python._names import snake_case
+    from hatch_pygen.render.python._names import default_package_name
 
-    return f"{snake_case(snapshots[0].data_model.external_id)}_sdk"
+    external_id = snapshots[0].data_model.external_id
+    package = default_package_name(external_id)
+    if package is None:
+        raise ServiceError(
+            422,
+            "no-package-name",
+            f"the data model {external_id!r} gives no importable package name; name it with package=",
+            fields=[{"field": "query.package", "message": "required for this data model"}],
+        )
+    return package
 
 
 def generate(snapshots: Sequence[ModelSnapshot], options: GenerationOptions) -> GeneratedSdk:

@@ -234,3 +234,13 @@ async def test_a_defect_of_the_service_is_500_without_its_traceback(caplog: pyte
     assert "secret" not in answer.text
     assert "GET /v1/broken failed" in caplog.text
     assert "RuntimeError: a defect" in caplog.text
+
+
+async def test_a_model_whose_name_gives_no_package_name_asks_for_one(service: httpx.AsyncClient) -> None:
+    document = WINDTURBINE.replace(b"\nexternalId: WindTurbine\n", b"\nexternalId: 1stTurbine\n", 1)
+    body = error_of(await service.post("/v1/generate", content=document), 422, "no-package-name")
+    assert body["message"] == (
+        "the data model '1stTurbine' gives no importable package name; name it with package="
+    )
+    named = await service.post("/v1/generate", content=document, params={"package": "first_sdk"})
+    assert named.status_code == 200, named.text

@@ -19,6 +19,7 @@ __all__ = [
     "RESERVED_ATTRIBUTES",
     "RESERVED_CLASS_NAMES",
     "claim",
+    "default_package_name",
     "pascal_case",
     "python_attribute",
     "python_class_name",
@@ -113,6 +114,14 @@ def snake_case(text: str) -> str:
     keyword or start with a digit, which :func:`python_attribute` deals with.
     """
     return "_".join(word.lower() for word in word_parts(text))
+
+
+def default_package_name(external_id: str) -> str | None:
+    """The package an SDK of the data model ``external_id`` gets when none is named:
+    ``"WindTurbine"`` -> ``"wind_turbine_sdk"``; None when that is no importable name (the id
+    starts with a digit, say), and the caller must ask for one."""
+    name = f"{snake_case(external_id)}_sdk"
+    return name if name.isidentifier() and name.isascii() and name not in _KEYWORDS else None
 
 
 def pascal_case(text: str) -> str:
