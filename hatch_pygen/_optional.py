@@ -122,8 +122,9 @@ def generator_missing_message(purpose: str) -> str:
 
 
 @contextlib.contextmanager
-def generator_imports(purpose: str) -> Iterator[None]:
-    """Turn a missing generator library, imported inside the block, into one line naming the extra.
+def generator_imports(purpose: str, hint: str = "") -> Iterator[None]:
+    """Turn a missing generator library, imported inside the block, into one line naming the extra
+    (and ``hint``, appended after a semicolon: another way out).
 
     Example::
 
@@ -135,4 +136,5 @@ def generator_imports(purpose: str) -> Iterator[None]:
     except ModuleNotFoundError as error:
         if (error.name or "").split(".", 1)[0] not in GENERATOR_MODULES:
             raise
-        raise PygenError(generator_missing_message(purpose)) from None
+        message = generator_missing_message(purpose)
+        raise PygenError(f"{message}; {hint}" if hint else message) from None

@@ -190,7 +190,8 @@ def stage_sdk(
     else:
         # The libraries are asked for when the key misses; they can still be missing when the
         # entry went away after that (another build pruned it) or in a build without isolation.
-        with generator_imports("generating the SDK"):
+        race = "or, in an isolated build, run it again: the SDK pygen's cache held when it began has gone"
+        with generator_imports("generating the SDK", race if key is not None else ""):
             generated, locked = _generate(
                 config, language=language, dependencies=dependencies, env=env, reporter=reporter
             )

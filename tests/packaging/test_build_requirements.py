@@ -209,7 +209,8 @@ def test_a_build_that_must_generate_without_the_generator_stops_naming_the_extra
     lines = [line for line in done.stderr.splitlines() if line.startswith("pygen: error: ")]
     assert lines == [
         "pygen: error: generating the SDK needs hatch-pygen's generate extra (pydantic, jinja2, httpx "
-        "and pygen-runtime), which is not installed; install it (pip install 'hatch-pygen[generate]')"
+        "and pygen-runtime), which is not installed; install it (pip install 'hatch-pygen[generate]'); "
+        "or, in an isolated build, run it again: the SDK pygen's cache held when it began has gone"
     ]
 
 
