@@ -253,6 +253,11 @@ def test_aggregate_and_histogram_take_pygen_v1_argument_names(farm: WindTurbineC
     assert {bucket.start: bucket.count for bucket in histogram.buckets} == {0.0: 1, 5.0: 1}
     with pytest.raises(InvalidArgumentError, match="give search_properties or search_property"):
         turbines.aggregate("count", search_properties="name", search_property="name")
+    # An unknown property is named under the argument the caller used.
+    with pytest.raises(InvalidArgumentError, match=r"^search_property: WindTurbine has no property 'nope'"):
+        turbines.aggregate("count", query="north", search_property="nope")
+    with pytest.raises(InvalidArgumentError, match=r"^search_properties: WindTurbine has no property 'nope'"):
+        turbines.aggregate("count", query="north", search_properties="nope")
 
 
 def test_histogram_buckets_capacity(farm: WindTurbineClient) -> None:

@@ -341,6 +341,8 @@ class _InstanceAPI(Generic[ReadT, ListT]):
         groups = [group_by] if isinstance(group_by, str) else group_by
         searched = _one_of(search_properties, search_property, "search_properties", "search_property")
         names = [searched] if isinstance(searched, str) else searched
+        # An error about a searched property names the argument the caller used.
+        searched_as = "search_property" if search_property is not None else "search_properties"
         combined = _filters.and_(self._base_filter(), filter)
         if len(split_filter(combined, MAX_IN_FILTER_VALUES)) > 1:
             raise InvalidArgumentError(
@@ -354,9 +356,7 @@ class _InstanceAPI(Generic[ReadT, ListT]):
             instance_type=self._instance_type,
             filter=combined,
             query=query,
-            properties=None
-            if names is None
-            else [self._property_name(n, "search_properties") for n in names],
+            properties=None if names is None else [self._property_name(n, searched_as) for n in names],
             limit=_at_most(limit, AGGREGATE_LIMIT),
         )
         return merge_aggregate_results(self._http.run_chunks(chunks))
