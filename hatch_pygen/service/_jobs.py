@@ -185,10 +185,11 @@ class JobRunner:
         """Jobs waiting for a slot now."""
         return self._slots().statistics().tasks_waiting
 
-    async def run(self, job: Callable[[], T]) -> T:
-        """The result of ``job()``, run in a worker thread once a slot is free.
+    def refuse_if_full(self) -> None:
+        """Raise :class:`ServiceError` 503 when every slot is taken and the queue is full.
 
-        Raises :class:`ServiceError` 503 when every slot is taken and the queue is full.
+        Also called before a request's body is read, so that a busy service does not first
+        buffer the uploads it will turn away.
         """
         slots = self._slots()
         if slots.available_tokens == 0 and self.waiting >= self.max_waiting:
@@ -199,4 +200,12 @@ class JobRunner:
                 f"try again in {_RETRY_AFTER_SECONDS} seconds",
                 headers={"Retry-After": str(_RETRY_AFTER_SECONDS)},
             )
-        return await anyio.to_thread.run_sync(job, limiter=slots)
+
+    async def run(self, job: Callable[[], T]) -> T:
+        """The result of ``job()``, run in a worker thread once a slot is free.
+
+        Raises :class:`ServiceError` 503 when every slot is taken and the queue is full.
+        """
+        # No await between the check and taking a place in the queue: nothing can come between.
+        self.refuse_if_full()
+        return await anyio.to_thread.run_sync(job, limiter=self._slots())

@@ -151,6 +151,7 @@ def build_router(settings: ServiceSettings, runner: JobRunner) -> APIRouter:
         A model with validation errors is refused with 422 listing every problem.
         """
         _check(options)
+        runner.refuse_if_full()
         body = await _read_body(request, settings.max_body_bytes)
         content_type = request.headers.get("content-type")
         return await runner.run(lambda: _answer(read_model_document(body, content_type), options))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import anyio
 import httpx
@@ -118,6 +118,31 @@ async def test_a_busy_service_answers_503_through_http() -> None:
     assert busy.status_code == 503, busy.text
     assert busy.headers["retry-after"] == "5"
     assert busy.json()["error"] == "busy"
+
+
+async def test_a_busy_service_turns_an_upload_away_before_reading_it() -> None:
+    app = create_app(ServiceSettings(max_concurrent_jobs=1, max_waiting_jobs=0))
+    release = threading.Event()
+    runner: JobRunner = app.state.jobs
+    pulled: list[bytes] = []
+
+    async def upload() -> AsyncIterator[bytes]:
+        for chunk in (b"space: s\n", b"externalId: m\n"):
+            pulled.append(chunk)
+            yield chunk
+
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://service") as client,
+        anyio.create_task_group() as jobs,
+    ):
+        jobs.start_soon(runner.run, lambda: release.wait(WAIT))
+        await wait_until(lambda: runner.running == 1, "the slot taken")
+        busy = await client.post("/v1/generate", content=upload())
+        release.set()
+
+    assert busy.status_code == 503, busy.text
+    assert pulled == []
 
 
 @pytest.mark.parametrize(
