@@ -354,7 +354,8 @@ def _plan_of(cls: type[InstanceWrite]) -> _WritePlan:
     view_id = getattr(cls, "_view_id", None)
     return _WritePlan(
         properties=tuple(cls._property_wire_names.items()),
-        view=view_id.dump() if isinstance(view_id, ViewId) else None,
+        # The same (cached) reference _view_json copies; copied per object where it is used.
+        view=_view_json_cached(view_id) if isinstance(view_id, ViewId) else None,
         edge_fields=tuple(
             (name, connection)
             for name, connection in cls._connection_fields.items()
